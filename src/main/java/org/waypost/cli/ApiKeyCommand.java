@@ -1,0 +1,52 @@
+package org.waypost.cli;
+
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.waypost.App;
+import org.waypost.shipper.ApiKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "apikey",
+    description = "Manage shipper API keys.",
+    subcommands = ApiKeyCommand.Create.class)
+final class ApiKeyCommand {
+
+  @Command(
+      name = "create",
+      description = "Create an API key for a shipper (printed once, on the last line).")
+  static final class Create implements Callable<Integer> {
+    @Mixin Storage storage;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--shipper",
+        required = true,
+        paramLabel = "NAME",
+        description = "the shipper's name")
+    String shipper;
+
+    @Override
+    public Integer call() {
+      try (App app = App.open(storage.load(), Clock.systemUTC())) {
+        ApiKeys.Created created;
+        try {
+          created = app.apiKeys().create(shipper);
+        } catch (IllegalArgumentException e) {
+          throw new CommandFailure(e.getMessage());
+        }
+        var out = spec.commandLine().getOut();
+        out.printf(
+            "Created API key %s for shipper \"%s\". It is shown only now:%n",
+            created.keyId(), created.shipper().name());
+        out.println(created.key());
+        out.flush();
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package org.waypost.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.waypost.config.ConfigLoader;
+import org.waypost.config.WaypostConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --data DIR} / {@code --config FILE} options every data-touching command takes. With
+ * {@code --data}, everything Waypost keeps lives under DIR: the SQLite file and the key store.
+ */
+final class Storage {
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "keep everything under DIR, with SQLite at DIR/waypost.db (default ./data)")
+  Path data;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "a YAML configuration file")
+  Path config;
+
+  WaypostConfig load() {
+    return load(Map.of());
+  }
+
+  /** Loads the configuration; {@code overrides} are dotted keys applied last. */
+  WaypostConfig load(Map<String, String> overrides) {
+    if (data != null && config != null) {
+      throw new CommandFailure("give either --data or --config, not both");
+    }
+    Map<String, String> all = new LinkedHashMap<>();
+    if (data != null) {
+      all.putAll(dataOverrides(data));
+    }
+    all.putAll(overrides);
+    return ConfigLoader.load(config, System.getenv(), all);
+  }
+
+  static Map<String, String> dataOverrides(Path dir) {
+    Path keys = dir.resolve("keys");
+    return Map.of(
+        "database.url", "jdbc:sqlite:" + dir.resolve("waypost.db"),
+        "privacy.keyDir", keys.toString(),
+        "privacy.masterKeyFile", keys.resolve("master.key").toString());
+  }
+}

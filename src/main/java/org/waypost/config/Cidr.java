@@ -1,0 +1,88 @@
+package org.waypost.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/** An IPv4 or IPv6 network such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}. */
+public record Cidr(byte[] network, int prefixLength) {
+
+  public Cidr {
+    network = network.clone();
+  }
+
+  /** Parses {@code address/prefix}; a bare address means a single host. */
+  public static Cidr parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("an empty network is not a CIDR");
+    }
+    String trimmed = text.trim();
+    int slash = trimmed.indexOf('/');
+    String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
+    if (!address.matches("[0-9A-Fa-f:.]+")) {
+      // InetAddress.getByName would otherwise try DNS for a host name.
+      throw new IllegalArgumentException("'" + trimmed + "' is not an IP network");
+    }
+    byte[] bytes;
+    try {
+      bytes = InetAddress.getByName(address).getAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("'" + trimmed + "' is not an IP network", e);
+    }
+    int bits = bytes.length * 8;
+    int prefix = bits;
+    if (slash >= 0) {
+      try {
+        prefix = Integer.parseInt(trimmed.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + trimmed + "' has no valid prefix length", e);
+      }
+      if (prefix < 0 || prefix > bits) {
+        throw new IllegalArgumentException(
+            "'" + trimmed + "' has a prefix length outside 0.." + bits);
+      }
+    }
+    return new Cidr(mask(bytes, prefix), prefix);
+  }
+
+  public boolean contains(InetAddress address) {
+    byte[] candidate = address.getAddress();
+    return candidate.length == network.length
+        && Arrays.equals(mask(candidate, prefixLength), network);
+  }
+
+  private static byte[] mask(byte[] bytes, int prefix) {
+    byte[] out = bytes.clone();
+    for (int i = 0; i < out.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefix - i * 8));
+      out[i] = (byte) (out[i] & (0xFF << (8 - keep)));
+    }
+    return out;
+  }
+
+  @Override
+  public byte[] network() {
+    return network.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Cidr other
+        && prefixLength == other.prefixLength
+        && Arrays.equals(network, other.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(network) + prefixLength;
+  }
+
+  @Override
+  public String toString() {
+    try {
+      return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

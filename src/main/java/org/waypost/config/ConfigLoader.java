@@ -1,0 +1,205 @@
+package org.waypost.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds a {@link WaypostConfig} from, in increasing precedence: the built-in defaults, a YAML
+ * file, {@code WAYPOST_<SECTION>_<KEY>} environment variables, and command-line overrides.
+ *
+ * <p>Every layer is merged as a JSON tree onto the defaults, so an unknown key is caught where it
+ * is written, and the typed records then validate values in their constructors. Either way the
+ * message names the key.
+ */
+public final class ConfigLoader {
+  private static final String ENV_PREFIX = "WAYPOST_";
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file a YAML file, or null for none
+   * @param env the process environment (only {@code WAYPOST_*} entries are read)
+   * @param overrides dotted keys such as {@code server.port}, applied last
+   */
+  public static WaypostConfig load(
+      Path file, Map<String, String> env, Map<String, String> overrides) {
+    ObjectNode root = MAPPER.valueToTree(WaypostConfig.defaults());
+    if (file != null) {
+      mergeFile(root, file);
+    }
+    for (var entry : new TreeMap<>(env).entrySet()) {
+      if (entry.getKey().startsWith(ENV_PREFIX)) {
+        applyEnv(root, entry.getKey(), entry.getValue());
+      }
+    }
+    overrides.forEach((key, value) -> applyDotted(root, key, value));
+    return convert(root);
+  }
+
+  private static void mergeFile(ObjectNode root, Path file) {
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(Files.readAllBytes(file));
+    } catch (JacksonException e) {
+      throw new ConfigException(
+          "configuration file " + file + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+    }
+    if (tree == null || tree.isMissingNode() || tree.isNull()) {
+      return;
+    }
+    if (!tree.isObject()) {
+      throw new ConfigException("configuration file " + file + " must hold a YAML mapping");
+    }
+    for (Map.Entry<String, JsonNode> section : tree.properties()) {
+      JsonNode defaults = root.get(section.getKey());
+      if (defaults == null) {
+        throw new ConfigException("unknown configuration key '" + section.getKey() + "'");
+      }
+      if (!section.getValue().isObject()) {
+        throw new ConfigException("'" + section.getKey() + "' must be a mapping of keys");
+      }
+      for (Map.Entry<String, JsonNode> key : section.getValue().properties()) {
+        String name = section.getKey() + "." + key.getKey();
+        if (!defaults.has(key.getKey())) {
+          throw new ConfigException("unknown configuration key '" + name + "'");
+        }
+        ((ObjectNode) defaults).set(key.getKey(), key.getValue());
+      }
+    }
+  }
+
+  private static void applyEnv(ObjectNode root, String variable, String value) {
+    String rest = variable.substring(ENV_PREFIX.length());
+    int underscore = rest.indexOf('_');
+    if (underscore > 0) {
+      String section = findField(root, rest.substring(0, underscore));
+      if (section != null) {
+        String key = findField(root.get(section), rest.substring(underscore + 1));
+        if (key != null) {
+          set(root, section, key, value, variable);
+          return;
+        }
+      }
+    }
+    throw new ConfigException(
+        "unknown configuration variable " + variable + " (expected WAYPOST_<SECTION>_<KEY>)");
+  }
+
+  private static void applyDotted(ObjectNode root, String dotted, String value) {
+    int dot = dotted.indexOf('.');
+    JsonNode section = dot < 0 ? null : root.get(dotted.substring(0, dot));
+    String key = dot < 0 ? null : dotted.substring(dot + 1);
+    if (section == null || !section.has(key)) {
+      throw new ConfigException("unknown configuration key '" + dotted + "'");
+    }
+    set(root, dotted.substring(0, dot), key, value, dotted);
+  }
+
+  /** The field of {@code node} whose name equals {@code wanted}, ignoring case and '_'. */
+  private static String findField(JsonNode node, String wanted) {
+    String canonical = wanted.replace("_", "").toLowerCase(Locale.ROOT);
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (name.toLowerCase(Locale.ROOT).equals(canonical)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  private static void set(ObjectNode root, String section, String key, String value, String from) {
+    ObjectNode target = (ObjectNode) root.get(section);
+    JsonNode current = target.get(key);
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    String name = section + "." + key;
+    if (current.isArray()) {
+      ArrayNode list = nodes.arrayNode();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          list.add(item.trim());
+        }
+      }
+      target.set(key, list);
+    } else if (current.isObject()) {
+      ObjectNode map = nodes.objectNode();
+      for (String pair : value.split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        if (eq <= 0) {
+          throw new ConfigException(from + " must be a list of KEY=VALUE pairs, for " + name);
+        }
+        map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+      }
+      target.set(key, map);
+    } else if (current.isBoolean()) {
+      if (!value.equals("true") && !value.equals("false")) {
+        throw new ConfigException(
+            from + " must be true or false for " + name + ", was '" + value + "'");
+      }
+      target.put(key, Boolean.parseBoolean(value));
+    } else if (current.isNumber()) {
+      try {
+        target.put(key, Long.parseLong(value.trim()));
+      } catch (NumberFormatException e) {
+        throw new ConfigException(
+            from + " must be a whole number for " + name + ", was '" + value + "'");
+      }
+    } else {
+      target.put(key, value);
+    }
+  }
+
+  private static WaypostConfig convert(ObjectNode root) {
+    try {
+      return MAPPER.treeToValue(root, WaypostConfig.class);
+    } catch (JsonMappingException e) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof ConfigException config) {
+          throw config;
+        }
+      }
+      String key = path(e);
+      if (e instanceof InvalidFormatException invalid) {
+        throw new ConfigException(
+            "invalid value for '" + key + "': '" + invalid.getValue() + "' is not allowed here");
+      }
+      throw new ConfigException("invalid value for '" + key + "': " + e.getOriginalMessage());
+    } catch (JacksonException e) {
+      throw new ConfigException("invalid configuration: " + e.getOriginalMessage());
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    List<String> parts = new ArrayList<>();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      parts.add(ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]");
+    }
+    return String.join(".", parts);
+  }
+}

@@ -1,0 +1,37 @@
+package org.waypost.config;
+
+import static org.waypost.config.ConfigException.require;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/** The JDBC database: SQLite ({@code jdbc:sqlite:FILE}) or PostgreSQL. */
+public record DatabaseConfig(String url, String user, String password, int maxPoolSize) {
+
+  public DatabaseConfig {
+    require(
+        url != null && (url.startsWith("jdbc:sqlite:") || url.startsWith("jdbc:postgresql:")),
+        "database.url must start with jdbc:sqlite: or jdbc:postgresql:, was '" + url + "'");
+    require(
+        !url.equals("jdbc:sqlite:") && !url.contains(":memory:"),
+        "database.url must name a SQLite file, not an in-memory database");
+    user = user == null ? "" : user;
+    password = password == null ? "" : password;
+    require(
+        maxPoolSize >= 1 && maxPoolSize <= 200,
+        "database.maxPoolSize must be between 1 and 200, was " + maxPoolSize);
+  }
+
+  static DatabaseConfig defaults() {
+    return new DatabaseConfig("jdbc:sqlite:./data/waypost.db", "", "", 10);
+  }
+
+  @JsonIgnore
+  public boolean isSqlite() {
+    return url.startsWith("jdbc:sqlite:");
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseConfig[url=" + url + ", user=" + user + ", password=***]";
+  }
+}

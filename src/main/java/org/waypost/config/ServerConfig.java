@@ -1,0 +1,48 @@
+package org.waypost.config;
+
+import static org.waypost.config.ConfigException.require;
+
+import java.util.List;
+
+/**
+ * Where the server listens and which peers may tell it the client's address.
+ *
+ * @param trustedProxies CIDRs whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed;
+ *     everyone else's are ignored
+ * @param maxRequestBytes the largest request body accepted (event batches are the big ones)
+ * @param maxEventsPerRequest the most scan events one request may carry
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    List<String> trustedProxies,
+    long maxRequestBytes,
+    int maxEventsPerRequest) {
+
+  public ServerConfig {
+    require(host != null && !host.isBlank(), "server.host must not be empty");
+    require(port >= 0 && port <= 65535, "server.port must be between 0 and 65535, was " + port);
+    trustedProxies = List.copyOf(trustedProxies == null ? List.of() : trustedProxies);
+    for (String cidr : trustedProxies) {
+      try {
+        Cidr.parse(cidr);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("server.trustedProxies: " + e.getMessage());
+      }
+    }
+    require(
+        maxRequestBytes >= 1024 && maxRequestBytes <= 256L * 1024 * 1024,
+        "server.maxRequestBytes must be between 1024 and 268435456, was " + maxRequestBytes);
+    require(
+        maxEventsPerRequest >= 1 && maxEventsPerRequest <= 100_000,
+        "server.maxEventsPerRequest must be between 1 and 100000, was " + maxEventsPerRequest);
+  }
+
+  static ServerConfig defaults() {
+    return new ServerConfig("127.0.0.1", 8080, List.of(), 16L * 1024 * 1024, 10_000);
+  }
+
+  public List<Cidr> trustedProxyRanges() {
+    return trustedProxies.stream().map(Cidr::parse).toList();
+  }
+}

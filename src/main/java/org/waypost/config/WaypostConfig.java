@@ -1,0 +1,29 @@
+package org.waypost.config;
+
+import static org.waypost.config.ConfigException.require;
+
+/** Everything Waypost is configured with, validated section by section when built. */
+public record WaypostConfig(
+    ServerConfig server,
+    DatabaseConfig database,
+    OperatorConfig operator,
+    PrivacyConfig privacy,
+    TrackingConfig tracking) {
+
+  public WaypostConfig {
+    require(server != null, "server section is missing");
+    require(database != null, "database section is missing");
+    require(operator != null, "operator section is missing");
+    require(privacy != null, "privacy section is missing");
+    require(tracking != null, "tracking section is missing");
+  }
+
+  public static WaypostConfig defaults() {
+    return new WaypostConfig(
+        ServerConfig.defaults(),
+        DatabaseConfig.defaults(),
+        OperatorConfig.defaults(),
+        PrivacyConfig.defaults(),
+        TrackingConfig.defaults());
+  }
+}

@@ -1,0 +1,140 @@
+package org.waypost.shipper;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.waypost.db.Database;
+
+/**
+ * Shipper API keys: {@code wpk_<key id>_<secret>}. The key id finds the row; only a SHA-256 of the
+ * 256-bit random secret is stored. A slow hash would add nothing against guessing a 256-bit secret
+ * and would cost every API request tens of milliseconds. Verified keys are remembered for {@link
+ * #CACHE_TTL}, which bounds how long a revoked key keeps working on a node.
+ */
+public final class ApiKeys {
+  /** The shipper a key belongs to. */
+  public record Shipper(long id, String name) {}
+
+  /** A newly created key: shown once, never stored in this form. */
+  public record Created(String key, String keyId, Shipper shipper) {}
+
+  static final Duration CACHE_TTL = Duration.ofSeconds(30);
+  private static final String PREFIX = "wpk_";
+  private static final int KEY_ID_LENGTH = 16;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Database database;
+  private final Clock clock;
+  private final Cache<String, Shipper> verified =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+
+  public ApiKeys(Database database, Clock clock) {
+    this.database = database;
+    this.clock = clock;
+  }
+
+  /** Creates a key for the shipper named {@code shipperName}, creating the shipper if new. */
+  public Created create(String shipperName) {
+    String name = shipperName == null ? "" : shipperName.strip();
+    if (name.isEmpty() || name.length() > 80) {
+      throw new IllegalArgumentException("a shipper name must be 1 to 80 characters");
+    }
+    byte[] idBytes = new byte[KEY_ID_LENGTH / 2];
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(idBytes);
+    RANDOM.nextBytes(secret);
+    String keyId = HexFormat.of().formatHex(idBytes);
+    String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    long now = clock.millis();
+    Shipper shipper =
+        database.inTransaction(
+            c -> {
+              Shipper owner = findOrCreateShipper(c, name, now);
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO api_keys (key_id, secret_hash, shipper_id, created_at)"
+                          + " VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, keyId);
+                ps.setBytes(2, sha256(secretText));
+                ps.setLong(3, owner.id());
+                ps.setLong(4, now);
+                ps.executeUpdate();
+              }
+              return owner;
+            });
+    return new Created(PREFIX + keyId + "_" + secretText, keyId, shipper);
+  }
+
+  private static Shipper findOrCreateShipper(Connection c, String name, long now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO shippers (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+      ps.setString(1, name);
+      ps.setLong(2, now);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM shippers WHERE name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Shipper(rs.getLong(1), name);
+      }
+    }
+  }
+
+  /** The shipper whose valid, unrevoked key was presented. */
+  public Optional<Shipper> authenticate(String presented) {
+    if (presented == null
+        || !presented.startsWith(PREFIX)
+        || presented.length() != PREFIX.length() + KEY_ID_LENGTH + 1 + 43
+        || presented.charAt(PREFIX.length() + KEY_ID_LENGTH) != '_') {
+      return Optional.empty();
+    }
+    Shipper cached = verified.getIfPresent(presented);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    String keyId = presented.substring(PREFIX.length(), PREFIX.length() + KEY_ID_LENGTH);
+    String secret = presented.substring(PREFIX.length() + KEY_ID_LENGTH + 1);
+    Optional<Shipper> shipper =
+        database.read(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT k.secret_hash, s.id, s.name FROM api_keys k"
+                          + " JOIN shippers s ON s.id = k.shipper_id"
+                          + " WHERE k.key_id = ? AND k.revoked_at IS NULL")) {
+                ps.setString(1, keyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (rs.next() && MessageDigest.isEqual(rs.getBytes(1), sha256(secret))) {
+                    return Optional.of(new Shipper(rs.getLong(2), rs.getString(3)));
+                  }
+                  return Optional.empty();
+                }
+              }
+            });
+    shipper.ifPresent(s -> verified.put(presented, s));
+    return shipper;
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

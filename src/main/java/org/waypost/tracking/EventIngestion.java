@@ -1,0 +1,171 @@
+package org.waypost.tracking;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.waypost.db.Database;
+import org.waypost.error.ProblemType;
+
+/**
+ * Stores a batch of scans and moves each affected piece's projection, all in one transaction: a
+ * batch is acknowledged only after its commit. Scans are idempotent by {@code eventId}; one bad
+ * scan is rejected on its own without failing the others.
+ */
+public final class EventIngestion {
+  /** Scans dated further ahead than this are taken for clock errors and rejected. */
+  static final Duration MAX_CLOCK_SKEW = Duration.ofHours(24);
+
+  /** One item of a batch, as the reader made sense of it. */
+  public sealed interface Item permits Valid, Invalid {
+    int index();
+  }
+
+  public record Valid(int index, ScanEvent event) implements Item {}
+
+  public record Invalid(int index, ProblemType type, String detail) implements Item {}
+
+  public record Rejection(int index, ProblemType type, String detail) {}
+
+  public record Outcome(int accepted, int duplicates, List<Rejection> rejected) {}
+
+  private final Database database;
+  private final TrackingStore store;
+  private final Tracker tracker;
+  private final Clock clock;
+  private final Counter accepted;
+  private final Counter duplicates;
+  private final Counter rejected;
+
+  public EventIngestion(
+      Database database, TrackingStore store, Tracker tracker, Clock clock, MeterRegistry meters) {
+    this.database = database;
+    this.store = store;
+    this.tracker = tracker;
+    this.clock = clock;
+    this.accepted = counter(meters, "accepted");
+    this.duplicates = counter(meters, "duplicate");
+    this.rejected = counter(meters, "rejected");
+  }
+
+  private static Counter counter(MeterRegistry meters, String outcome) {
+    return Counter.builder("waypost.events.ingested")
+        .description("Scan events received, by outcome")
+        .tag("outcome", outcome)
+        .register(meters);
+  }
+
+  public Outcome ingest(List<? extends Item> items) {
+    Instant now = clock.instant();
+    List<Rejection> rejections = new ArrayList<>();
+    Map<String, Valid> unique = new LinkedHashMap<>();
+    int duplicateCount = 0;
+    for (Item item : items) {
+      switch (item) {
+        case Invalid bad -> rejections.add(new Rejection(bad.index(), bad.type(), bad.detail()));
+        case Valid good when good.event().time().toInstant().isAfter(now.plus(MAX_CLOCK_SKEW)) ->
+            rejections.add(
+                new Rejection(
+                    good.index(),
+                    ProblemType.VALIDATION_FAILED,
+                    "time is more than 24 hours in the future"));
+        case Valid good -> {
+          if (unique.putIfAbsent(good.event().eventId(), good) != null) {
+            duplicateCount++;
+          }
+        }
+      }
+    }
+    Set<String> touched = new HashSet<>();
+    int stored = 0;
+    if (!unique.isEmpty()) {
+      int before = rejections.size();
+      stored = database.inTransaction(c -> store(c, unique.values(), now, rejections, touched));
+      int unknown = rejections.size() - before;
+      duplicateCount += unique.size() - unknown - stored;
+    }
+    tracker.forget(touched);
+    rejections.sort(Comparator.comparingInt(Rejection::index));
+    accepted.increment(stored);
+    duplicates.increment(duplicateCount);
+    rejected.increment(rejections.size());
+    return new Outcome(stored, duplicateCount, List.copyOf(rejections));
+  }
+
+  /** Stores what it can; appends a rejection for each scan of an unknown piece. */
+  private int store(
+      Connection c,
+      Iterable<Valid> events,
+      Instant now,
+      List<Rejection> rejections,
+      Set<String> touched)
+      throws SQLException {
+    Set<String> numbers = new HashSet<>();
+    for (Valid v : events) {
+      numbers.add(v.event().trackingNumber().value());
+    }
+    Map<String, Shipment> shipments = store.lockLatest(c, numbers);
+    List<TrackingStore.NewEvent> toInsert = new ArrayList<>();
+    for (Valid v : events) {
+      Shipment shipment = shipments.get(v.event().trackingNumber().value());
+      if (shipment == null) {
+        rejections.add(
+            new Rejection(
+                v.index(),
+                ProblemType.NOT_FOUND,
+                "No shipment is registered under this tracking number; register it first."));
+      } else {
+        toInsert.add(new TrackingStore.NewEvent(v.event(), shipment));
+      }
+    }
+    Map<String, Long> inserted = store.insertEvents(c, toInsert, now);
+    Map<Long, List<StoredEvent>> newByShipment = new LinkedHashMap<>();
+    Map<Long, Shipment> byId = new LinkedHashMap<>();
+    for (TrackingStore.NewEvent e : toInsert) {
+      Long seq = inserted.get(e.event().eventId());
+      if (seq != null) {
+        ScanEvent event = e.event();
+        newByShipment
+            .computeIfAbsent(e.shipment().id(), id -> new ArrayList<>())
+            .add(
+                new StoredEvent(
+                    seq, event.type(), event.time(), event.location(), event.description()));
+        byId.put(e.shipment().id(), e.shipment());
+      }
+    }
+    List<Shipment> changed = new ArrayList<>();
+    for (var entry : newByShipment.entrySet()) {
+      Shipment shipment = byId.get(entry.getKey());
+      changed.add(shipment.withProjection(project(c, shipment, entry.getValue())));
+      touched.add(shipment.trackingNumber());
+    }
+    store.updateProjections(c, changed);
+    return inserted.size();
+  }
+
+  /** Folds new scans onto the stored projection, or replays the history when one is late. */
+  private Projection project(Connection c, Shipment shipment, List<StoredEvent> added)
+      throws SQLException {
+    added.sort(
+        Comparator.comparing((StoredEvent e) -> e.time().toInstant())
+            .thenComparingLong(StoredEvent::seq));
+    Projection projection = shipment.projection();
+    if (!projection.canFold(added.get(0))) {
+      return Projection.replay(store.historyInFoldOrder(c, shipment.id()));
+    }
+    for (StoredEvent event : added) {
+      projection = projection.fold(event);
+    }
+    return projection;
+  }
+}

@@ -1,0 +1,128 @@
+package org.waypost.tracking;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
+import org.waypost.json.Json;
+import org.waypost.web.Pages;
+import org.waypost.web.Problems;
+import org.waypost.web.Routes;
+
+/** The public face: the tracking JSON API, the search form and the results page. */
+public final class TrackingRoutes implements Routes {
+  private static final byte[] RESULTS_OPEN = "{\"results\":[".getBytes();
+  private static final byte[] RESULTS_CLOSE = "]}".getBytes();
+  private static final String NOT_FOUND_DETAIL =
+      "No package is registered under this tracking number. Check the number, or try again"
+          + " later if it was sent recently.";
+
+  private final Tracker tracker;
+  private final Pages pages;
+
+  public TrackingRoutes(Tracker tracker, Pages pages) {
+    this.tracker = tracker;
+    this.pages = pages;
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v1/tracking/{number}", this::one);
+    routes.get("/api/v1/tracking", this::many);
+    routes.get("/", this::home);
+    routes.get("/track", this::results);
+  }
+
+  /** The outcome for one number: a lookup, or the problem that stands in for it. */
+  private record Answer(String number, Tracker.Lookup lookup, ProblemType problem, String detail) {}
+
+  private Answer answer(String normalized) {
+    try {
+      TrackingNumber number = TrackingNumber.parse(normalized);
+      Optional<Tracker.Lookup> lookup = tracker.lookup(number);
+      return lookup
+          .map(found -> new Answer(number.value(), found, null, null))
+          .orElseGet(
+              () -> new Answer(number.value(), null, ProblemType.NOT_FOUND, NOT_FOUND_DETAIL));
+    } catch (InvalidTrackingNumberException e) {
+      return new Answer(e.normalized(), null, ProblemType.INVALID_TRACKING_NUMBER, e.detail());
+    }
+  }
+
+  private void one(Context ctx) {
+    Answer answer = answer(TrackingNumber.normalize(ctx.pathParam("number")));
+    if (answer.lookup() == null) {
+      throw new ProblemException(answer.problem(), answer.detail());
+    }
+    ctx.contentType("application/json").result(answer.lookup().json());
+  }
+
+  private void many(Context ctx) {
+    NumberQuery query = NumberQuery.parse(ctx.queryParam("numbers"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048 * query.numbers().size());
+    try {
+      out.write(RESULTS_OPEN);
+      boolean first = true;
+      for (String number : query.numbers()) {
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        Answer answer = answer(number);
+        if (answer.lookup() != null) {
+          out.write(answer.lookup().json());
+        } else {
+          Map<String, Object> entry = new LinkedHashMap<>();
+          entry.put("trackingNumber", answer.number());
+          entry.put("error", Problems.body(answer.problem(), answer.detail(), Map.of()));
+          Json.MAPPER.writeValue(out, entry);
+        }
+      }
+      out.write(RESULTS_CLOSE);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory failed", e);
+    }
+    ctx.contentType("application/json").result(out.toByteArray());
+  }
+
+  private void home(Context ctx) {
+    String numbers = ctx.queryParam("numbers");
+    ctx.html(
+        pages.render("home.jte", new HomePage(pages.site(), numbers == null ? "" : numbers, null)));
+  }
+
+  private void results(Context ctx) {
+    String raw = ctx.queryParam("numbers");
+    NumberQuery query;
+    try {
+      query = NumberQuery.parse(raw);
+    } catch (ProblemException e) {
+      ctx.status(e.type().status());
+      ctx.html(
+          pages.render("home.jte", new HomePage(pages.site(), raw == null ? "" : raw, e.detail())));
+      return;
+    }
+    List<ResultsPage.Entry> entries = new ArrayList<>();
+    for (String number : query.numbers()) {
+      Answer answer = answer(number);
+      entries.add(
+          new ResultsPage.Entry(
+              entries.size() + 1,
+              answer.number(),
+              answer.lookup() == null ? null : answer.lookup().result(),
+              answer.problem() == null ? null : answer.problem().title(),
+              answer.detail()));
+    }
+    ctx.html(
+        pages.render(
+            "results.jte",
+            new ResultsPage(pages.site(), String.join("\n", query.numbers()), entries)));
+  }
+}

@@ -1,0 +1,334 @@
+package org.waypost.tracking;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.waypost.db.Dialect;
+
+/**
+ * The SQL of the tracking feature. Methods take the connection so that callers decide what runs in
+ * one transaction (see {@link org.waypost.db.Database#inTransaction}).
+ */
+public final class TrackingStore {
+  private static final String SHIPMENT_COLUMNS =
+      "id, tracking_number, shipper_id, service, reference,"
+          + " origin_city, origin_region, origin_postal_code, origin_country,"
+          + " destination_city, destination_region, destination_postal_code, destination_country,"
+          + " created_at, status, status_text, status_time, status_time_offset,"
+          + " accepted_at, accepted_at_offset, delivered_at, delivered_at_offset,"
+          + " last_event_time, last_event_seq";
+  private static final String EVENT_COLUMNS =
+      "seq, type, event_time, event_time_offset, description, city, region, postal_code, country";
+  private static final String INSERT_EVENT_COLUMNS =
+      "event_id, shipment_id, tracking_number, type, event_time, event_time_offset,"
+          + " description, city, region, postal_code, country, received_at";
+  private static final int INSERT_EVENT_PARAMETERS = 12;
+
+  private final Dialect dialect;
+
+  public TrackingStore(Dialect dialect) {
+    this.dialect = dialect;
+  }
+
+  /** The most recently registered piece under {@code number}. */
+  public Optional<Shipment> findLatest(Connection c, String number) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + SHIPMENT_COLUMNS
+                + " FROM shipments WHERE tracking_number = ? ORDER BY id DESC LIMIT 1")) {
+      ps.setString(1, number);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(shipment(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * The most recent piece for each of {@code numbers}, locked until commit on PostgreSQL so that
+   * concurrent batches fold their scans one after the other.
+   */
+  public Map<String, Shipment> lockLatest(Connection c, Collection<String> numbers)
+      throws SQLException {
+    Map<String, Shipment> latest = new HashMap<>();
+    List<String> all = List.copyOf(numbers);
+    int chunk = Math.min(1000, dialect.maxParameters());
+    for (int from = 0; from < all.size(); from += chunk) {
+      List<String> part = all.subList(from, Math.min(all.size(), from + chunk));
+      String sql =
+          "SELECT "
+              + SHIPMENT_COLUMNS
+              + " FROM shipments WHERE tracking_number IN ("
+              + placeholders(part.size())
+              + ") ORDER BY id"
+              + dialect.forUpdate();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setString(i + 1, part.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Shipment shipment = shipment(rs);
+            latest.merge(shipment.trackingNumber(), shipment, (a, b) -> a.id() > b.id() ? a : b);
+          }
+        }
+      }
+    }
+    return latest;
+  }
+
+  /** The history of one piece, newest first (the order the public sees). */
+  public List<StoredEvent> historyNewestFirst(Connection c, long shipmentId) throws SQLException {
+    return history(c, shipmentId, "DESC");
+  }
+
+  /** The history of one piece in fold order: event time, then receipt. */
+  public List<StoredEvent> historyInFoldOrder(Connection c, long shipmentId) throws SQLException {
+    return history(c, shipmentId, "ASC");
+  }
+
+  private List<StoredEvent> history(Connection c, long shipmentId, String direction)
+      throws SQLException {
+    String sql =
+        "SELECT "
+            + EVENT_COLUMNS
+            + " FROM scan_events WHERE shipment_id = ?"
+            + " ORDER BY event_time "
+            + direction
+            + ", seq "
+            + direction;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, shipmentId);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<StoredEvent> events = new ArrayList<>();
+        while (rs.next()) {
+          events.add(
+              new StoredEvent(
+                  rs.getLong(1),
+                  EventType.valueOf(rs.getString(2)),
+                  time(rs, 3),
+                  location(rs, 6),
+                  rs.getString(5)));
+        }
+        return events;
+      }
+    }
+  }
+
+  /** Allocates the next value of a numbering scheme's serial; never the same value twice. */
+  public long nextSerial(Connection c, String scheme) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO number_serials (scheme, next_value) VALUES (?, 1)"
+                + " ON CONFLICT (scheme) DO NOTHING")) {
+      ps.setString(1, scheme);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE number_serials SET next_value = next_value + 1 WHERE scheme = ?"
+                + " RETURNING next_value")) {
+      ps.setString(1, scheme);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) - 1;
+      }
+    }
+  }
+
+  public Shipment insertShipment(
+      Connection c,
+      String number,
+      long shipperId,
+      Service service,
+      String reference,
+      Location origin,
+      Location destination,
+      Instant createdAt)
+      throws SQLException {
+    Projection projection = Projection.initial();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO shipments ("
+                + SHIPMENT_COLUMNS.substring("id, ".length())
+                + ") VALUES ("
+                + placeholders(23)
+                + ") RETURNING id")) {
+      ps.setString(1, number);
+      ps.setLong(2, shipperId);
+      ps.setString(3, service.name());
+      ps.setString(4, reference);
+      setLocation(ps, 5, origin);
+      setLocation(ps, 9, destination);
+      ps.setLong(13, createdAt.toEpochMilli());
+      setProjection(ps, 14, projection);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Shipment(
+            rs.getLong(1),
+            number,
+            shipperId,
+            service,
+            reference,
+            origin,
+            destination,
+            createdAt,
+            projection);
+      }
+    }
+  }
+
+  /** A scan about to be stored, with the piece it belongs to. */
+  public record NewEvent(ScanEvent event, Shipment shipment) {}
+
+  /**
+   * Inserts the events whose {@code eventId} is new; returns the receipt sequence of each event
+   * that was inserted, by event id. Events already stored are skipped, not failed.
+   */
+  public Map<String, Long> insertEvents(Connection c, List<NewEvent> events, Instant receivedAt)
+      throws SQLException {
+    Map<String, Long> inserted = new HashMap<>();
+    int chunk = Math.min(1000, dialect.maxParameters() / INSERT_EVENT_PARAMETERS);
+    for (int from = 0; from < events.size(); from += chunk) {
+      List<NewEvent> part = events.subList(from, Math.min(events.size(), from + chunk));
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO scan_events (")
+              .append(INSERT_EVENT_COLUMNS)
+              .append(") VALUES ");
+      String row = "(" + placeholders(INSERT_EVENT_PARAMETERS) + ")";
+      for (int i = 0; i < part.size(); i++) {
+        sql.append(i == 0 ? "" : ",").append(row);
+      }
+      sql.append(" ON CONFLICT (event_id) DO NOTHING RETURNING seq, event_id");
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int p = 1;
+        for (NewEvent e : part) {
+          ScanEvent event = e.event();
+          ps.setString(p++, event.eventId());
+          ps.setLong(p++, e.shipment().id());
+          ps.setString(p++, e.shipment().trackingNumber());
+          ps.setString(p++, event.type().name());
+          ps.setLong(p++, event.time().toInstant().toEpochMilli());
+          ps.setInt(p++, event.time().getOffset().getTotalSeconds());
+          ps.setString(p++, event.description());
+          p = setLocation(ps, p, event.location());
+          ps.setLong(p++, receivedAt.toEpochMilli());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            inserted.put(rs.getString(2), rs.getLong(1));
+          }
+        }
+      }
+    }
+    return inserted;
+  }
+
+  public void updateProjections(Connection c, Collection<Shipment> shipments) throws SQLException {
+    if (shipments.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE shipments SET status = ?, status_text = ?, status_time = ?,"
+                + " status_time_offset = ?, accepted_at = ?, accepted_at_offset = ?,"
+                + " delivered_at = ?, delivered_at_offset = ?, last_event_time = ?,"
+                + " last_event_seq = ? WHERE id = ?")) {
+      for (Shipment shipment : shipments) {
+        setProjection(ps, 1, shipment.projection());
+        ps.setLong(11, shipment.id());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static Shipment shipment(ResultSet rs) throws SQLException {
+    Projection projection =
+        new Projection(
+            TrackingStatus.valueOf(rs.getString(15)),
+            rs.getString(16),
+            time(rs, 17),
+            time(rs, 19),
+            time(rs, 21),
+            rs.getLong(23),
+            rs.getLong(24));
+    return new Shipment(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getLong(3),
+        Service.valueOf(rs.getString(4)),
+        rs.getString(5),
+        location(rs, 6),
+        location(rs, 10),
+        Instant.ofEpochMilli(rs.getLong(14)),
+        projection);
+  }
+
+  private static int setProjection(PreparedStatement ps, int at, Projection p) throws SQLException {
+    ps.setString(at, p.status().name());
+    ps.setString(at + 1, p.statusText());
+    setTime(ps, at + 2, p.statusTime());
+    setTime(ps, at + 4, p.acceptedAt());
+    setTime(ps, at + 6, p.deliveredAt());
+    ps.setLong(at + 8, p.lastEventMillis());
+    ps.setLong(at + 9, p.lastEventSeq());
+    return at + 10;
+  }
+
+  private static void setTime(PreparedStatement ps, int at, OffsetDateTime time)
+      throws SQLException {
+    if (time == null) {
+      ps.setNull(at, Types.BIGINT);
+      ps.setNull(at + 1, Types.INTEGER);
+    } else {
+      ps.setLong(at, time.toInstant().toEpochMilli());
+      ps.setInt(at + 1, time.getOffset().getTotalSeconds());
+    }
+  }
+
+  private static OffsetDateTime time(ResultSet rs, int at) throws SQLException {
+    long millis = rs.getLong(at);
+    if (rs.wasNull()) {
+      return null;
+    }
+    ZoneOffset offset = ZoneOffset.ofTotalSeconds(rs.getInt(at + 1));
+    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), offset);
+  }
+
+  private static int setLocation(PreparedStatement ps, int at, Location location)
+      throws SQLException {
+    ps.setString(at, location == null ? null : location.city());
+    ps.setString(at + 1, location == null ? null : location.region());
+    ps.setString(at + 2, location == null ? null : location.postalCode());
+    ps.setString(at + 3, location == null ? null : location.country());
+    return at + 4;
+  }
+
+  private static Location location(ResultSet rs, int at) throws SQLException {
+    Location location =
+        new Location(
+            rs.getString(at), rs.getString(at + 1), rs.getString(at + 2), rs.getString(at + 3));
+    boolean empty =
+        location.city() == null
+            && location.region() == null
+            && location.postalCode() == null
+            && location.country() == null;
+    return empty ? null : location;
+  }
+
+  private static String placeholders(int count) {
+    return String.join(",", java.util.Collections.nCopies(count, "?"));
+  }
+}

@@ -1,0 +1,133 @@
+package org.waypost.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waypost.config.ServerConfig;
+import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
+import org.waypost.tracking.InvalidTrackingNumberException;
+
+/**
+ * The Javalin server: virtual threads, security headers on every response, problem+json for every
+ * error, request metrics, and each feature's routes.
+ *
+ * <p>Errors are logged with a request id and the exception's class and stack, never its message
+ * text or the request path, since either may hold a tracking number.
+ */
+public final class HttpServer {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+  private final Javalin app;
+
+  public HttpServer(
+      ServerConfig config, Problems problems, MeterRegistry meters, List<Routes> features) {
+    HttpMetrics metrics = new HttpMetrics(meters);
+    this.app =
+        Javalin.create(
+            javalin -> {
+              javalin.jetty.host = config.host();
+              javalin.jetty.port = config.port();
+              javalin.concurrency.useVirtualThreads = true;
+              javalin.startup.showJavalinBanner = false;
+              javalin.startup.showOldJavalinVersionWarning = false;
+              javalin.http.maxRequestSize = config.maxRequestBytes();
+              javalin.http.generateEtags = false;
+              javalin.staticFiles.add(
+                  files -> {
+                    files.hostedPath = "/static";
+                    files.directory = "/static";
+                    files.location = Location.CLASSPATH;
+                    files.headers = Map.of("Cache-Control", "public, max-age=3600");
+                  });
+              javalin.requestLogger.http(metrics::record);
+              var routes = javalin.routes;
+              routes.before(SecurityHeaders::apply);
+              routes.exception(
+                  ProblemException.class,
+                  (e, ctx) ->
+                      problems.respond(
+                          ctx, e.type(), e.detail(), e.extensions(), e.retryAfterSeconds()));
+              routes.exception(
+                  InvalidTrackingNumberException.class,
+                  (e, ctx) ->
+                      problems.respond(ctx, ProblemType.INVALID_TRACKING_NUMBER, e.detail()));
+              routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) -> problems.respond(ctx, fromStatus(e.getStatus()), e.getMessage()));
+              routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    String requestId = UUID.randomUUID().toString();
+                    log.error(
+                        "request failed request_id={} route={} error={}",
+                        requestId,
+                        Routes.template(ctx),
+                        e.getClass().getName());
+                    problems.respond(
+                        ctx,
+                        ProblemType.INTERNAL_ERROR,
+                        "Something went wrong on our side. Quote request id " + requestId + ".",
+                        Map.of("requestId", requestId),
+                        0);
+                  });
+              routes.error(
+                  404,
+                  ctx -> {
+                    if (ctx.result() == null) {
+                      problems.respond(
+                          ctx, ProblemType.NOT_FOUND, "There is nothing at this address.");
+                    }
+                  });
+              routes.error(
+                  405,
+                  ctx ->
+                      problems.respond(
+                          ctx,
+                          ProblemType.METHOD_NOT_ALLOWED,
+                          "This address does not accept " + ctx.method().name() + "."));
+              for (Routes feature : features) {
+                feature.register(routes);
+              }
+            });
+  }
+
+  private static ProblemType fromStatus(int status) {
+    return switch (status) {
+      case 400 -> ProblemType.VALIDATION_FAILED;
+      case 401 -> ProblemType.UNAUTHORIZED;
+      case 403 -> ProblemType.FORBIDDEN;
+      case 404 -> ProblemType.NOT_FOUND;
+      case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+      case 409 -> ProblemType.CONFLICT;
+      case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+      case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+      case 429 -> ProblemType.RATE_LIMITED;
+      case 503 -> ProblemType.UNAVAILABLE;
+      default -> ProblemType.INTERNAL_ERROR;
+    };
+  }
+
+  public HttpServer start() {
+    app.start();
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public Javalin javalin() {
+    return app;
+  }
+
+  public void stop() {
+    app.stop();
+  }
+}

@@ -1,0 +1,63 @@
+package org.waypost.web;
+
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.waypost.error.ProblemType;
+import org.waypost.json.Json;
+
+/**
+ * The one place that writes errors: RFC 9457 {@code application/problem+json} for the API, and the
+ * same problem as a readable page for people using the site in a browser.
+ */
+public final class Problems {
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private final Pages pages;
+
+  public Problems(Pages pages) {
+    this.pages = pages;
+  }
+
+  /** The problem object (type, title, status, detail, then any extensions) as a map for JSON. */
+  public static Map<String, Object> body(
+      ProblemType type, String detail, Map<String, Object> extra) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", type.uri());
+    body.put("title", type.title());
+    body.put("status", type.status());
+    body.put("detail", detail);
+    body.putAll(extra);
+    return body;
+  }
+
+  public void respond(
+      Context ctx, ProblemType type, String detail, Map<String, Object> extra, long retryAfter) {
+    ctx.status(type.status());
+    if (retryAfter > 0) {
+      ctx.header("Retry-After", Long.toString(retryAfter));
+    }
+    if (type == ProblemType.UNAUTHORIZED) {
+      ctx.header("WWW-Authenticate", "Bearer");
+    }
+    if (wantsPage(ctx)) {
+      ctx.html(pages.render("error.jte", new Pages.ErrorPage(pages.site(), type, detail)));
+    } else {
+      ctx.contentType(CONTENT_TYPE).result(Json.bytes(body(type, detail, extra)));
+    }
+  }
+
+  public void respond(Context ctx, ProblemType type, String detail) {
+    respond(ctx, type, detail, Map.of(), 0);
+  }
+
+  /** Pages are for browsers on non-API paths; scripts and API paths always get JSON. */
+  static boolean wantsPage(Context ctx) {
+    String path = ctx.path();
+    if (path.startsWith("/api/") || path.startsWith("/health") || path.equals("/metrics")) {
+      return false;
+    }
+    String accept = ctx.header("Accept");
+    return accept != null && accept.contains("text/html");
+  }
+}
