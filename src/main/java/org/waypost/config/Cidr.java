@@ -6,6 +6,8 @@ import java.util.Arrays;
 
 /** An IPv4 or IPv6 network such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}. */
 public record Cidr(byte[] network, int prefixLength) {
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final String IPV4 = OCTET + "(\\." + OCTET + "){3}";
 
   public Cidr {
     network = network.clone();
@@ -19,8 +21,10 @@ public record Cidr(byte[] network, int prefixLength) {
     String trimmed = text.trim();
     int slash = trimmed.indexOf('/');
     String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
-    if (!address.matches("[0-9A-Fa-f:.]+")) {
-      // InetAddress.getByName would otherwise try DNS for a host name.
+    boolean ipv6 = address.contains(":") && address.matches("[0-9A-Fa-f:.]+");
+    if (!ipv6 && !address.matches(IPV4)) {
+      // Only literals reach InetAddress.getByName: anything else would be looked up in DNS, and
+      // shortened forms such as 198.51.100 would be read the inet_aton way.
       throw new IllegalArgumentException("'" + trimmed + "' is not an IP network");
     }
     byte[] bytes;

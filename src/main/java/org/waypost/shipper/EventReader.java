@@ -3,8 +3,11 @@ package org.waypost.shipper;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -54,6 +57,10 @@ public final class EventReader {
           "country",
           "description");
 
+  /** Reads one array element at a time; the whole-body trailing-token check is done by hand. */
+  private static final ObjectReader ELEMENT_READER =
+      Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private final int maxEvents;
 
   /**
@@ -73,7 +80,7 @@ public final class EventReader {
       }
       while (parser.nextToken() != JsonToken.END_ARRAY) {
         checkCount(items.size());
-        JsonNode node = Json.MAPPER.readTree(parser);
+        JsonNode node = ELEMENT_READER.readTree(parser);
         items.add(item(items.size(), node));
       }
       if (parser.nextToken() != null) {
@@ -135,7 +142,17 @@ public final class EventReader {
         csv.readerFor(Map.class).with(schema).readValues(in)) {
       int index = 0;
       while (rows.hasNext()) {
-        Map<String, String> row = rows.next();
+        Map<String, String> row;
+        try {
+          row = rows.next();
+        } catch (RuntimeJsonMappingException e) {
+          sink.accept(
+              new Invalid(
+                  index++,
+                  ProblemType.VALIDATION_FAILED,
+                  "this row does not match the header (columns " + CSV_COLUMNS + ")"));
+          continue;
+        }
         sink.accept(item(index++, fromCsv(row)));
       }
     }

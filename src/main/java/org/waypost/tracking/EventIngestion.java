@@ -157,7 +157,7 @@ public final class EventIngestion {
   private Projection project(Connection c, Shipment shipment, List<StoredEvent> added)
       throws SQLException {
     added.sort(
-        Comparator.comparing((StoredEvent e) -> e.time().toInstant())
+        Comparator.comparingLong((StoredEvent e) -> e.time().toInstant().toEpochMilli())
             .thenComparingLong(StoredEvent::seq));
     Projection projection = shipment.projection();
     if (!projection.canFold(added.get(0))) {

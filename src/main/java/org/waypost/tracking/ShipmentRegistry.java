@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.waypost.config.ConfigException;
 import org.waypost.config.OperatorConfig;
 import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
@@ -42,6 +43,12 @@ public final class ShipmentRegistry {
     this.tracker = tracker;
     this.operator = operator;
     this.clock = clock;
+    try {
+      TrackingNumber.issueS10(Service.S10_SERVICE_INDICATOR, 0, operator.country());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "operator.country must be a UPU member country code, was '" + operator.country() + "'");
+    }
   }
 
   public Shipment register(long shipperId, Request request) {
@@ -92,6 +99,7 @@ public final class ShipmentRegistry {
               service.serviceTypeCode(), operator.mailerId(), store.nextSerial(c, scheme))
           .value();
     } catch (IllegalArgumentException e) {
+      // The operator's identifiers were checked at start, so only the serial can be at fault.
       throw new ProblemException(
           ProblemType.CONFLICT, "No more tracking numbers can be issued in this series.");
     }
