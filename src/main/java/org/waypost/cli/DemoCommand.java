@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
   Path data;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     long started = System.nanoTime();
     Map<String, String> overrides = new LinkedHashMap<>(Storage.dataOverrides(data));
     overrides.put("server.host", "127.0.0.1");
@@ -50,12 +50,11 @@ final class DemoCommand implements Callable<Integer> {
         App.open(
             org.waypost.config.ConfigLoader.load(null, System.getenv(), overrides),
             Clock.systemUTC());
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "waypost-shutdown"));
     ApiKeys.Created key = app.apiKeys().create(DEMO_SHIPPER);
     boolean seeded = DemoData.seedIfEmpty(app, key.shipper().id());
     app.serve();
     print(app, key, seeded, (System.nanoTime() - started) / 1e9);
-    Thread.currentThread().join();
+    Running.untilStopped(app);
     return 0;
   }
 

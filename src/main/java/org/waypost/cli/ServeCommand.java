@@ -15,15 +15,14 @@ final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     WaypostConfig config = storage.load();
     App app = App.open(config, Clock.systemUTC()).serve();
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "waypost-shutdown"));
     spec.commandLine()
         .getOut()
         .printf("Waypost is serving on http://%s:%d/%n", config.server().host(), app.port());
     spec.commandLine().getOut().flush();
-    Thread.currentThread().join();
+    Running.untilStopped(app);
     return 0;
   }
 }

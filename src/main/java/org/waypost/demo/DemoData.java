@@ -405,18 +405,29 @@ public final class DemoData {
       }
       default -> {}
     }
-    steps = withinWorkingHours(steps);
-    Instant last = steps.get(steps.size() - 1).time();
     boolean settled =
         target == TrackingStatus.DELIVERED || target == TrackingStatus.RETURN_TO_SENDER;
     Duration ago =
         settled
             ? Duration.ofHours(12 + random.nextInt(24 * 9))
             : Duration.ofMinutes(20 + random.nextInt(60 * 6));
-    Duration shift =
-        Duration.ofDays(Math.floorDiv(Duration.between(last, now.minus(ago)).toMinutes(), 24 * 60));
+    Instant last = steps.get(steps.size() - 1).time();
+    steps =
+        shiftDays(
+            steps, Math.floorDiv(Duration.between(last, now.minus(ago)).toMinutes(), 24 * 60));
+    steps = withinWorkingHours(steps);
+    while (!steps.get(steps.size() - 1).time().isBefore(now)) {
+      steps = shiftDays(steps, -1);
+    }
+    return steps;
+  }
+
+  private static List<Step> shiftDays(List<Step> steps, long days) {
     return steps.stream()
-        .map(s -> new Step(s.type(), s.time().plus(shift), s.place(), s.description()))
+        .map(
+            s ->
+                new Step(
+                    s.type(), s.time().plus(Duration.ofDays(days)), s.place(), s.description()))
         .toList();
   }
 

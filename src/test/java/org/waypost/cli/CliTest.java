@@ -1,0 +1,146 @@
+package org.waypost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.waypost.App;
+import org.waypost.testing.Fixtures;
+import org.waypost.testing.TestApp;
+import org.waypost.tracking.TrackingNumber;
+import org.waypost.tracking.TrackingStatus;
+
+/** The command line: keys, imports and configuration errors, as an operator meets them. */
+class CliTest {
+  @TempDir Path dir;
+
+  private App openData() {
+    return App.open(TestApp.config(Storage.dataOverrides(dir)), Clock.systemUTC());
+  }
+
+  @Test
+  void apikeyCreatePrintsAWorkingKeyOnTheLastLine() {
+    Cli cli = Cli.run("apikey", "create", "--shipper", "Acme Parcels", "--data", dir.toString());
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.lastLine()).startsWith("wpk_");
+    try (App app = openData()) {
+      assertThat(app.apiKeys().authenticate(cli.lastLine()))
+          .hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("Acme Parcels"));
+    }
+    assertThat(Files.exists(dir.resolve("waypost.db"))).isTrue();
+  }
+
+  @Test
+  void apikeyCreateRefusesAnEmptyShipperName() {
+    Cli cli = Cli.run("apikey", "create", "--shipper", " ", "--data", dir.toString());
+    assertThat(cli.exitCode()).isEqualTo(1);
+    assertThat(cli.err()).contains("shipper name").doesNotContain("Exception");
+  }
+
+  @Test
+  void importEventsStoresGoodLinesAndSummarisesTheRest() throws Exception {
+    String number;
+    try (App app = openData()) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      number = app.shipments().register(shipper, Fixtures.priorityToFairfax()).trackingNumber();
+    }
+    Path file = dir.resolve("scans.ndjson");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 2500; i++) {
+      String time = java.time.Instant.parse("2026-11-20T00:00:00Z").plusSeconds(60L * i).toString();
+      lines.append(Fixtures.eventJson("imp-" + i, number, "PROCESSED", time)).append('\n');
+    }
+    lines
+        .append(Fixtures.eventJson("imp-0", number, "PROCESSED", "2026-11-20T00:00:00Z"))
+        .append('\n');
+    lines.append("{broken\n");
+    lines
+        .append(Fixtures.eventJson("imp-x", number, "DELIVERED", "2026-11-25T15:00:00-05:00"))
+        .append('\n');
+    Files.writeString(file, lines);
+
+    Cli cli = Cli.run("import", "events", file.toString(), "--data", dir.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(3);
+    assertThat(cli.out())
+        .contains("2,501 accepted")
+        .contains("1 duplicates")
+        .contains("1 rejected")
+        .contains("event 2502: this line is not valid JSON")
+        .contains("events/s");
+    try (App app = openData()) {
+      var result = app.tracker().lookup(TrackingNumber.parse(number)).orElseThrow().result();
+      assertThat(result.events()).hasSize(2501);
+      assertThat(result.status()).isEqualTo(TrackingStatus.DELIVERED);
+    }
+  }
+
+  @Test
+  void importEventsReadsCsvWithAHeader() throws Exception {
+    String number;
+    try (App app = openData()) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      number = app.shipments().register(shipper, Fixtures.priorityToFairfax()).trackingNumber();
+    }
+    Path file = dir.resolve("scans.csv");
+    Files.writeString(
+        file,
+        "eventId,trackingNumber,type,time,city,region,postalCode,country,description\n"
+            + "c1,"
+            + number
+            + ",ACCEPTED,2026-11-27T09:00:00-08:00,LOS ANGELES,CA,90052,US,\n"
+            + "c2,"
+            + number
+            + ",ARRIVED,2026-11-28T05:00:00-05:00,MERRIFIELD,VA,22081,US,\"Arrived at USPS Regional Facility, Merrifield\"\n");
+
+    Cli cli = Cli.run("import", "events", file.toString(), "--data", dir.toString());
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.out()).contains("2 accepted");
+    try (App app = openData()) {
+      var result = app.tracker().lookup(TrackingNumber.parse(number)).orElseThrow().result();
+      assertThat(result.events().get(0).description())
+          .isEqualTo("Arrived at USPS Regional Facility, Merrifield");
+      assertThat(result.events().get(1).location().city()).isEqualTo("LOS ANGELES");
+    }
+  }
+
+  @Test
+  void importRefusesAFileItCannotRead() {
+    Cli missing =
+        Cli.run(
+            "import", "events", dir.resolve("nope.ndjson").toString(), "--data", dir.toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("no such file");
+    Cli unknown =
+        Cli.run("import", "events", dir.resolve("x.bin").toString(), "--data", dir.toString());
+    assertThat(unknown.err()).contains("--format");
+  }
+
+  @Test
+  void aBadConfigurationStopsTheStartAndNamesTheKey() throws Exception {
+    Path config = dir.resolve("waypost.yaml");
+    Files.writeString(config, "server:\n  prot: 8080\n");
+    Cli unknownKey = Cli.run("serve", "--config", config.toString());
+    assertThat(unknownKey.exitCode()).isEqualTo(2);
+    assertThat(unknownKey.err()).contains("server.prot").doesNotContain("Exception");
+
+    Files.writeString(config, "privacy:\n  securityLogRetentionDays: 45\n");
+    Cli badValue = Cli.run("serve", "--config", config.toString());
+    assertThat(badValue.exitCode()).isEqualTo(2);
+    assertThat(badValue.err()).contains("privacy.securityLogRetentionDays");
+  }
+
+  @Test
+  void dataAndConfigTogetherAreRefused() {
+    Cli cli =
+        Cli.run(
+            "apikey", "create", "--shipper", "A", "--data", dir.toString(), "--config", "x.yaml");
+    assertThat(cli.exitCode()).isEqualTo(1);
+    assertThat(cli.err()).contains("either --data or --config");
+  }
+}
