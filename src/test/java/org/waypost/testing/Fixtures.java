@@ -1,0 +1,92 @@
+package org.waypost.testing;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.waypost.tracking.EventIngestion;
+import org.waypost.tracking.EventType;
+import org.waypost.tracking.Location;
+import org.waypost.tracking.ScanEvent;
+import org.waypost.tracking.Service;
+import org.waypost.tracking.ShipmentRegistry;
+import org.waypost.tracking.TrackingNumber;
+
+/** Named places, requests and scans for tests, in the PetClinic manner. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  public static Location losAngeles() {
+    return new Location("LOS ANGELES", "CA", "90052", "US");
+  }
+
+  public static Location fairfax() {
+    return new Location("FAIRFAX", "VA", "22032", "US");
+  }
+
+  public static Location merrifield() {
+    return new Location("MERRIFIELD", "VA", "22081", "US");
+  }
+
+  public static Location london() {
+    return new Location("LONDON", null, "EC1A 1BB", "GB");
+  }
+
+  /** Priority Mail from Los Angeles to Fairfax, number to be issued. */
+  public static ShipmentRegistry.Request priorityToFairfax() {
+    return new ShipmentRegistry.Request(Service.PRIORITY, null, losAngeles(), fairfax(), "ORDER-1");
+  }
+
+  public static ShipmentRegistry.Request internationalToLondon() {
+    return new ShipmentRegistry.Request(Service.INTERNATIONAL, null, losAngeles(), london(), null);
+  }
+
+  public static ShipmentRegistry.Request priorityWithNumber(String number) {
+    return new ShipmentRegistry.Request(Service.PRIORITY, number, losAngeles(), fairfax(), null);
+  }
+
+  public static ScanEvent scan(String eventId, String number, EventType type, String time) {
+    return new ScanEvent(
+        eventId, TrackingNumber.parse(number), type, OffsetDateTime.parse(time), fairfax(), null);
+  }
+
+  /** Wraps scans as a batch, indexed in order. */
+  public static List<EventIngestion.Item> batch(ScanEvent... scans) {
+    List<EventIngestion.Item> items = new java.util.ArrayList<>();
+    for (ScanEvent scan : scans) {
+      items.add(new EventIngestion.Valid(items.size(), scan));
+    }
+    return items;
+  }
+
+  /** One scan as the JSON the events API takes. */
+  public static String eventJson(String eventId, String number, String type, String time) {
+    return "{\"eventId\":\""
+        + eventId
+        + "\",\"trackingNumber\":\""
+        + number
+        + "\",\"type\":\""
+        + type
+        + "\",\"time\":\""
+        + time
+        + "\",\"location\":{\"city\":\"MERRIFIELD\",\"region\":\"VA\",\"postalCode\":\"22081\",\"country\":\"US\"}}";
+  }
+
+  public static String jsonArray(String... events) {
+    return List.of(events).stream().collect(Collectors.joining(",", "[", "]"));
+  }
+
+  public static String shipmentJson(String service, String destinationCountry) {
+    String destination =
+        destinationCountry.equals("US")
+            ? "{\"city\":\"Fairfax\",\"region\":\"VA\",\"postalCode\":\"22032\",\"country\":\"US\"}"
+            : "{\"city\":\"London\",\"postalCode\":\"EC1A 1BB\",\"country\":\""
+                + destinationCountry
+                + "\"}";
+    return "{\"service\":\""
+        + service
+        + "\",\"origin\":{\"city\":\"Los Angeles\",\"region\":\"CA\",\"postalCode\":\"90052\",\"country\":\"US\"},"
+        + "\"destination\":"
+        + destination
+        + "}";
+  }
+}

@@ -1,0 +1,316 @@
+package org.waypost.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.waypost.testing.Fixtures.batch;
+import static org.waypost.testing.Fixtures.priorityToFairfax;
+import static org.waypost.testing.Fixtures.priorityWithNumber;
+import static org.waypost.testing.Fixtures.scan;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.waypost.App;
+import org.waypost.config.WaypostConfig;
+import org.waypost.error.ProblemType;
+import org.waypost.testing.Fixtures;
+import org.waypost.testing.MutableClock;
+import org.waypost.testing.StoreKind;
+import org.waypost.testing.TestApp;
+
+/**
+ * The tracking store's promises, held on SQLite and on a real PostgreSQL alike: issued numbers
+ * never repeat, a reused number shows its newest piece, scans are idempotent by event id, and the
+ * status never depends on the order in which scans arrive.
+ */
+class TrackingStoreContractTest {
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+
+  @TempDir Path dir;
+
+  private App open(StoreKind kind) {
+    return App.open(TestApp.config(kind.freshStore(dir)), new MutableClock(NOW));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void issuedNumbersAreValidAndNeverRepeatAcrossThreadsAndRestarts(StoreKind kind)
+      throws Exception {
+    WaypostConfig config = TestApp.config(kind.freshStore(dir));
+    Set<String> numbers = ConcurrentHashMap.newKeySet();
+    try (App app = App.open(config, new MutableClock(NOW))) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<?>> work = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        work.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 25; i++) {
+                    numbers.add(
+                        app.shipments().register(shipper, priorityToFairfax()).trackingNumber());
+                    numbers.add(
+                        app.shipments()
+                            .register(shipper, Fixtures.internationalToLondon())
+                            .trackingNumber());
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : work) {
+        f.get();
+      }
+      pool.shutdown();
+    }
+    assertThat(numbers).hasSize(200);
+    try (App restarted = App.open(config, new MutableClock(NOW))) {
+      long shipper = restarted.apiKeys().create("Acme").shipper().id();
+      String afterRestart =
+          restarted.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+      assertThat(numbers).doesNotContain(afterRestart);
+      numbers.add(afterRestart);
+    }
+    for (String number : numbers) {
+      TrackingNumber parsed = TrackingNumber.parse(number);
+      assertThat(parsed.value()).isEqualTo(number);
+      assertThat(parsed.scheme()).isIn(TrackingNumber.Scheme.IMPB, TrackingNumber.Scheme.S10);
+      if (parsed.scheme() == TrackingNumber.Scheme.IMPB) {
+        assertThat(number).hasSize(22).startsWith("94055123456");
+      } else {
+        assertThat(number).startsWith("CP").endsWith("US");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aReusedNumberShowsTheMostRecentPiece(StoreKind kind) {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      String number = "9400111206206406260787";
+      app.shipments().register(shipper, priorityWithNumber(number));
+      app.ingestion()
+          .ingest(batch(scan("old-1", number, EventType.DELIVERED, "2026-06-01T10:00:00-04:00")));
+      app.shipments()
+          .register(
+              shipper,
+              new ShipmentRegistry.Request(
+                  Service.GROUND_ADVANTAGE,
+                  number,
+                  Fixtures.fairfax(),
+                  Fixtures.losAngeles(),
+                  null));
+
+      TrackingResult result =
+          app.tracker().lookup(TrackingNumber.parse(number)).orElseThrow().result();
+
+      assertThat(result.service()).isEqualTo(Service.GROUND_ADVANTAGE);
+      assertThat(result.status()).isEqualTo(TrackingStatus.PRE_TRANSIT);
+      assertThat(result.events()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void scansAreIdempotentByEventIdWithinAndAcrossBatches(StoreKind kind) {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+      var first =
+          app.ingestion()
+              .ingest(
+                  batch(
+                      scan("a", number, EventType.ACCEPTED, "2026-11-27T09:00:00-08:00"),
+                      scan("b", number, EventType.ARRIVED, "2026-11-27T15:00:00-08:00"),
+                      scan("a", number, EventType.ACCEPTED, "2026-11-27T09:00:00-08:00")));
+      var again =
+          app.ingestion()
+              .ingest(
+                  batch(
+                      scan("b", number, EventType.ARRIVED, "2026-11-27T15:00:00-08:00"),
+                      scan("c", number, EventType.DEPARTED, "2026-11-27T18:00:00-08:00")));
+
+      assertThat(first.accepted()).isEqualTo(2);
+      assertThat(first.duplicates()).isEqualTo(1);
+      assertThat(again.accepted()).isEqualTo(1);
+      assertThat(again.duplicates()).isEqualTo(1);
+      assertThat(app.tracker().lookup(TrackingNumber.parse(number)).orElseThrow().result().events())
+          .hasSize(3);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void scansForUnknownNumbersAreRejectedAndTheRestStored(StoreKind kind) {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+      var outcome =
+          app.ingestion()
+              .ingest(
+                  batch(
+                      scan(
+                          "x1",
+                          "9400111206206406260787",
+                          EventType.ARRIVED,
+                          "2026-11-27T10:00:00-08:00"),
+                      scan("x2", number, EventType.ACCEPTED, "2026-11-27T09:00:00-08:00")));
+      assertThat(outcome.accepted()).isEqualTo(1);
+      assertThat(outcome.rejected())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.index()).isZero();
+                assertThat(r.type()).isEqualTo(ProblemType.NOT_FOUND);
+              });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void theStatusDoesNotDependOnArrivalOrder(StoreKind kind) {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      List<String> numbers = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        numbers.add(app.shipments().register(shipper, priorityToFairfax()).trackingNumber());
+      }
+      Random random = new Random(42);
+      for (String number : numbers) {
+        List<ScanEvent> history = deliveredHistory(number);
+        List<ScanEvent> shuffled = new ArrayList<>(history);
+        Collections.shuffle(shuffled, random);
+        for (int from = 0; from < shuffled.size(); ) {
+          int to = Math.min(shuffled.size(), from + 1 + random.nextInt(3));
+          app.ingestion().ingest(batch(shuffled.subList(from, to).toArray(ScanEvent[]::new)));
+          from = to;
+        }
+        TrackingResult result =
+            app.tracker().lookup(TrackingNumber.parse(number)).orElseThrow().result();
+        assertThat(result.status()).isEqualTo(TrackingStatus.DELIVERED);
+        assertThat(result.statusText()).isEqualTo("Delivered, Front Door/Porch");
+        assertThat(result.deliveredAt()).hasToString("2026-11-28T14:20-05:00");
+        assertThat(result.events())
+            .extracting(TrackingResult.Event::type)
+            .containsExactly(
+                EventType.DELIVERED,
+                EventType.OUT_FOR_DELIVERY,
+                EventType.ARRIVED,
+                EventType.IN_TRANSIT,
+                EventType.DEPARTED,
+                EventType.ACCEPTED,
+                EventType.LABEL_CREATED);
+      }
+    }
+  }
+
+  /** A week's journey, with a late stray scan after delivery that must not undo it. */
+  private static List<ScanEvent> deliveredHistory(String number) {
+    return List.of(
+        scan(number + "-1", number, EventType.LABEL_CREATED, "2026-11-24T10:00:00-08:00"),
+        scan(number + "-2", number, EventType.ACCEPTED, "2026-11-24T16:00:00-08:00"),
+        scan(number + "-3", number, EventType.DEPARTED, "2026-11-25T02:00:00-08:00"),
+        scan(number + "-4", number, EventType.IN_TRANSIT, "2026-11-26T12:00:00-06:00"),
+        scan(number + "-5", number, EventType.ARRIVED, "2026-11-27T05:00:00-05:00"),
+        scan(number + "-6", number, EventType.OUT_FOR_DELIVERY, "2026-11-28T07:40:00-05:00"),
+        new ScanEvent(
+            number + "-7",
+            TrackingNumber.parse(number),
+            EventType.DELIVERED,
+            java.time.OffsetDateTime.parse("2026-11-28T14:20:00-05:00"),
+            Fixtures.fairfax(),
+            "Delivered, Front Door/Porch"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aDeliveredPieceStaysDeliveredUntilAReturnOrAlert(StoreKind kind) {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+      TrackingNumber parsed = TrackingNumber.parse(number);
+      app.ingestion()
+          .ingest(
+              batch(
+                  scan("d1", number, EventType.DELIVERED, "2026-11-28T14:00:00-05:00"),
+                  scan("d2", number, EventType.ARRIVED, "2026-11-28T20:00:00-05:00")));
+      assertThat(app.tracker().lookup(parsed).orElseThrow().result().status())
+          .isEqualTo(TrackingStatus.DELIVERED);
+
+      app.ingestion()
+          .ingest(
+              batch(scan("d3", number, EventType.RETURN_TO_SENDER, "2026-11-28T22:00:00-05:00")));
+      TrackingResult result = app.tracker().lookup(parsed).orElseThrow().result();
+      assertThat(result.status()).isEqualTo(TrackingStatus.RETURN_TO_SENDER);
+      assertThat(result.deliveredAt()).isNull();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void concurrentBatchesForOnePieceLoseNoScan(StoreKind kind) throws Exception {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<?>> work = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        work.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 10; i++) {
+                    String time =
+                        Instant.parse("2026-11-27T00:00:00Z")
+                            .plusSeconds(60L * (i * 4 + thread))
+                            .atOffset(java.time.ZoneOffset.UTC)
+                            .toString();
+                    app.ingestion()
+                        .ingest(
+                            batch(scan("t" + thread + "-" + i, number, EventType.ARRIVED, time)));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : work) {
+        f.get();
+      }
+      pool.shutdown();
+      app.ingestion()
+          .ingest(batch(scan("last", number, EventType.OUT_FOR_DELIVERY, "2026-11-27T01:00:00Z")));
+      TrackingResult result =
+          app.tracker().lookup(TrackingNumber.parse(number)).orElseThrow().result();
+      assertThat(result.events()).hasSize(41);
+      assertThat(result.status()).isEqualTo(TrackingStatus.OUT_FOR_DELIVERY);
+      Set<String> distinctTimes = new HashSet<>();
+      result.events().forEach(e -> distinctTimes.add(e.time().toString()));
+      assertThat(distinctTimes).hasSize(41);
+      assertThat(Map.of("acceptedAt", app.database().read(c -> acceptedAt(c, number))))
+          .containsEntry("acceptedAt", Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
+    }
+  }
+
+  private static long acceptedAt(java.sql.Connection c, String number)
+      throws java.sql.SQLException {
+    try (var ps =
+        c.prepareStatement("SELECT accepted_at FROM shipments WHERE tracking_number = ?")) {
+      ps.setString(1, number);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}
