@@ -6,10 +6,27 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waypost.analytics.Analytics;
+import org.waypost.analytics.AnalyticsRoutes;
+import org.waypost.analytics.TrafficCounts;
 import org.waypost.config.WaypostConfig;
 import org.waypost.db.Database;
+import org.waypost.governance.OperatorAuth;
+import org.waypost.governance.Operators;
+import org.waypost.keys.EphemeralKeys;
+import org.waypost.keys.KeyStore;
+import org.waypost.keys.MasterKey;
+import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
 import org.waypost.shipper.ShipperRoutes;
 import org.waypost.tracking.EventIngestion;
@@ -17,26 +34,46 @@ import org.waypost.tracking.ShipmentRegistry;
 import org.waypost.tracking.Tracker;
 import org.waypost.tracking.TrackingRoutes;
 import org.waypost.tracking.TrackingStore;
+import org.waypost.visitor.Capture;
+import org.waypost.visitor.ClientAddresses;
+import org.waypost.visitor.GeoIp;
+import org.waypost.visitor.PrivacyPolicy;
+import org.waypost.visitor.PrivacyRoutes;
+import org.waypost.visitor.SecurityLogStore;
+import org.waypost.visitor.UserAgents;
+import org.waypost.visitor.VisitorLog;
 import org.waypost.web.HttpServer;
 import org.waypost.web.OpsRoutes;
 import org.waypost.web.Pages;
 import org.waypost.web.Problems;
+import org.waypost.web.RequestCapture;
 
 /**
  * The wiring, by hand and in one place: configuration, then the database, then each feature, then
  * the HTTP server. Commands that only need the features (creating a key, importing events) open an
- * App without starting the server.
+ * App without starting the server; the key store is opened only when something needs it, so those
+ * commands work before a master key exists.
  */
 public final class App implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(App.class);
+
   private final WaypostConfig config;
   private final Clock clock;
   private final Database database;
   private final PrometheusMeterRegistry meters;
+  private final TrackingStore trackingStore;
   private final Tracker tracker;
   private final ShipmentRegistry shipments;
   private final EventIngestion ingestion;
   private final ApiKeys apiKeys;
+  private final Operators operators;
+  private final SecurityLogStore securityLog;
+  private final TrafficCounts trafficCounts = new TrafficCounts();
+  private final EphemeralKeys hourlyKeys;
+  private KeyStore keys;
   private HttpServer server;
+  private Capture capture;
+  private ScheduledExecutorService scheduler;
 
   private App(WaypostConfig config, Clock clock) {
     this.config = config;
@@ -46,11 +83,15 @@ public final class App implements AutoCloseable {
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
     this.database = Database.open(config.database());
-    TrackingStore store = new TrackingStore(database.dialect());
-    this.tracker = new Tracker(database, store, config.tracking());
-    this.shipments = new ShipmentRegistry(database, store, tracker, config.operator(), clock);
-    this.ingestion = new EventIngestion(database, store, tracker, clock, meters);
+    this.trackingStore = new TrackingStore(database.dialect());
+    this.tracker = new Tracker(database, trackingStore, config.tracking());
+    this.shipments =
+        new ShipmentRegistry(database, trackingStore, tracker, config.operator(), clock);
+    this.ingestion = new EventIngestion(database, trackingStore, tracker, clock, meters);
     this.apiKeys = new ApiKeys(database, clock);
+    this.operators = new Operators(database, clock);
+    this.securityLog = new SecurityLogStore(database.dialect());
+    this.hourlyKeys = new EphemeralKeys(clock);
   }
 
   /** Opens the database (migrating it) and builds every feature; serves nothing yet. */
@@ -58,22 +99,96 @@ public final class App implements AutoCloseable {
     return new App(config, clock);
   }
 
+  /** The day-key store; fails with a clear message when no master key is configured. */
+  public synchronized KeyStore keys() {
+    if (keys == null) {
+      keys = new KeyStore(Path.of(config.privacy().keyDir()), MasterKey.load(config.privacy()));
+    }
+    return keys;
+  }
+
+  public Retention retention() {
+    return new Retention(
+        database,
+        securityLog,
+        trafficCounts,
+        trackingStore,
+        keys(),
+        config.privacy().securityLogRetentionDays(),
+        config.tracking().shipmentRetentionDays());
+  }
+
   /** Starts the HTTP server on the configured host and port (0 picks a free port). */
   public App serve() {
+    KeyStore keyStore = keys();
+    keyStore.day(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     new JvmGcMetrics().bindTo(meters);
+    GeoIp geoIp =
+        config.privacy().geoipDatabase().isEmpty()
+            ? GeoIp.none()
+            : GeoIp.open(Path.of(config.privacy().geoipDatabase()));
+    VisitorLog visitorLog =
+        new VisitorLog(
+            database,
+            securityLog,
+            trafficCounts,
+            keyStore,
+            new UserAgents(),
+            geoIp,
+            config.privacy().honorGpc());
+    capture = new Capture(visitorLog::record, meters);
+    RequestCapture requests =
+        new RequestCapture(
+            new ClientAddresses(config.server().trustedProxyRanges()),
+            config.server().usesForwarded(),
+            capture,
+            hourlyKeys,
+            clock,
+            config.server().accessLog());
     Pages pages = new Pages(new Pages.Site(config.operator().name()));
     Problems problems = new Problems(pages);
+    OperatorAuth auth = new OperatorAuth(operators);
+    Analytics analytics =
+        new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
     server =
         new HttpServer(
                 config.server(),
                 problems,
                 meters,
+                requests,
                 List.of(
                     new OpsRoutes(() -> database.isReady(2), meters),
                     new TrackingRoutes(tracker, pages),
-                    new ShipperRoutes(apiKeys, shipments, ingestion, config.server())))
+                    new ShipperRoutes(apiKeys, shipments, ingestion, config.server()),
+                    new PrivacyRoutes(
+                        PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
+                        pages,
+                        keyStore,
+                        hourlyKeys,
+                        clock),
+                    new AnalyticsRoutes(analytics, auth)))
             .start();
+    scheduleRetention();
     return this;
+  }
+
+  /** Applies retention now and every 15 minutes; the key of each new day is made on first use. */
+  private void scheduleRetention() {
+    Retention retention = retention();
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("waypost-retention").daemon(true).unstarted(r));
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            retention.run(clock.instant());
+          } catch (RuntimeException e) {
+            log.error("retention failed error={}", e.getClass().getName());
+          }
+        },
+        0,
+        15,
+        TimeUnit.MINUTES);
   }
 
   public int port() {
@@ -108,14 +223,29 @@ public final class App implements AutoCloseable {
     return apiKeys;
   }
 
+  public Operators operators() {
+    return operators;
+  }
+
   public Tracker tracker() {
     return tracker;
+  }
+
+  /** The visitor capture, once serving (tests flush it to read what a request left). */
+  public Capture capture() {
+    return capture;
   }
 
   @Override
   public void close() {
     if (server != null) {
       server.stop();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (capture != null) {
+      capture.close();
     }
     database.close();
     meters.close();

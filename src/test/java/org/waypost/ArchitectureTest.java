@@ -28,7 +28,12 @@ class ArchitectureTest {
     "org.waypost.db..",
     "org.waypost.json..",
     "org.waypost.error..",
-    "org.waypost.demo.."
+    "org.waypost.demo..",
+    "org.waypost.governance..",
+    "org.waypost.keys..",
+    "org.waypost.visitor..",
+    "org.waypost.analytics..",
+    "org.waypost.retention.."
   };
 
   private static final JavaClasses MAIN =

@@ -2,18 +2,11 @@ package org.waypost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
+import org.waypost.testing.CapturedLogs;
 import org.waypost.testing.Fixtures;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
@@ -28,37 +21,13 @@ class LogPrivacyTest {
   private static final String CLIENT_V6 = "2001:db8::7";
 
   @TempDir Path dir;
-  private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-  private Logger root;
-
-  @BeforeEach
-  void capture() {
-    root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
-    captured.start();
-    root.addAppender(captured);
-  }
-
-  @AfterEach
-  void release() {
-    root.detachAppender(captured);
-  }
-
-  private List<String> lines() {
-    return captured.list.stream()
-        .map(
-            e ->
-                e.getFormattedMessage()
-                    + (e.getThrowableProxy() == null
-                        ? ""
-                        : ThrowableProxyUtil.asString(e.getThrowableProxy())))
-        .toList();
-  }
 
   @Test
   void lookupsAndFailuresLeaveNoNumberOrAddressInTheLogs() {
     String unknown = TrackingNumber.issueImpb("055", "654321", 77).value();
     String known;
-    try (TestApp server = TestApp.start(StoreKind.SQLITE, dir)) {
+    try (CapturedLogs logs = new CapturedLogs();
+        TestApp server = TestApp.start(StoreKind.SQLITE, dir)) {
       String key = server.shipperKey("Acme");
       known =
           server
@@ -85,7 +54,7 @@ class LogPrivacyTest {
       assertThat(failed.json().get("requestId").asText()).isNotBlank();
       assertThat(failed.body()).doesNotContain("SQLException").doesNotContain("at org.");
 
-      List<String> logged = lines();
+      List<String> logged = logs.lines();
       assertThat(logged)
           .anySatisfy(line -> assertThat(line).contains(failed.json().get("requestId").asText()));
       for (String line : logged) {

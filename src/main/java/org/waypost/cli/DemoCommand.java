@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.waypost.App;
 import org.waypost.demo.DemoData;
+import org.waypost.keys.MasterKey;
 import org.waypost.shipper.ApiKeys;
 import org.waypost.tracking.TrackingStatus;
 import picocli.CommandLine.Command;
@@ -46,6 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     overrides.put("server.host", "127.0.0.1");
     overrides.put("server.port", Integer.toString(port));
     overrides.put("server.trustedProxies", "127.0.0.0/8,::1");
+    MasterKey.createIfMissing(data.resolve("keys").resolve("master.key"));
     App app =
         App.open(
             org.waypost.config.ConfigLoader.load(null, System.getenv(), overrides),

@@ -3,6 +3,7 @@ package org.waypost.cli;
 import java.io.PrintWriter;
 import org.waypost.config.ConfigException;
 import org.waypost.db.DatabaseException;
+import org.waypost.keys.KeyStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,9 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ApiKeyCommand.class,
       ImportCommand.class,
+      KeysCommand.class,
+      UserCommand.class,
+      RetentionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class WaypostCommand implements Runnable {
@@ -49,6 +53,9 @@ public final class WaypostCommand implements Runnable {
     }
     if (e instanceof CommandFailure) {
       return e.getMessage();
+    }
+    if (e instanceof KeyStoreException) {
+      return "key store error: " + e.getMessage();
     }
     return "error: "
         + e.getClass().getSimpleName()

@@ -5,8 +5,9 @@ import static org.waypost.config.ConfigException.require;
 /**
  * How long visitor data lives and where the keys that protect it are kept.
  *
- * @param masterKey the master key itself (base64), normally given as {@code
- *     WAYPOST_PRIVACY_MASTERKEY} instead of a file; empty when the file is used
+ * @param masterKey the master key itself, normally given as {@code WAYPOST_PRIVACY_MASTERKEY}
+ *     instead of a file; empty when the file is used
+ * @param geoipDatabase a MaxMind GeoIP2/GeoLite2 Country file; empty for no country statistics
  */
 public record PrivacyConfig(
     int securityLogRetentionDays,
@@ -14,7 +15,8 @@ public record PrivacyConfig(
     String masterKeyFile,
     String masterKey,
     boolean honorGpc,
-    int analyticsMinCount) {
+    int analyticsMinCount,
+    String geoipDatabase) {
 
   public PrivacyConfig {
     require(
@@ -29,10 +31,11 @@ public record PrivacyConfig(
     require(
         analyticsMinCount >= 1 && analyticsMinCount <= 1000,
         "privacy.analyticsMinCount must be between 1 and 1000, was " + analyticsMinCount);
+    geoipDatabase = geoipDatabase == null ? "" : geoipDatabase.strip();
   }
 
   static PrivacyConfig defaults() {
-    return new PrivacyConfig(7, "./data/keys", "./data/keys/master.key", "", true, 5);
+    return new PrivacyConfig(7, "./data/keys", "./data/keys/master.key", "", true, 5, "");
   }
 
   @Override
@@ -49,6 +52,8 @@ public record PrivacyConfig(
         + honorGpc
         + ", analyticsMinCount="
         + analyticsMinCount
+        + ", geoipDatabase="
+        + geoipDatabase
         + "]";
   }
 }

@@ -2,6 +2,7 @@ package org.waypost.config;
 
 import static org.waypost.config.ConfigException.require;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /**
@@ -11,13 +12,20 @@ import java.util.List;
  *     everyone else's are ignored
  * @param maxRequestBytes the largest request body accepted (event batches are the big ones)
  * @param maxEventsPerRequest the most scan events one request may carry
+ * @param accessLog whether to write one log line per request (clients appear as hourly pseudonyms,
+ *     never as addresses)
+ * @param forwardedHeader which header trusted proxies write: {@code X-Forwarded-For} or {@code
+ *     Forwarded}. Only that one is read: many proxies pass the other through untouched, so a client
+ *     could set it to any address.
  */
 public record ServerConfig(
     String host,
     int port,
     List<String> trustedProxies,
     long maxRequestBytes,
-    int maxEventsPerRequest) {
+    int maxEventsPerRequest,
+    boolean accessLog,
+    String forwardedHeader) {
 
   public ServerConfig {
     require(host != null && !host.isBlank(), "server.host must not be empty");
@@ -36,12 +44,27 @@ public record ServerConfig(
     require(
         maxEventsPerRequest >= 1 && maxEventsPerRequest <= 100_000,
         "server.maxEventsPerRequest must be between 1 and 100000, was " + maxEventsPerRequest);
+    require(
+        "X-Forwarded-For".equalsIgnoreCase(forwardedHeader)
+            || "Forwarded".equalsIgnoreCase(forwardedHeader),
+        "server.forwardedHeader must be X-Forwarded-For or Forwarded, was '"
+            + forwardedHeader
+            + "'");
+  }
+
+  /**
+   * Whether trusted proxies speak RFC 7239 {@code Forwarded} rather than {@code X-Forwarded-For}.
+   */
+  public boolean usesForwarded() {
+    return "Forwarded".equalsIgnoreCase(forwardedHeader);
   }
 
   static ServerConfig defaults() {
-    return new ServerConfig("127.0.0.1", 8080, List.of(), 16L * 1024 * 1024, 10_000);
+    return new ServerConfig(
+        "127.0.0.1", 8080, List.of(), 16L * 1024 * 1024, 10_000, true, "X-Forwarded-For");
   }
 
+  @JsonIgnore
   public List<Cidr> trustedProxyRanges() {
     return trustedProxies.stream().map(Cidr::parse).toList();
   }

@@ -24,8 +24,8 @@ import org.waypost.db.Database;
  * #CACHE_TTL}, which bounds how long a revoked key keeps working on a node.
  */
 public final class ApiKeys {
-  /** The shipper a key belongs to. */
-  public record Shipper(long id, String name) {}
+  /** The shipper a key belongs to, and the (public) id of the key that was used. */
+  public record Shipper(long id, String name, String keyId) {}
 
   /** A newly created key: shown once, never stored in this form. */
   public record Created(String key, String keyId, Shipper shipper) {}
@@ -74,7 +74,8 @@ public final class ApiKeys {
               }
               return owner;
             });
-    return new Created(PREFIX + keyId + "_" + secretText, keyId, shipper);
+    return new Created(
+        PREFIX + keyId + "_" + secretText, keyId, new Shipper(shipper.id(), shipper.name(), keyId));
   }
 
   private static Shipper findOrCreateShipper(Connection c, String name, long now)
@@ -90,7 +91,7 @@ public final class ApiKeys {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new Shipper(rs.getLong(1), name);
+        return new Shipper(rs.getLong(1), name, null);
       }
     }
   }
@@ -120,7 +121,7 @@ public final class ApiKeys {
                 ps.setString(1, keyId);
                 try (ResultSet rs = ps.executeQuery()) {
                   if (rs.next() && MessageDigest.isEqual(rs.getBytes(1), sha256(secret))) {
-                    return Optional.of(new Shipper(rs.getLong(2), rs.getString(3)));
+                    return Optional.of(new Shipper(rs.getLong(2), rs.getString(3), keyId));
                   }
                   return Optional.empty();
                 }

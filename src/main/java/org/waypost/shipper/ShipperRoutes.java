@@ -19,6 +19,7 @@ import org.waypost.tracking.Service;
 import org.waypost.tracking.Shipment;
 import org.waypost.tracking.ShipmentRegistry;
 import org.waypost.web.Problems;
+import org.waypost.web.RequestCapture;
 import org.waypost.web.Routes;
 
 /** The shipper API: register shipments (numbers issued on request) and post scan events. */
@@ -53,13 +54,16 @@ public final class ShipperRoutes implements Routes {
         header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
             ? header.substring(7).strip()
             : null;
-    return apiKeys
-        .authenticate(key)
-        .orElseThrow(
-            () ->
-                new ProblemException(
-                    ProblemType.UNAUTHORIZED,
-                    "A valid shipper API key is required: Authorization: Bearer <key>."));
+    ApiKeys.Shipper shipper =
+        apiKeys
+            .authenticate(key)
+            .orElseThrow(
+                () ->
+                    new ProblemException(
+                        ProblemType.UNAUTHORIZED,
+                        "A valid shipper API key is required: Authorization: Bearer <key>."));
+    RequestCapture.shipperKey(ctx, shipper.keyId());
+    return shipper;
   }
 
   private InputStream body(Context ctx) throws IOException {

@@ -12,8 +12,10 @@ import java.util.Optional;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
+import org.waypost.visitor.Outcome;
 import org.waypost.web.Pages;
 import org.waypost.web.Problems;
+import org.waypost.web.RequestCapture;
 import org.waypost.web.Routes;
 
 /** The public face: the tracking JSON API, the search form and the results page. */
@@ -43,21 +45,32 @@ public final class TrackingRoutes implements Routes {
   /** The outcome for one number: a lookup, or the problem that stands in for it. */
   private record Answer(String number, Tracker.Lookup lookup, ProblemType problem, String detail) {}
 
-  private Answer answer(String normalized) {
+  private Answer answer(Context ctx, String normalized) {
+    Answer answer;
     try {
       TrackingNumber number = TrackingNumber.parse(normalized);
       Optional<Tracker.Lookup> lookup = tracker.lookup(number);
-      return lookup
-          .map(found -> new Answer(number.value(), found, null, null))
-          .orElseGet(
-              () -> new Answer(number.value(), null, ProblemType.NOT_FOUND, NOT_FOUND_DETAIL));
+      answer =
+          lookup
+              .map(found -> new Answer(number.value(), found, null, null))
+              .orElseGet(
+                  () -> new Answer(number.value(), null, ProblemType.NOT_FOUND, NOT_FOUND_DETAIL));
     } catch (InvalidTrackingNumberException e) {
-      return new Answer(e.normalized(), null, ProblemType.INVALID_TRACKING_NUMBER, e.detail());
+      answer = new Answer(e.normalized(), null, ProblemType.INVALID_TRACKING_NUMBER, e.detail());
     }
+    RequestCapture.lookup(ctx, answer.number(), outcome(answer));
+    return answer;
+  }
+
+  private static Outcome outcome(Answer answer) {
+    if (answer.lookup() != null) {
+      return Outcome.FOUND;
+    }
+    return answer.problem() == ProblemType.NOT_FOUND ? Outcome.NOT_FOUND : Outcome.INVALID;
   }
 
   private void one(Context ctx) {
-    Answer answer = answer(TrackingNumber.normalize(ctx.pathParam("number")));
+    Answer answer = answer(ctx, TrackingNumber.normalize(ctx.pathParam("number")));
     if (answer.lookup() == null) {
       throw new ProblemException(answer.problem(), answer.detail());
     }
@@ -75,7 +88,7 @@ public final class TrackingRoutes implements Routes {
           out.write(',');
         }
         first = false;
-        Answer answer = answer(number);
+        Answer answer = answer(ctx, number);
         if (answer.lookup() != null) {
           out.write(answer.lookup().json());
         } else {
@@ -111,7 +124,7 @@ public final class TrackingRoutes implements Routes {
     }
     List<ResultsPage.Entry> entries = new ArrayList<>();
     for (String number : query.numbers()) {
-      Answer answer = answer(number);
+      Answer answer = answer(ctx, number);
       entries.add(
           new ResultsPage.Entry(
               entries.size() + 1,

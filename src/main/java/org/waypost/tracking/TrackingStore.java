@@ -235,6 +235,20 @@ public final class TrackingStore {
     return inserted;
   }
 
+  /** Deletes pieces delivered before {@code cutoff}, with their scans; returns how many. */
+  public int deleteDeliveredBefore(Connection c, Instant cutoff) throws SQLException {
+    String pieces = "SELECT id FROM shipments WHERE status = 'DELIVERED' AND delivered_at < ?";
+    try (PreparedStatement events =
+            c.prepareStatement("DELETE FROM scan_events WHERE shipment_id IN (" + pieces + ")");
+        PreparedStatement shipments =
+            c.prepareStatement("DELETE FROM shipments WHERE id IN (" + pieces + ")")) {
+      events.setLong(1, cutoff.toEpochMilli());
+      events.executeUpdate();
+      shipments.setLong(1, cutoff.toEpochMilli());
+      return shipments.executeUpdate();
+    }
+  }
+
   public void updateProjections(Connection c, Collection<Shipment> shipments) throws SQLException {
     if (shipments.isEmpty()) {
       return;

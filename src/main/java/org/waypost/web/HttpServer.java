@@ -27,7 +27,11 @@ public final class HttpServer {
   private final Javalin app;
 
   public HttpServer(
-      ServerConfig config, Problems problems, MeterRegistry meters, List<Routes> features) {
+      ServerConfig config,
+      Problems problems,
+      MeterRegistry meters,
+      RequestCapture capture,
+      List<Routes> features) {
     HttpMetrics metrics = new HttpMetrics(meters);
     this.app =
         Javalin.create(
@@ -46,9 +50,17 @@ public final class HttpServer {
                     files.location = Location.CLASSPATH;
                     files.headers = Map.of("Cache-Control", "public, max-age=3600");
                   });
-              javalin.requestLogger.http(metrics::record);
+              javalin.requestLogger.http(
+                  (ctx, millis) -> {
+                    metrics.record(ctx, millis);
+                    capture.record(ctx, millis);
+                  });
               var routes = javalin.routes;
-              routes.before(SecurityHeaders::apply);
+              routes.before(
+                  ctx -> {
+                    capture.identify(ctx);
+                    SecurityHeaders.apply(ctx);
+                  });
               routes.exception(
                   ProblemException.class,
                   (e, ctx) ->

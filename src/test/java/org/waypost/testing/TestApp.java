@@ -15,6 +15,7 @@ import org.waypost.App;
 import org.waypost.config.ConfigLoader;
 import org.waypost.config.WaypostConfig;
 import org.waypost.json.Json;
+import org.waypost.keys.MasterKey;
 
 /**
  * A real Waypost on a free port over a fresh store, and a small HTTP client to talk to it. Tests
@@ -37,7 +38,7 @@ public final class TestApp implements AutoCloseable {
     Map<String, String> overrides = new HashMap<>(kind.freshStore(dir));
     overrides.put("server.port", "0");
     overrides.putAll(extra);
-    return new TestApp(App.open(config(overrides), clock).serve());
+    return start(config(overrides), clock);
   }
 
   public static TestApp start(StoreKind kind, Path dir) {
@@ -46,6 +47,7 @@ public final class TestApp implements AutoCloseable {
 
   /** Starts a server over an existing configuration (e.g. to check what survives a restart). */
   public static TestApp start(WaypostConfig config, Clock clock) {
+    MasterKey.createIfMissing(Path.of(config.privacy().masterKeyFile()));
     return new TestApp(App.open(config, clock).serve());
   }
 

@@ -1,0 +1,344 @@
+package org.waypost.governance;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.password4j.Argon2Function;
+import com.password4j.types.Argon2;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import org.waypost.db.Database;
+import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
+
+/**
+ * Operator accounts, their passwords and their API tokens. Only active operators (not disabled) are
+ * found, get tokens or authenticate.
+ *
+ * <p>Tokens work like shipper API keys: {@code wpo_<token id>_<secret>}, the token id finds the row
+ * and only a SHA-256 of the 256-bit random secret is stored; a slow hash would add nothing against
+ * guessing 256 bits. Verified tokens are remembered for {@link #CACHE_TTL}: a token revoked on this
+ * node stops working at once, on another node within that time.
+ *
+ * <p>Passwords are chosen by people, so they get a slow, memory-hard hash: Argon2id with 19 MiB, 2
+ * passes and 1 lane (OWASP's baseline setting): 60 to 80 ms on one core of a 2-core server. One
+ * lane, so that two logins at once do not compete for both cores. A name that does not exist is
+ * verified against a dummy hash, so the time a login takes does not tell which names do.
+ *
+ * <p>Creating operators and tokens is to be recorded in the audit log (guarantee 6) once it exists.
+ */
+public final class Operators {
+  /** A new operator; {@code generatedPassword} is shown once, and is null when one was given. */
+  public record Added(Operator operator, String generatedPassword) {}
+
+  static final Duration CACHE_TTL = Duration.ofSeconds(30);
+  static final int MIN_PASSWORD_LENGTH = 12;
+  static final int MAX_PASSWORD_LENGTH = 1024;
+  static final int MAX_NAME_LENGTH = 64;
+
+  /** Argon2id, version 19: m = 19,456 KiB, t = 2, p = 1, a 32-byte hash and a 16-byte salt. */
+  static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+
+  private static final int SALT_BYTES = 16;
+  private static final String PREFIX = "wpo_";
+  private static final int TOKEN_ID_LENGTH = 16;
+  private static final int SECRET_LENGTH = 43;
+  private static final int TOKEN_LENGTH = PREFIX.length() + TOKEN_ID_LENGTH + 1 + SECRET_LENGTH;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Database database;
+  private final Clock clock;
+  private final Cache<String, Operator> verified =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+
+  public Operators(Database db, Clock clock) {
+    this.database = db;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates an operator. With a null {@code password} a strong one is generated and returned once.
+   *
+   * @throws ProblemException {@code validation-failed} for a bad name, no role or a short password;
+   *     {@code conflict} when the name is taken
+   */
+  public Added add(String name, Set<Role> roles, String password) {
+    String cleanName = checkName(name);
+    if (roles == null || roles.isEmpty()) {
+      throw ProblemException.validation("an operator needs at least one role");
+    }
+    String generated = password == null ? generatePassword() : null;
+    String chosen = password == null ? generated : checkPassword(password);
+    String passwordHash = hash(chosen);
+    long now = clock.millis();
+    long id =
+        database.inTransaction(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO operators (name, roles, password_hash, created_at)"
+                          + " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id")) {
+                ps.setString(1, cleanName);
+                ps.setString(2, Role.join(roles));
+                ps.setString(3, passwordHash);
+                ps.setLong(4, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (!rs.next()) {
+                    throw new ProblemException(
+                        ProblemType.CONFLICT,
+                        "an operator named \"" + cleanName + "\" already exists");
+                  }
+                  return rs.getLong(1);
+                }
+              }
+            });
+    return new Added(new Operator(id, cleanName, roles), generated);
+  }
+
+  /**
+   * Issues a new API token for the operator and returns it; it is shown only now.
+   *
+   * @throws IllegalArgumentException when no active operator has that name
+   */
+  public String issueToken(String operatorName) {
+    byte[] idBytes = new byte[TOKEN_ID_LENGTH / 2];
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(idBytes);
+    RANDOM.nextBytes(secret);
+    String tokenId = HexFormat.of().formatHex(idBytes);
+    String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    long now = clock.millis();
+    database.inTransaction(
+        c -> {
+          Operator operator =
+              findActive(c, operatorName)
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "no active operator named \"" + operatorName + "\""));
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO operator_tokens (token_id, token_hash, operator_id, created_at)"
+                      + " VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, tokenId);
+            ps.setBytes(2, sha256(secretText));
+            ps.setLong(3, operator.id());
+            ps.setLong(4, now);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+    return PREFIX + tokenId + "_" + secretText;
+  }
+
+  /** The public half of a token, by which it is listed and revoked. */
+  public static String tokenIdOf(String token) {
+    if (!wellFormed(token)) {
+      throw new IllegalArgumentException("not an operator token");
+    }
+    return token.substring(PREFIX.length(), PREFIX.length() + TOKEN_ID_LENGTH);
+  }
+
+  /** The active operator whose valid, unrevoked token was presented. */
+  public Optional<Operator> authenticateToken(String token) {
+    if (!wellFormed(token)) {
+      return Optional.empty();
+    }
+    Operator cached = verified.getIfPresent(token);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    String tokenId = tokenIdOf(token);
+    byte[] presentedHash = sha256(token.substring(PREFIX.length() + TOKEN_ID_LENGTH + 1));
+    Optional<Operator> operator =
+        database.read(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT t.token_hash, o.id, o.name, o.roles FROM operator_tokens t"
+                          + " JOIN operators o ON o.id = t.operator_id"
+                          + " WHERE t.token_id = ? AND t.revoked_at IS NULL"
+                          + " AND o.disabled_at IS NULL")) {
+                ps.setString(1, tokenId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (rs.next() && MessageDigest.isEqual(rs.getBytes(1), presentedHash)) {
+                    return Optional.of(operator(rs, 2));
+                  }
+                  return Optional.empty();
+                }
+              }
+            });
+    operator.ifPresent(o -> verified.put(token, o));
+    return operator;
+  }
+
+  /**
+   * The active operator with this name and password. Takes one Argon2id verification whether or not
+   * the name exists.
+   */
+  public Optional<Operator> authenticatePassword(String name, String password) {
+    if (name == null || password == null || password.length() > MAX_PASSWORD_LENGTH) {
+      return Optional.empty();
+    }
+    record Account(Operator operator, String passwordHash) {}
+    Optional<Account> account =
+        database.read(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id, name, roles, password_hash FROM operators"
+                          + " WHERE name = ? AND disabled_at IS NULL")) {
+                ps.setString(1, name.strip());
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next()
+                      ? Optional.of(new Account(operator(rs, 1), rs.getString(4)))
+                      : Optional.empty();
+                }
+              }
+            });
+    String stored = account.map(Account::passwordHash).orElse(null);
+    boolean matches = verify(password, stored == null ? Dummy.HASH : stored);
+    return matches && stored != null ? account.map(Account::operator) : Optional.empty();
+  }
+
+  /**
+   * Revokes a token by its id; revoking a revoked token changes nothing.
+   *
+   * @throws IllegalArgumentException when no token has that id
+   */
+  public void revokeToken(String tokenId) {
+    long now = clock.millis();
+    database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE operator_tokens SET revoked_at = ?"
+                      + " WHERE token_id = ? AND revoked_at IS NULL")) {
+            ps.setLong(1, now);
+            ps.setString(2, tokenId);
+            if (ps.executeUpdate() > 0) {
+              return null;
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT 1 FROM operator_tokens WHERE token_id = ?")) {
+            ps.setString(1, tokenId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                throw new IllegalArgumentException("no operator token with id " + tokenId);
+              }
+            }
+          }
+          return null;
+        });
+    String revoked = PREFIX + tokenId + "_";
+    verified.asMap().keySet().removeIf(token -> token.startsWith(revoked));
+  }
+
+  /** The active operator with this name. */
+  public Optional<Operator> find(String name) {
+    return database.read(c -> findActive(c, name));
+  }
+
+  private static Optional<Operator> findActive(Connection c, String name) throws SQLException {
+    if (name == null) {
+      return Optional.empty();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, name, roles FROM operators WHERE name = ? AND disabled_at IS NULL")) {
+      ps.setString(1, name.strip());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(operator(rs, 1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Reads id, name and roles from three columns starting at {@code first}. */
+  private static Operator operator(ResultSet rs, int first) throws SQLException {
+    return new Operator(
+        rs.getLong(first), rs.getString(first + 1), Role.parse(rs.getString(first + 2)));
+  }
+
+  private static boolean wellFormed(String token) {
+    return token != null
+        && token.length() == TOKEN_LENGTH
+        && token.startsWith(PREFIX)
+        && token.charAt(PREFIX.length() + TOKEN_ID_LENGTH) == '_';
+  }
+
+  private static String checkName(String name) {
+    String clean = name == null ? "" : name.strip();
+    if (clean.isEmpty() || clean.length() > MAX_NAME_LENGTH) {
+      throw ProblemException.validation(
+          "an operator name must be 1 to " + MAX_NAME_LENGTH + " characters");
+    }
+    if (clean.chars().anyMatch(Character::isISOControl)) {
+      throw ProblemException.validation("an operator name may not contain control characters");
+    }
+    return clean;
+  }
+
+  private static String checkPassword(String password) {
+    int length = password.codePointCount(0, password.length());
+    if (length < MIN_PASSWORD_LENGTH) {
+      throw ProblemException.validation(
+          "a password must be at least " + MIN_PASSWORD_LENGTH + " characters");
+    }
+    if (password.length() > MAX_PASSWORD_LENGTH) {
+      throw ProblemException.validation(
+          "a password must be at most " + MAX_PASSWORD_LENGTH + " characters");
+    }
+    return password;
+  }
+
+  /** 144 random bits, as 24 URL-safe characters. */
+  private static String generatePassword() {
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static String hash(String password) {
+    byte[] salt = new byte[SALT_BYTES];
+    RANDOM.nextBytes(salt);
+    return ARGON2.hash(password.getBytes(StandardCharsets.UTF_8), salt).getResult();
+  }
+
+  /** Verifies with the parameters recorded in the hash, so that stronger ones can come later. */
+  private static boolean verify(String password, String hash) {
+    try {
+      return Argon2Function.getInstanceFromHash(hash)
+          .check(
+              password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      return false; // not an Argon2 hash Waypost wrote; nothing to match
+    }
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /**
+   * The hash of a random password, computed on first use; an unknown name is checked against it.
+   */
+  private static final class Dummy {
+    static final String HASH = hash(generatePassword());
+  }
+}

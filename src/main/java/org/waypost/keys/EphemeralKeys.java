@@ -1,0 +1,82 @@
+package org.waypost.keys;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Tier-1 keys: generated in memory, rotated every UTC hour, never written anywhere.
+ *
+ * <p>Rate-limit and abuse counters need a stable pseudonym for a client for minutes, not days. A
+ * random HMAC-SHA256 key per hour gives that, and because the key exists only in this process's
+ * memory and is dropped an hour later, no file, backup or database can ever turn those pseudonyms
+ * back into addresses. Only the current hour's key and the one before are kept (the previous one so
+ * that a clock stepping back across the hour still gets stable tags).
+ */
+public final class EphemeralKeys implements Tagger {
+  private static final String ALGORITHM = "HmacSHA256";
+  private static final long SECONDS_PER_HOUR = 3600;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The keys held: the current hour's and, when it was the hour just before, the previous. */
+  private record Window(
+      long hour, SecretKeySpec current, long previousHour, SecretKeySpec previous) {
+    SecretKeySpec keyFor(long h) {
+      if (h == previousHour && previous != null) {
+        return previous;
+      }
+      return current; // the current hour, or a clock gone back further than we remember
+    }
+  }
+
+  private final Clock clock;
+  private final AtomicReference<Window> window = new AtomicReference<>();
+
+  public EphemeralKeys(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A 16-byte tag under the current UTC hour's key. */
+  @Override
+  public byte[] tag(String domain, byte[] input) {
+    byte[] message = PrfTagger.message(domain, input);
+    long hour = Math.floorDiv(clock.instant().getEpochSecond(), SECONDS_PER_HOUR);
+    Window w = window.updateAndGet(current -> advance(current, hour));
+    try {
+      Mac mac = Mac.getInstance(ALGORITHM);
+      mac.init(w.keyFor(hour));
+      return Arrays.copyOf(mac.doFinal(message), PrfTagger.TAG_BYTES);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is not available", e);
+    }
+  }
+
+  private static Window advance(Window w, long hour) {
+    if (w != null && hour <= w.hour()) {
+      return w;
+    }
+    SecretKeySpec fresh = newKey();
+    if (w != null && w.hour() == hour - 1) {
+      return new Window(hour, fresh, w.hour(), w.current());
+    }
+    return new Window(hour, fresh, Long.MIN_VALUE, null);
+  }
+
+  private static SecretKeySpec newKey() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    SecretKeySpec key = new SecretKeySpec(bytes, ALGORITHM);
+    Arrays.fill(bytes, (byte) 0);
+    return key;
+  }
+
+  @Override
+  public String toString() {
+    return "EphemeralKeys[hourly, in memory]";
+  }
+}

@@ -1,0 +1,178 @@
+package org.waypost.keys;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * File operations for key files, which have to be private (0600 in a 0700 folder), appear whole or
+ * not at all, never replace a key another process already wrote, and be shredded rather than just
+ * unlinked.
+ *
+ * <p>Creation writes a temp file beside the target, fsyncs it, then hard-links it to the target
+ * name: link(2) fails when the name exists, so of several concurrent creators (threads or
+ * processes) exactly one wins and the rest read the winner's file. A rename would silently replace.
+ */
+final class KeyFiles {
+  static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private KeyFiles() {}
+
+  /** Creates {@code dir} and any missing parents with mode 0700; leaves existing folders alone. */
+  static void createPrivateDirectories(Path dir) {
+    Path absolute = dir.toAbsolutePath().normalize();
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = absolute; p != null && !Files.isDirectory(p); p = p.getParent()) {
+      missing.push(p);
+    }
+    try {
+      while (!missing.isEmpty()) {
+        Path p = missing.pop();
+        try {
+          if (posix(p.getParent())) {
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            Files.setPosixFilePermissions(p, DIR_MODE); // the umask may have narrowed it
+          } else {
+            Files.createDirectory(p);
+          }
+        } catch (FileAlreadyExistsException e) {
+          if (!Files.isDirectory(p)) {
+            throw e;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new KeyStoreException("cannot create the key folder " + dir + ": " + describe(e), e);
+    }
+  }
+
+  /**
+   * Creates {@code target} holding {@code content} unless it already exists; returns whether this
+   * call created it. Also returns false when the temp file vanished before it could be linked
+   * (another process shredding the day), so the caller re-reads the situation.
+   */
+  static boolean createExclusively(Path target, byte[] content) {
+    Path dir = target.toAbsolutePath().getParent();
+    Path temp = dir.resolve(tempName(target));
+    try {
+      writeNew(temp, content);
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException | NoSuchFileException e) {
+        return false;
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        // No hard links on this file system: fall back to a move that refuses to replace.
+        try {
+          Files.move(temp, target);
+        } catch (FileAlreadyExistsException | NoSuchFileException lost) {
+          return false;
+        }
+      }
+      fsync(dir);
+      return true;
+    } catch (IOException e) {
+      throw new KeyStoreException("cannot write " + target + ": " + describe(e), e);
+    } finally {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // a leftover temp file is shredded with its day by destroyBefore
+      }
+    }
+  }
+
+  /**
+   * Name of a temp file for {@code target}: {@code .<name>.<random>.tmp}, hidden and tied to it.
+   */
+  static String tempName(Path target) {
+    byte[] random = new byte[8];
+    RANDOM.nextBytes(random);
+    return "." + target.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp";
+  }
+
+  private static void writeNew(Path file, byte[] content) throws IOException {
+    FileAttribute<?>[] attrs =
+        posix(file.getParent())
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)}
+            : new FileAttribute<?>[0];
+    try (FileChannel channel =
+        FileChannel.open(
+            file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
+      if (posix(file.getParent())) {
+        Files.setPosixFilePermissions(file, FILE_MODE); // the umask may have narrowed it
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+  }
+
+  /**
+   * Overwrites {@code file} with zeros, syncs it, then deletes it; returns false when it did not
+   * exist. On copy-on-write or wear-levelled storage the old blocks may survive the overwrite, so
+   * the guarantee rests on the key being gone from the key store, not on the zeros.
+   */
+  static boolean shred(Path file) {
+    try {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        long size = channel.size();
+        ByteBuffer zeros = ByteBuffer.allocate(8192);
+        for (long written = 0; written < size; ) {
+          zeros.clear().limit((int) Math.min(zeros.capacity(), size - written));
+          written += channel.write(zeros, written);
+        }
+        channel.force(true);
+      }
+      Files.delete(file);
+      fsync(file.toAbsolutePath().getParent());
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new KeyStoreException("cannot destroy " + file + ": " + describe(e), e);
+    }
+  }
+
+  /** Makes a directory's entries durable (a new or removed name); best effort where unsupported. */
+  static void fsync(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // some platforms cannot open a directory for syncing; the data files are synced already
+    }
+  }
+
+  static boolean posix(Path dir) {
+    return dir != null && dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  static String describe(IOException e) {
+    String kind =
+        switch (e) {
+          case AccessDeniedException a -> "permission denied";
+          case NoSuchFileException n -> "no such file or folder";
+          case FileAlreadyExistsException f -> "already exists";
+          default -> e.getClass().getSimpleName();
+        };
+    return e.getMessage() == null ? kind : kind + " (" + e.getMessage() + ")";
+  }
+}

@@ -1,0 +1,361 @@
+package org.waypost.keys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.prf.PredefinedPrfParameters;
+import com.google.crypto.tink.prf.PrfSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.waypost.json.Json;
+
+/**
+ * Per-day keys under {@code privacy.keyDir}, kept apart from the database, each wrapped by the
+ * master key.
+ *
+ * <p>Why files in their own folder: destroying a day must be final even for someone holding an old
+ * database backup and the master key, so the keys cannot live in the database (its backups would
+ * keep them). One small JSON file per day, created on first use, shredded when retention ends.
+ *
+ * <p>Several threads and several processes (a server and a {@code retention run}) share the folder
+ * without locks. Creation links a complete temp file to the day's name, which fails if the name
+ * exists, so every creator ends up reading the one winner. Destruction writes the tombstone
+ * <em>before</em> shredding, and a creator re-checks the tombstone after linking, so a day being
+ * created while it is destroyed never survives. Cached keys are re-checked against the folder
+ * before they open anything.
+ *
+ * <p>Files: {@code day-2026-11-29.json} (AEAD and PRF keysets), {@code visitors-2026-11-29.json}
+ * (the unique-visitor PRF keyset), {@code day-2026-11-29.destroyed} and {@code
+ * visitors-2026-11-29.destroyed} (tombstones holding only the time of destruction). Keysets are
+ * encrypted under the master key with associated data {@code waypost-day:<date>} or {@code
+ * waypost-visitors:<date>}, so a file renamed to another day or kind does not open.
+ */
+public final class KeyStore {
+  private static final int CACHED_DAYS = 8;
+  private static final int FORMAT_VERSION = 1;
+  private static final Pattern FILE_NAME =
+      Pattern.compile(
+          "(\\.)?(day|visitors)-(\\d{4}-\\d{2}-\\d{2})\\.(json|destroyed)(\\.[0-9a-f]+\\.tmp)?");
+
+  private enum Kind {
+    DAY("day", "waypost-day:"),
+    VISITORS("visitors", "waypost-visitors:");
+
+    final String prefix;
+    final String associatedDataPrefix;
+
+    Kind(String prefix, String associatedDataPrefix) {
+      this.prefix = prefix;
+      this.associatedDataPrefix = associatedDataPrefix;
+    }
+
+    String keysetName(LocalDate day) {
+      return prefix + "-" + day + ".json";
+    }
+
+    String tombstoneName(LocalDate day) {
+      return prefix + "-" + day + ".destroyed";
+    }
+
+    byte[] associatedData(LocalDate day) {
+      return (associatedDataPrefix + day).getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A file of the key folder, recognised by name. */
+  private record Entry(Kind kind, LocalDate day, boolean keyset, boolean temp, Path path) {}
+
+  /** The primitives opened from one keyset file; {@code aead} is null for visitor keys. */
+  private record Opened(Aead aead, PrfSet prf) {}
+
+  private final Path dir;
+  private final MasterKey master;
+  private final Clock clock = Clock.systemUTC(); // tombstones record when destruction really ran
+  private final Cache<LocalDate, DayKeys> dayCache =
+      Caffeine.newBuilder().maximumSize(CACHED_DAYS).build();
+  private final Cache<LocalDate, Tagger> visitorCache =
+      Caffeine.newBuilder().maximumSize(CACHED_DAYS).build();
+
+  public KeyStore(Path keyDir, MasterKey master) {
+    this.dir = Objects.requireNonNull(keyDir, "keyDir");
+    this.master = Objects.requireNonNull(master, "master");
+    Tink.init();
+    KeyFiles.createPrivateDirectories(keyDir);
+  }
+
+  /**
+   * That UTC day's keys, created on first use.
+   *
+   * @throws DayKeyDestroyedException when the day was destroyed
+   * @throws KeyStoreException when the day's file cannot be read or opened with the master key
+   */
+  public DayKeys day(LocalDate day) {
+    Objects.requireNonNull(day, "day");
+    DayKeys cached = dayCache.getIfPresent(day);
+    if (cached != null) {
+      if (alive(Kind.DAY, day)) {
+        return cached;
+      }
+      dayCache.invalidate(day);
+    }
+    return dayCache.get(day, d -> dayKeys(d, obtain(Kind.DAY, d)));
+  }
+
+  /** That day's keys if they exist; never creates them. Empty when absent or destroyed. */
+  public Optional<DayKeys> existing(LocalDate day) {
+    Objects.requireNonNull(day, "day");
+    if (!alive(Kind.DAY, day)) {
+      dayCache.invalidate(day);
+      return Optional.empty();
+    }
+    return Optional.ofNullable(
+        dayCache.get(
+            day,
+            d -> {
+              Path file = keyset(Kind.DAY, d);
+              byte[] content = readIfExists(file);
+              return content == null ? null : dayKeys(d, open(Kind.DAY, d, file, content));
+            }));
+  }
+
+  /** Whether the day's keys were destroyed (its tombstone exists). */
+  public boolean isDestroyed(LocalDate day) {
+    return Files.exists(tombstone(Kind.DAY, day));
+  }
+
+  /**
+   * Destroys every day keyset of a day before {@code cutoff}: writes its tombstone, drops it from
+   * the cache, overwrites the file with zeros, syncs and deletes it. Returns the days destroyed,
+   * ascending.
+   */
+  public List<LocalDate> destroyBefore(LocalDate cutoff) {
+    return destroy(Kind.DAY, cutoff, dayCache);
+  }
+
+  /**
+   * The day's unique-visitor tagger, created on first use. Its key is separate from the day keys so
+   * that visitor counting can be shredded on its own, sooner.
+   *
+   * @throws DayKeyDestroyedException when the day's visitor key was destroyed
+   */
+  public Tagger visitorTagger(LocalDate day) {
+    Objects.requireNonNull(day, "day");
+    Tagger cached = visitorCache.getIfPresent(day);
+    if (cached != null) {
+      if (alive(Kind.VISITORS, day)) {
+        return cached;
+      }
+      visitorCache.invalidate(day);
+    }
+    return visitorCache.get(day, d -> new PrfTagger(obtain(Kind.VISITORS, d).prf()));
+  }
+
+  /** As {@link #destroyBefore}, for the unique-visitor keys. */
+  public List<LocalDate> destroyVisitorKeysBefore(LocalDate cutoff) {
+    return destroy(Kind.VISITORS, cutoff, visitorCache);
+  }
+
+  /** Days whose day keysets exist (not destroyed), ascending. */
+  public List<LocalDate> days() {
+    return scan().stream()
+        .filter(e -> e.kind() == Kind.DAY && e.keyset() && !e.temp())
+        .map(Entry::day)
+        .filter(day -> !isDestroyed(day))
+        .sorted()
+        .distinct()
+        .toList();
+  }
+
+  /** Whether the day's keyset file is still there and not tombstoned; cached keys ask this. */
+  boolean dayKeysExist(LocalDate day) {
+    return alive(Kind.DAY, day);
+  }
+
+  private DayKeys dayKeys(LocalDate day, Opened opened) {
+    return new DayKeys(day, opened.aead(), new PrfTagger(opened.prf()), this);
+  }
+
+  /** Reads the day's keyset file, creating it first when nobody has. */
+  private Opened obtain(Kind kind, LocalDate day) {
+    Path file = keyset(kind, day);
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (Files.exists(tombstone(kind, day))) {
+        throw new DayKeyDestroyedException(day);
+      }
+      byte[] content = readIfExists(file);
+      if (content != null) {
+        return open(kind, day, file, content);
+      }
+      boolean created = KeyFiles.createExclusively(file, generate(kind, day));
+      if (created && Files.exists(tombstone(kind, day))) {
+        // Destroyed while we were creating it: the destroyer may have listed the folder before
+        // our file appeared, so removing it is up to us.
+        KeyFiles.shred(file);
+        throw new DayKeyDestroyedException(day);
+      }
+      // Created or lost the race: either way, read back the file that won.
+    }
+    throw new KeyStoreException(
+        "cannot create the keys for " + day + " in " + dir + ": the file keeps disappearing");
+  }
+
+  private byte[] generate(Kind kind, LocalDate day) {
+    byte[] associatedData = kind.associatedData(day);
+    try {
+      ObjectNode root = Json.MAPPER.createObjectNode();
+      root.put("version", FORMAT_VERSION);
+      root.put("day", day.toString());
+      if (kind == Kind.DAY) {
+        root.set(
+            "aead",
+            wrap(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM), associatedData));
+      }
+      root.set(
+          "prf",
+          wrap(KeysetHandle.generateNew(PredefinedPrfParameters.HMAC_SHA256_PRF), associatedData));
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new KeyStoreException("cannot generate the keys for " + day + ": " + e.getMessage(), e);
+    }
+  }
+
+  private JsonNode wrap(KeysetHandle keyset, byte[] associatedData)
+      throws GeneralSecurityException, IOException {
+    return Json.MAPPER.readTree(
+        TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(keyset, master.aead(), associatedData));
+  }
+
+  private Opened open(Kind kind, LocalDate day, Path file, byte[] content) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(content);
+    } catch (IOException e) {
+      throw new KeyStoreException(file + " is not a Waypost key file (not JSON)");
+    }
+    if (root == null
+        || root.path("version").asInt() != FORMAT_VERSION
+        || !root.path("prf").isObject()
+        || (kind == Kind.DAY && !root.path("aead").isObject())) {
+      throw new KeyStoreException(file + " is not a Waypost key file of format " + FORMAT_VERSION);
+    }
+    byte[] associatedData = kind.associatedData(day);
+    try {
+      Aead aead = kind == Kind.DAY ? Tink.aead(unwrap(root.get("aead"), associatedData)) : null;
+      PrfSet prf = Tink.prfSet(unwrap(root.get("prf"), associatedData));
+      return new Opened(aead, prf);
+    } catch (GeneralSecurityException e) {
+      throw new KeyStoreException(
+          "cannot open "
+              + file
+              + ": it was written under another master key, altered, or renamed from another day"
+              + " (check privacy.masterKeyFile / WAYPOST_PRIVACY_MASTERKEY)");
+    }
+  }
+
+  private KeysetHandle unwrap(JsonNode encrypted, byte[] associatedData)
+      throws GeneralSecurityException {
+    return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(
+        encrypted.toString(), master.aead(), associatedData);
+  }
+
+  private List<LocalDate> destroy(Kind kind, LocalDate cutoff, Cache<LocalDate, ?> cache) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    TreeSet<LocalDate> days = new TreeSet<>();
+    List<Path> temps = new ArrayList<>();
+    for (Entry e : scan()) {
+      if (e.kind() == kind && e.keyset() && e.day().isBefore(cutoff)) {
+        if (e.temp()) {
+          temps.add(e.path()); // a crash can leave a twin of a linked keyset behind
+        } else {
+          days.add(e.day());
+        }
+      }
+    }
+    for (LocalDate day : days) {
+      String destroyedAt = clock.instant() + "\n";
+      KeyFiles.createExclusively(
+          tombstone(kind, day), destroyedAt.getBytes(StandardCharsets.UTF_8));
+      cache.invalidate(day);
+      KeyFiles.shred(keyset(kind, day));
+    }
+    temps.forEach(KeyFiles::shred);
+    return List.copyOf(days);
+  }
+
+  private List<Entry> scan() {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<Entry> entries = new ArrayList<>();
+      files.forEach(
+          path -> {
+            Matcher m = FILE_NAME.matcher(path.getFileName().toString());
+            if (m.matches() && (m.group(1) != null) == (m.group(5) != null)) {
+              try {
+                entries.add(
+                    new Entry(
+                        m.group(2).equals("day") ? Kind.DAY : Kind.VISITORS,
+                        LocalDate.parse(m.group(3)),
+                        m.group(4).equals("json"),
+                        m.group(5) != null,
+                        path));
+              } catch (DateTimeParseException e) {
+                // not one of ours (e.g. day-2026-13-45.json)
+              }
+            }
+          });
+      return entries;
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException | UncheckedIOException e) {
+      throw new KeyStoreException("cannot list the key folder " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean alive(Kind kind, LocalDate day) {
+    return Files.exists(keyset(kind, day)) && !Files.exists(tombstone(kind, day));
+  }
+
+  private Path keyset(Kind kind, LocalDate day) {
+    return dir.resolve(kind.keysetName(day));
+  }
+
+  private Path tombstone(Kind kind, LocalDate day) {
+    return dir.resolve(kind.tombstoneName(day));
+  }
+
+  private static byte[] readIfExists(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new KeyStoreException(
+          "cannot read the key file " + file + ": " + KeyFiles.describe(e), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "KeyStore[" + dir + "]";
+  }
+}

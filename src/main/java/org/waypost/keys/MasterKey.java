@@ -1,0 +1,154 @@
+package org.waypost.keys;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import org.waypost.config.PrivacyConfig;
+
+/**
+ * The master key: a Tink AES256-GCM keyset (JSON) that wraps every day keyset; from {@code
+ * privacy.masterKey} (the JSON, or base64 of it) or {@code privacy.masterKeyFile}.
+ *
+ * <p>It exists so the key store can live on disk without its keys being readable there: a copy of
+ * the key folder alone opens nothing. It is never written anywhere but its own 0600 file, and
+ * nothing here puts its text into a message or an exception.
+ */
+public final class MasterKey {
+  private static final String ENV = "WAYPOST_PRIVACY_MASTERKEY";
+
+  private final Aead aead;
+
+  private MasterKey(Aead aead) {
+    this.aead = aead;
+  }
+
+  /**
+   * The master key given in {@code privacy.masterKey} when set, else read from {@code
+   * privacy.masterKeyFile}.
+   *
+   * @throws KeyStoreException naming the file and {@code WAYPOST_PRIVACY_MASTERKEY} when the key is
+   *     missing, unreadable or not an AEAD keyset
+   */
+  public static MasterKey load(PrivacyConfig privacy) {
+    if (!privacy.masterKey().isBlank()) {
+      MasterKey key = parse(privacy.masterKey());
+      if (key == null) {
+        throw new KeyStoreException(
+            "privacy.masterKey ("
+                + ENV
+                + ") is not a Tink AEAD keyset: give the keyset JSON, or base64 of it");
+      }
+      return key;
+    }
+    Path file = Path.of(privacy.masterKeyFile());
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new KeyStoreException(
+          "no master key: the file privacy.masterKeyFile ("
+              + file
+              + ") does not exist. Create it with `waypost keys init`, or give the key itself in "
+              + ENV
+              + ".");
+    } catch (IOException e) {
+      throw new KeyStoreException(
+          "cannot read the master key file privacy.masterKeyFile ("
+              + file
+              + "): "
+              + KeyFiles.describe(e)
+              + ". Fix its permissions, or give the key itself in "
+              + ENV
+              + ".",
+          e);
+    }
+    MasterKey key = parse(text);
+    if (key == null) {
+      throw new KeyStoreException(
+          "the master key file privacy.masterKeyFile ("
+              + file
+              + ") does not hold a Tink AEAD keyset (JSON, or base64 of it)");
+    }
+    return key;
+  }
+
+  /**
+   * Writes a new master key to {@code file} (mode 0600; missing parent folders are created 0700)
+   * unless one is there already; never overwrites, even when another process creates one at the
+   * same moment. Returns whether this call created it.
+   */
+  public static boolean createIfMissing(Path file) {
+    if (Files.exists(file)) {
+      return false;
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    KeyFiles.createPrivateDirectories(parent);
+    byte[] json = generateJson();
+    return KeyFiles.createExclusively(file, json);
+  }
+
+  Aead aead() {
+    return aead;
+  }
+
+  private static byte[] generateJson() {
+    Tink.init();
+    try {
+      KeysetHandle keyset = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+      return TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get())
+          .getBytes(StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new KeyStoreException("cannot generate a master key: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The key in {@code text} (keyset JSON, or base64 of it), or null. No cause or excerpt is kept:
+   * parser messages quote their input, and the input is the key.
+   */
+  private static MasterKey parse(String text) {
+    Tink.init();
+    String json = text.strip();
+    if (!json.startsWith("{")) {
+      json = decodeBase64(json);
+      if (json == null) {
+        return null;
+      }
+    }
+    try {
+      KeysetHandle keyset =
+          TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+      return new MasterKey(Tink.aead(keyset));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String decodeBase64(String text) {
+    String compact = text.replaceAll("\\s", "");
+    for (Base64.Decoder decoder :
+        new Base64.Decoder[] {Base64.getDecoder(), Base64.getUrlDecoder()}) {
+      try {
+        String decoded = new String(decoder.decode(compact), StandardCharsets.UTF_8).strip();
+        return decoded.startsWith("{") ? decoded : null;
+      } catch (IllegalArgumentException e) {
+        // try the other alphabet
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return "MasterKey[***]";
+  }
+}

@@ -1,0 +1,121 @@
+package org.waypost.retention;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waypost.analytics.TrafficCounts;
+import org.waypost.db.Database;
+import org.waypost.keys.KeyStore;
+import org.waypost.tracking.TrackingStore;
+import org.waypost.visitor.SecurityLogStore;
+
+/**
+ * Makes "we keep it N days" true: deletes security-log rows older than the retention period and
+ * destroys the day keys that sealed and tagged them; counts each finished day's unique visitors and
+ * destroys the key they were counted with; deletes pieces long delivered. Runs on a schedule and
+ * from {@code waypost retention run --at INSTANT}; every expiry follows the instant it is given,
+ * never the wall clock.
+ *
+ * <p>With a retention of N days, the rows and keys of day D go at 00:00 UTC of day D + N, so
+ * nothing is older than N days.
+ */
+public final class Retention {
+  /** Late visits of a finished day may still be in the capture queue for a moment. */
+  static final Duration VISITOR_GRACE = Duration.ofMinutes(5);
+
+  private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
+  /** What one run removed. */
+  public record Report(
+      Instant at,
+      LocalDate keptFrom,
+      int securityLogRows,
+      List<LocalDate> dayKeysDestroyed,
+      List<LocalDate> visitorDaysCounted,
+      List<LocalDate> visitorKeysDestroyed,
+      int shipmentsDeleted) {
+
+    public List<String> lines() {
+      return List.of(
+          "Retention as of " + at + " (security log kept from " + keptFrom + "):",
+          "  security log rows deleted:     " + securityLogRows,
+          "  day keys destroyed:            " + dayKeysDestroyed.size() + days(dayKeysDestroyed),
+          "  visitor days counted:          "
+              + visitorDaysCounted.size()
+              + days(visitorDaysCounted),
+          "  visitor-count keys destroyed:  "
+              + visitorKeysDestroyed.size()
+              + days(visitorKeysDestroyed),
+          "  delivered shipments deleted:   " + shipmentsDeleted);
+    }
+
+    private static String days(List<LocalDate> days) {
+      return days.isEmpty() ? "" : " " + days;
+    }
+  }
+
+  private final Database database;
+  private final SecurityLogStore securityLog;
+  private final TrafficCounts counts;
+  private final TrackingStore tracking;
+  private final KeyStore keys;
+  private final int securityLogDays;
+  private final int shipmentDays;
+
+  public Retention(
+      Database database,
+      SecurityLogStore securityLog,
+      TrafficCounts counts,
+      TrackingStore tracking,
+      KeyStore keys,
+      int securityLogDays,
+      int shipmentDays) {
+    this.database = database;
+    this.securityLog = securityLog;
+    this.counts = counts;
+    this.tracking = tracking;
+    this.keys = keys;
+    this.securityLogDays = securityLogDays;
+    this.shipmentDays = shipmentDays;
+  }
+
+  /** The first day still kept at {@code at}. */
+  public LocalDate keptFrom(Instant at) {
+    return at.atZone(ZoneOffset.UTC).toLocalDate().minusDays(securityLogDays - 1L);
+  }
+
+  public Report run(Instant at) {
+    LocalDate keptFrom = keptFrom(at);
+    LocalDate visitorsFinishedBefore = at.minus(VISITOR_GRACE).atZone(ZoneOffset.UTC).toLocalDate();
+    Instant deliveredBefore = at.minus(Duration.ofDays(shipmentDays));
+    List<LocalDate> counted = new ArrayList<>();
+    int[] deleted =
+        database.inTransaction(
+            c -> {
+              int rows = securityLog.deleteBefore(c, keptFrom);
+              for (LocalDate day : counts.unfinishedDaysBefore(c, visitorsFinishedBefore)) {
+                counts.finishVisitors(c, day);
+                counted.add(day);
+              }
+              int shipments = tracking.deleteDeliveredBefore(c, deliveredBefore);
+              return new int[] {rows, shipments};
+            });
+    List<LocalDate> destroyed = keys.destroyBefore(keptFrom);
+    List<LocalDate> visitorKeys = keys.destroyVisitorKeysBefore(visitorsFinishedBefore);
+    Report report =
+        new Report(at, keptFrom, deleted[0], destroyed, counted, visitorKeys, deleted[1]);
+    log.info(
+        "retention ran rows={} day_keys={} visitor_days={} visitor_keys={} shipments={}",
+        report.securityLogRows(),
+        destroyed.size(),
+        counted.size(),
+        visitorKeys.size(),
+        report.shipmentsDeleted());
+    return report;
+  }
+}

@@ -1,0 +1,205 @@
+package org.waypost.visitor;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.waypost.analytics.Analytics;
+import org.waypost.analytics.TrafficCounts;
+import org.waypost.analytics.TrafficCounts.Cell;
+import org.waypost.db.Database;
+import org.waypost.keys.DayKeys;
+import org.waypost.keys.KeyStore;
+
+/**
+ * Turns captured visits into what Waypost keeps: a security-log row per visit (tier 2: the address
+ * sealed, client, network and numbers as day tags) and counters (tier 3), in one transaction per
+ * batch. Visits that carried {@code Sec-GPC: 1} or {@code DNT: 1} are logged for security like any
+ * other but, when {@code privacy.honorGpc} is on, counted only as excluded.
+ *
+ * <p>Runs on the single capture thread, so its small per-day state needs no locking.
+ */
+public final class VisitorLog {
+  /** Tag domains: one key per day, separated by purpose. */
+  public static final String CLIENT = "client";
+
+  public static final String PREFIX = "prefix";
+  public static final String NUMBER = "number";
+  static final String VISITOR = "visitor";
+
+  /** Distinct referrer hosts counted per day; the rest are counted as "(other)". */
+  static final int REFERRER_HOSTS_PER_DAY = 1_000;
+
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
+
+  private final Database database;
+  private final SecurityLogStore securityLog;
+  private final TrafficCounts counts;
+  private final KeyStore keys;
+  private final UserAgents userAgents;
+  private final GeoIp geoIp;
+  private final boolean honorPrivacySignals;
+  private final Map<LocalDate, Set<String>> referrersSeen = new HashMap<>();
+
+  public VisitorLog(
+      Database database,
+      SecurityLogStore securityLog,
+      TrafficCounts counts,
+      KeyStore keys,
+      UserAgents userAgents,
+      GeoIp geoIp,
+      boolean honorPrivacySignals) {
+    this.database = database;
+    this.securityLog = securityLog;
+    this.counts = counts;
+    this.keys = keys;
+    this.userAgents = userAgents;
+    this.geoIp = geoIp;
+    this.honorPrivacySignals = honorPrivacySignals;
+  }
+
+  /** The address as sealed: its canonical text, bound to the day it was sealed on. */
+  public static byte[] associatedData(LocalDate day) {
+    return ("waypost-ip:" + day).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  public static byte[] numberBytes(String normalizedNumber) {
+    return normalizedNumber.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  public void record(List<Visit> visits) {
+    List<SecurityLogStore.Row> rows = new ArrayList<>(visits.size());
+    Map<Cell, Long> increments = new LinkedHashMap<>();
+    Map<LocalDate, Set<Tag>> visitors = new HashMap<>();
+    for (Visit visit : visits) {
+      ZonedDateTime utc = visit.time().atZone(ZoneOffset.UTC);
+      LocalDate day = utc.toLocalDate();
+      DayKeys dayKeys = keys.day(day);
+      Browser browser = userAgents.parse(visit.userAgent());
+      rows.add(row(visit, day, dayKeys, browser));
+      String hour = HOUR.format(utc);
+      if (visit.privacySignal() && honorPrivacySignals) {
+        count(increments, day, hour, Analytics.EXCLUDED, Analytics.PRIVACY_SIGNAL);
+        continue;
+      }
+      countVisit(increments, visit, day, hour, browser);
+      byte[] address = visit.client().getAddress();
+      visitors
+          .computeIfAbsent(day, d -> new HashSet<>())
+          .add(new Tag(keys.visitorTagger(day).tag(VISITOR, address)));
+    }
+    database.inTransaction(
+        c -> {
+          securityLog.insert(c, rows);
+          counts.add(c, increments);
+          for (var entry : visitors.entrySet()) {
+            counts.addVisitors(
+                c, entry.getKey(), entry.getValue().stream().map(Tag::bytes).toList());
+          }
+          return null;
+        });
+    LocalDate latest = rows.isEmpty() ? null : rows.get(rows.size() - 1).day();
+    if (latest != null) {
+      referrersSeen.keySet().removeIf(d -> d.isBefore(latest.minusDays(1)));
+    }
+  }
+
+  private SecurityLogStore.Row row(Visit visit, LocalDate day, DayKeys dayKeys, Browser browser) {
+    InetAddress client = visit.client();
+    List<SecurityLogStore.NumberTag> numbers = new ArrayList<>(visit.lookups().size());
+    for (Visit.Lookup lookup : visit.lookups()) {
+      numbers.add(
+          new SecurityLogStore.NumberTag(
+              dayKeys.tag(NUMBER, numberBytes(lookup.number())), lookup.outcome()));
+    }
+    return new SecurityLogStore.Row(
+        ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE,
+        day,
+        visit.time().toEpochMilli(),
+        visit.route(),
+        visit.status(),
+        visit.latencyMicros(),
+        dayKeys.tag(CLIENT, client.getAddress()),
+        dayKeys.tag(PREFIX, ClientAddresses.networkPrefix(client)),
+        dayKeys.seal(
+            ClientAddresses.normalized(client).getBytes(StandardCharsets.US_ASCII),
+            associatedData(day)),
+        truncate(browser.family(), 40),
+        truncate(browser.major(), 10),
+        browser.device().name(),
+        browser.bot(),
+        visit.privacySignal(),
+        visit.shipperKeyId(),
+        numbers);
+  }
+
+  private void countVisit(
+      Map<Cell, Long> increments, Visit visit, LocalDate day, String hour, Browser browser) {
+    count(increments, day, hour, Analytics.REQUESTS, visit.route().name());
+    count(increments, day, hour, Analytics.STATUS, Integer.toString(visit.status()));
+    for (Visit.Lookup lookup : visit.lookups()) {
+      count(increments, day, hour, Analytics.LOOKUPS, lookup.outcome().name());
+    }
+    count(increments, day, hour, Analytics.BROWSER, truncate(browser.family(), 40));
+    count(increments, day, hour, Analytics.OS, truncate(browser.os(), 40));
+    count(increments, day, hour, Analytics.DEVICE, browser.device().name());
+    count(
+        increments, day, hour, Analytics.TRAFFIC, browser.bot() ? Analytics.BOT : Analytics.HUMAN);
+    count(increments, day, hour, Analytics.REFERRER, referrer(day, visit));
+    geoIp
+        .country(visit.client())
+        .ifPresent(country -> count(increments, day, hour, Analytics.COUNTRY, country));
+  }
+
+  private String referrer(LocalDate day, Visit visit) {
+    String host = Referrers.host(visit.referrer(), visit.ownHost());
+    if (host.startsWith("(")) {
+      return host;
+    }
+    Set<String> seen = referrersSeen.computeIfAbsent(day, d -> new HashSet<>());
+    if (seen.contains(host) || seen.size() < REFERRER_HOSTS_PER_DAY) {
+      seen.add(host);
+      return host;
+    }
+    return "(other)";
+  }
+
+  private static void count(
+      Map<Cell, Long> increments, LocalDate day, String hour, String dimension, String value) {
+    increments.merge(new Cell('D', day.toString(), dimension, value), 1L, Long::sum);
+    increments.merge(new Cell('H', hour, dimension, value), 1L, Long::sum);
+  }
+
+  private static String truncate(String value, int max) {
+    String text = value == null || value.isBlank() ? "(unknown)" : value;
+    return text.length() <= max ? text : text.substring(0, max);
+  }
+
+  /** A tag with value equality, for de-duplicating within a batch. */
+  private record Tag(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tag other && java.util.Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return "Tag[" + bytes.length + " bytes]";
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package org.waypost.web;
+
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waypost.keys.Tagger;
+import org.waypost.visitor.Capture;
+import org.waypost.visitor.ClientAddresses;
+import org.waypost.visitor.Outcome;
+import org.waypost.visitor.RouteClass;
+import org.waypost.visitor.Visit;
+
+/**
+ * The request side of visitor capture. Before a request is handled it settles who the client is
+ * (the socket peer, or the forwarded address when the peer is a trusted proxy); after it is
+ * answered it hands one {@link Visit} to {@link Capture} and writes one access-log line that names
+ * the client only by an hourly pseudonym. Handlers add what only they know: the numbers asked and
+ * their outcomes, the shipper key used.
+ */
+public final class RequestCapture {
+  private static final Logger access = LoggerFactory.getLogger("waypost.access");
+  private static final String CLIENT = "waypost.client";
+  private static final String FORWARDED = "waypost.forwarded";
+  private static final String LOOKUPS = "waypost.lookups";
+  private static final String SHIPPER_KEY = "waypost.shipperKey";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final ClientAddresses addresses;
+  private final String forwardingHeader;
+  private final Capture capture;
+  private final Tagger hourly;
+  private final Clock clock;
+  private final boolean accessLog;
+
+  public RequestCapture(
+      ClientAddresses addresses,
+      boolean forwardedHeader,
+      Capture capture,
+      Tagger hourly,
+      Clock clock,
+      boolean accessLog) {
+    this.addresses = addresses;
+    this.forwardingHeader = forwardedHeader ? "Forwarded" : "X-Forwarded-For";
+    this.capture = capture;
+    this.hourly = hourly;
+    this.clock = clock;
+    this.accessLog = accessLog;
+  }
+
+  /** Before-handler: settles the client address once per request. */
+  void identify(Context ctx) {
+    var req = ctx.req();
+    String peer = req.getRemoteAddr();
+    List<String> chain = Collections.list(req.getHeaders(forwardingHeader));
+    InetAddress client =
+        forwardingHeader.equals("Forwarded")
+            ? addresses.resolve(peer, List.of(), chain)
+            : addresses.resolve(peer, chain, List.of());
+    req.setAttribute(CLIENT, client);
+    InetAddress peerAddress = ClientAddresses.literal(peer);
+    req.setAttribute(FORWARDED, peerAddress != null && !peerAddress.equals(client));
+  }
+
+  /** The client of this request, as settled before it was handled. */
+  public static InetAddress client(Context ctx) {
+    return (InetAddress) ctx.req().getAttribute(CLIENT);
+  }
+
+  /** Whether the client address came from a trusted proxy's forwarding header. */
+  public static boolean forwarded(Context ctx) {
+    return Boolean.TRUE.equals(ctx.req().getAttribute(FORWARDED));
+  }
+
+  /** Whether the request asked not to be tracked ({@code Sec-GPC: 1} or {@code DNT: 1}). */
+  public static boolean privacySignal(Context ctx) {
+    return "1".equals(ctx.header("Sec-GPC")) || "1".equals(ctx.header("DNT"));
+  }
+
+  /** Records that this request asked for {@code number} (normalized) with this outcome. */
+  public static void lookup(Context ctx, String number, Outcome outcome) {
+    @SuppressWarnings("unchecked")
+    List<Visit.Lookup> lookups = (List<Visit.Lookup>) ctx.req().getAttribute(LOOKUPS);
+    if (lookups == null) {
+      lookups = new ArrayList<>(2);
+      ctx.req().setAttribute(LOOKUPS, lookups);
+    }
+    lookups.add(new Visit.Lookup(number, outcome));
+  }
+
+  public static void shipperKey(Context ctx, String keyId) {
+    ctx.req().setAttribute(SHIPPER_KEY, keyId);
+  }
+
+  /** Request logger: one visit and one access-log line per request. */
+  void record(Context ctx, float millis) {
+    InetAddress client = client(ctx);
+    if (client == null) {
+      return;
+    }
+    String route = Routes.template(ctx);
+    long micros = (long) (millis * 1000);
+    if (accessLog && access.isInfoEnabled()) {
+      access.info(
+          "method={} route={} status={} micros={} client={}",
+          ctx.method().name(),
+          route,
+          ctx.statusCode(),
+          micros,
+          HEX.formatHex(hourly.tag("access", client.getAddress()), 0, 6));
+    }
+    boolean realRoute = !route.equals("unmatched") && !route.equals("*");
+    RouteClass routeClass = RouteClass.of(ctx.path(), realRoute || ctx.statusCode() != 404);
+    if (routeClass == null) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<Visit.Lookup> lookups = (List<Visit.Lookup>) ctx.req().getAttribute(LOOKUPS);
+    capture.offer(
+        new Visit(
+            clock.instant(),
+            routeClass,
+            ctx.statusCode(),
+            micros,
+            client,
+            ctx.header("User-Agent"),
+            ctx.header("Referer"),
+            ctx.host(),
+            privacySignal(ctx),
+            (String) ctx.req().getAttribute(SHIPPER_KEY),
+            lookups == null ? List.of() : lookups));
+  }
+}

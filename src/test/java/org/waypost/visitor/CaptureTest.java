@@ -1,0 +1,93 @@
+package org.waypost.visitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Capture degrades by counting what it could not record, never by blocking a request. */
+class CaptureTest {
+  private static Visit visit() {
+    return new Visit(
+        Instant.parse("2026-11-29T12:00:00Z"),
+        RouteClass.TRACKING_API,
+        200,
+        150,
+        InetAddress.getLoopbackAddress(),
+        "curl/8.5.0",
+        null,
+        "localhost",
+        false,
+        null,
+        List.of());
+  }
+
+  @Test
+  void aStuckWriterMakesVisitsDroppedNotRequestsSlow() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger written = new AtomicInteger();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (Capture capture =
+        new Capture(
+            batch -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              written.addAndGet(batch.size());
+            },
+            meters)) {
+      int offered = Capture.QUEUE_CAPACITY + Capture.BATCH + 5_000;
+      Thread requests =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < offered; i++) {
+                      capture.offer(visit());
+                    }
+                  });
+      requests.join(10_000);
+      assertThat(requests.isAlive()).as("offer never blocks").isFalse();
+      double dropped = meters.get("waypost.capture.dropped").counter().count();
+      assertThat(dropped).isGreaterThanOrEqualTo(5_000);
+
+      release.countDown();
+      capture.flush();
+      assertThat(written.get() + (long) dropped).isEqualTo(offered);
+      assertThat(meters.get("waypost.capture.recorded").counter().count()).isEqualTo(written.get());
+    }
+  }
+
+  @Test
+  void aFailingBatchIsCountedAndLaterBatchesStillWrite() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    List<Integer> sizes = new ArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    try (Capture capture =
+        new Capture(
+            batch -> {
+              if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("database down");
+              }
+              synchronized (sizes) {
+                sizes.add(batch.size());
+              }
+            },
+            meters)) {
+      capture.offer(visit());
+      capture.flush();
+      capture.offer(visit());
+      capture.offer(visit());
+      capture.flush();
+      assertThat(meters.get("waypost.capture.failed").counter().count()).isEqualTo(1);
+      assertThat(meters.get("waypost.capture.recorded").counter().count()).isEqualTo(2);
+    }
+  }
+}
