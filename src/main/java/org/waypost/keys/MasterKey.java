@@ -100,6 +100,27 @@ public final class MasterKey {
     return aead;
   }
 
+  /**
+   * {@code keyset} encrypted under the master key as Tink JSON, bound to {@code associatedData}:
+   * for a feature outside this package that keeps a keyset of its own (the audit log's signing key)
+   * without the master key's AEAD ever leaving this class.
+   */
+  public String encryptKeyset(KeysetHandle keyset, byte[] associatedData)
+      throws GeneralSecurityException {
+    return TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(keyset, aead, associatedData);
+  }
+
+  /**
+   * The keyset {@link #encryptKeyset} wrote. The caller registers the keyset's key type with Tink.
+   *
+   * @throws GeneralSecurityException when it was altered, or written under another master key or
+   *     associated data
+   */
+  public KeysetHandle decryptKeyset(String encrypted, byte[] associatedData)
+      throws GeneralSecurityException {
+    return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(encrypted, aead, associatedData);
+  }
+
   private static byte[] generateJson() {
     Tink.init();
     try {

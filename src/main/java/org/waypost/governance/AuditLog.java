@@ -1,0 +1,456 @@
+package org.waypost.governance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.waypost.db.Database;
+import org.waypost.db.DatabaseException;
+import org.waypost.governance.Checkpoints.Checkpoint;
+import org.waypost.governance.Checkpoints.CheckpointException;
+import org.waypost.json.Json;
+
+/**
+ * The audit log (guarantee 6): every access to visitor data and every change to who may access it
+ * is appended here, hash-chained, and the chain can be checked end to end.
+ *
+ * <p>Each entry is appended inside the transaction of the action it records, so the record and the
+ * action commit or roll back together: no action without its entry, no entry for an action that did
+ * not happen. Appenders lock the one-row {@code audit_head} ({@code FOR UPDATE} on PostgreSQL;
+ * SQLite's write transactions are serialized already), so entries get gapless seqs, each chained to
+ * the last committed one, and commit in seq order.
+ *
+ * <p><b>The hash, exactly</b>, so that anyone can recompute the chain from the rows (or from {@code
+ * GET /api/v1/admin/audit}, taking the epoch milliseconds of {@code time}): {@code hash} is the
+ * lowercase hex SHA-256 of the UTF-8 bytes of the JSON array
+ *
+ * <pre>[seq, time, actor, action, target, details, prev_hash]</pre>
+ *
+ * written without whitespace. {@code seq} and {@code time} (epoch milliseconds) are JSON integers;
+ * {@code actor}, {@code action} and {@code prev_hash} are strings; {@code target} is a string or
+ * {@code null}; {@code details} is the stored details text as a JSON <em>string</em> (not nested),
+ * so a verifier never re-canonicalizes it. Strings are escaped as Jackson's default writer does,
+ * which is RFC 8259's minimum: {@code "} and {@code \} with a backslash; U+0008, U+0009, U+000A,
+ * U+000C, U+000D as {@code \b \t \n \f \r}; the other characters below U+0020 as {@code \}{@code
+ * u00XX} with upper-case hex; everything else, non-ASCII and {@code /} included, as itself in
+ * UTF-8. {@code prev_hash} is the previous entry's hash; entry 0 is implicit, so entry 1's is 64
+ * zeros. For example, entry 1:
+ *
+ * <pre>[1,1795953600000,"alice","operator.create","bob","{\"roles\":[\"admin\"]}","000…000"]</pre>
+ *
+ * <p>In Java: {@code sha256(new ObjectMapper().writeValueAsBytes(Arrays.asList(seq, time, actor,
+ * action, target, details, prevHash)))}.
+ *
+ * <p>{@code details} is canonical JSON so that the same facts always give the same text: the map as
+ * Waypost's JSON mapper writes it, with the keys of every object sorted (by UTF-16 code units) and
+ * no whitespace.
+ *
+ * <p>The chain shows an entry changed, removed or moved; it cannot show a cut-off tail, nor a log
+ * rewritten with recomputed hashes. {@link Checkpoints} covers those: signed statements of the head
+ * kept outside the database. {@link #checkpoint()} signs a new head only after checking that the
+ * chain since the previous checkpoint holds, so each checkpoint vouches for all history before it
+ * and {@link #verify()} need compare with the newest only.
+ */
+public final class AuditLog {
+  /** One recorded action. {@code details} is canonical JSON text. */
+  public record Entry(
+      long seq,
+      Instant time,
+      String actor,
+      String action,
+      String target,
+      String details,
+      String prevHash,
+      String hash) {}
+
+  /**
+   * The result of checking the whole log.
+   *
+   * @param entries how many entries were checked and found intact (all of them when intact)
+   * @param headHash the hash of the last intact entry (64 zeros for none)
+   * @param firstBrokenSeq the first entry changed, missing, out of place or cut off; null when
+   *     intact, or when only the checkpoint is wrong
+   * @param problem what is wrong, for a person; null when intact
+   * @param checkpointSeq the seq of the newest checkpoint compared with; null when there is none
+   */
+  public record Verification(
+      boolean intact,
+      long entries,
+      String headHash,
+      Long firstBrokenSeq,
+      String problem,
+      Long checkpointSeq) {}
+
+  /** The {@code prev_hash} of entry 1: the hash of the implicit entry 0. */
+  public static final String GENESIS = "0".repeat(64);
+
+  static final int MAX_ACTION_LENGTH = 64;
+  private static final int PAGE = 1000;
+  private static final ObjectMapper CANONICAL =
+      Json.MAPPER.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final String COLUMNS =
+      "seq, time, actor, action, target, details, prev_hash, hash";
+
+  private final Database database;
+  private final Clock clock;
+  private final Checkpoints checkpoints;
+
+  public AuditLog(Database db, Clock clock, Checkpoints checkpoints) {
+    this.database = Objects.requireNonNull(db, "db");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+  }
+
+  /**
+   * Appends an entry inside the caller's transaction on {@code c}; it commits or rolls back with
+   * the action it records. Other appenders wait for that transaction to end.
+   *
+   * @param target what the action was done to (an operator name, a request id); may be null
+   * @param details facts about the action; stored as canonical JSON; null for none
+   * @throws IllegalStateException when {@code c} is not inside a transaction
+   */
+  public Entry append(
+      Connection c, String actor, String action, String target, Map<String, ?> details) {
+    requireText(actor, "actor");
+    requireText(action, "action");
+    if (action.length() > MAX_ACTION_LENGTH) {
+      throw new IllegalArgumentException(
+          "an audit action name is at most " + MAX_ACTION_LENGTH + " characters");
+    }
+    String canonicalDetails = canonical(details);
+    try {
+      if (c.getAutoCommit()) {
+        throw new IllegalStateException(
+            "append audit entries inside the transaction of the action they record");
+      }
+      long headSeq;
+      String headHash;
+      try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, hash FROM audit_head WHERE id = 1"
+                      + database.dialect().forUpdate());
+          ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException(
+              "the audit_head row is missing: the database was altered");
+        }
+        headSeq = rs.getLong(1);
+        headHash = rs.getString(2);
+      }
+      long seq = headSeq + 1;
+      long time = clock.millis();
+      String hash = hash(seq, time, actor, action, target, canonicalDetails, headHash);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO audit_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setLong(1, seq);
+        ps.setLong(2, time);
+        ps.setString(3, actor);
+        ps.setString(4, action);
+        ps.setString(5, target);
+        ps.setString(6, canonicalDetails);
+        ps.setString(7, headHash);
+        ps.setString(8, hash);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+        ps.setLong(1, seq);
+        ps.setString(2, hash);
+        ps.executeUpdate();
+      }
+      return new Entry(
+          seq, Instant.ofEpochMilli(time), actor, action, target, canonicalDetails, headHash, hash);
+    } catch (SQLException e) {
+      throw new DatabaseException("cannot append to the audit log", e);
+    }
+  }
+
+  /** Up to {@code limit} entries with seq greater than {@code afterSeq}, oldest first. */
+  public List<Entry> list(long afterSeq, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    return database.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setLong(1, afterSeq);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Entry> entries = new ArrayList<>();
+              while (rs.next()) {
+                entries.add(
+                    new Entry(
+                        rs.getLong(1),
+                        Instant.ofEpochMilli(rs.getLong(2)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8)));
+              }
+              return entries;
+            }
+          }
+        });
+  }
+
+  /**
+   * Recomputes the whole chain and compares it with the newest checkpoint; names the first entry
+   * that was changed, removed, moved or cut off, or says that the checkpoint itself does not
+   * verify. Entries appended meanwhile are checked too; the checkpoint is read first, so it never
+   * refers to entries the walk could not see.
+   */
+  public Verification verify() {
+    Optional<Checkpoint> checkpoint;
+    String checkpointProblem = null;
+    try {
+      checkpoint = checkpoints.latest();
+    } catch (CheckpointException e) {
+      checkpoint = Optional.empty();
+      checkpointProblem = e.getMessage();
+    }
+    Long checkpointSeq = checkpoint.map(Checkpoint::seq).orElse(null);
+    Walk walk = walk(1, GENESIS, checkpoint.map(Checkpoint::seq).orElse(-1L));
+    if (walk.problem() != null) {
+      return walk.broken(walk.lastSeq() + 1, walk.problem(), checkpointSeq);
+    }
+    if (checkpointProblem != null) {
+      return walk.broken(null, checkpointProblem, null);
+    }
+    if (checkpoint.isEmpty()) {
+      return walk.intact(null);
+    }
+    Checkpoint cp = checkpoint.get();
+    if (!cp.authentic()) {
+      return walk.broken(
+          null,
+          "the newest checkpoint (entry "
+              + cp.seq()
+              + ", "
+              + cp.time()
+              + ") does not carry a valid signature of the audit signing key: the checkpoint file"
+              + " or the key was altered",
+          checkpointSeq);
+    }
+    if (walk.lastSeq() < cp.seq()) {
+      long first = walk.lastSeq() + 1;
+      String cut =
+          first == cp.seq()
+              ? "entry " + first + " was cut off"
+              : "entries " + first + " to " + cp.seq() + " were cut off";
+      return walk.broken(
+          first,
+          cut
+              + ": the log ends at entry "
+              + walk.lastSeq()
+              + ", but the checkpoint of "
+              + cp.time()
+              + " vouches for entries up to "
+              + cp.seq(),
+          checkpointSeq);
+    }
+    if (!cp.hash().equals(walk.watchedHash())) {
+      return walk.broken(
+          cp.seq(),
+          "entry "
+              + cp.seq()
+              + " is not the entry the checkpoint of "
+              + cp.time()
+              + " vouches for: the log was rewritten at or before entry "
+              + cp.seq(),
+          checkpointSeq);
+    }
+    return walk.intact(checkpointSeq);
+  }
+
+  /**
+   * Signs a checkpoint of the current head unless the newest checkpoint has it already. Call it
+   * after the transaction that appended commits (and periodically).
+   *
+   * @throws IllegalStateException when the chain since the newest checkpoint does not hold, or that
+   *     checkpoint does not verify: nothing is signed over a broken log
+   * @throws CheckpointException when the checkpoint folder cannot be read or written
+   */
+  public synchronized void checkpoint() {
+    Optional<Checkpoint> latest = checkpoints.latest();
+    long from = 1;
+    String prevHash = GENESIS;
+    if (latest.isPresent()) {
+      Checkpoint cp = latest.get();
+      if (!cp.authentic()) {
+        throw new IllegalStateException(
+            "not signing a checkpoint: the newest checkpoint's signature does not verify"
+                + " (run `waypost audit verify`)");
+      }
+      List<Entry> at = list(cp.seq() - 1, 1);
+      if (at.isEmpty()
+          || at.getFirst().seq() != cp.seq()
+          || !at.getFirst().hash().equals(cp.hash())
+          || !hash(at.getFirst()).equals(cp.hash())) {
+        throw new IllegalStateException(
+            "not signing a checkpoint: entry "
+                + cp.seq()
+                + " no longer matches the newest checkpoint (run `waypost audit verify`)");
+      }
+      from = cp.seq() + 1;
+      prevHash = cp.hash();
+    }
+    Walk walk = walk(from, prevHash, -1);
+    if (walk.problem() != null) {
+      throw new IllegalStateException(
+          "not signing a checkpoint over a broken audit log: " + walk.problem());
+    }
+    if (walk.lastSeq() >= from) {
+      checkpoints.append(walk.lastSeq(), walk.lastHash(), clock.instant());
+    }
+  }
+
+  /**
+   * How far the chain holds from entry {@code from} on, given entry {@code from - 1}'s hash.
+   *
+   * @param lastSeq the last entry that holds ({@code from - 1} when none)
+   * @param watchedHash the hash of the entry at the watched seq, if reached
+   * @param problem why the entry after {@code lastSeq} breaks the chain; null when none does
+   */
+  private record Walk(
+      long entries, long lastSeq, String lastHash, String watchedHash, String problem) {
+    Verification intact(Long checkpointSeq) {
+      return new Verification(true, entries, lastHash, null, null, checkpointSeq);
+    }
+
+    Verification broken(Long firstBrokenSeq, String problem, Long checkpointSeq) {
+      return new Verification(false, entries, lastHash, firstBrokenSeq, problem, checkpointSeq);
+    }
+  }
+
+  private Walk walk(long from, String prevHash, long watchSeq) {
+    long expected = from;
+    String prev = prevHash;
+    String watched = null;
+    while (true) {
+      List<Entry> page = list(expected - 1, PAGE);
+      for (Entry entry : page) {
+        String problem = problem(entry, expected, prev, from);
+        if (problem != null) {
+          return new Walk(expected - from, expected - 1, prev, watched, problem);
+        }
+        if (entry.seq() == watchSeq) {
+          watched = entry.hash();
+        }
+        prev = entry.hash();
+        expected++;
+      }
+      if (page.size() < PAGE) {
+        return new Walk(expected - from, expected - 1, prev, watched, null);
+      }
+    }
+  }
+
+  /** Why {@code entry}, read where entry {@code expected} should be, breaks the chain; or null. */
+  private static String problem(Entry entry, long expected, String prevHash, long from) {
+    if (entry.seq() != expected) {
+      String missing =
+          entry.seq() == expected + 1
+              ? "entry " + expected + " is missing"
+              : "entries " + expected + " to " + (entry.seq() - 1) + " are missing";
+      return missing
+          + (expected == 1
+              ? ": the log starts at entry " + entry.seq()
+              : ": entry " + (expected - 1) + " is followed by entry " + entry.seq());
+    }
+    boolean contentHolds = hash(entry).equals(entry.hash());
+    boolean linkHolds = entry.prevHash().equals(prevHash);
+    if (!contentHolds && !linkHolds) {
+      return "entry "
+          + expected
+          + " was changed or moved: its contents do not match its hash, and it does not follow"
+          + " entry "
+          + (expected - 1);
+    }
+    if (!contentHolds) {
+      return "entry " + expected + " was changed: its contents no longer match its hash";
+    }
+    if (!linkHolds) {
+      return expected == 1 && from == 1
+          ? "entry 1 does not start the chain: its prev_hash is not 64 zeros"
+          : "entry "
+              + expected
+              + " does not follow entry "
+              + (expected - 1)
+              + " (its prev_hash is not that entry's hash): an entry was removed, rewritten or"
+              + " moved";
+    }
+    return null;
+  }
+
+  static String hash(Entry e) {
+    return hash(
+        e.seq(),
+        e.time().toEpochMilli(),
+        e.actor(),
+        e.action(),
+        e.target(),
+        e.details(),
+        e.prevHash());
+  }
+
+  /** The documented encoding: SHA-256 of {@code [seq,time,actor,action,target,details,prev]}. */
+  static String hash(
+      long seq,
+      long time,
+      String actor,
+      String action,
+      String target,
+      String details,
+      String prevHash) {
+    try {
+      byte[] encoded =
+          CANONICAL.writeValueAsBytes(
+              Arrays.<Object>asList(seq, time, actor, action, target, details, prevHash));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(encoded));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode an audit entry", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** {@code details} as canonical JSON: keys sorted at every level, no whitespace. */
+  static String canonical(Map<String, ?> details) {
+    if (details == null) {
+      return "{}";
+    }
+    try {
+      // Through a tree to plain maps and lists, so records and beans nested inside get sorted too.
+      Object plain = CANONICAL.treeToValue(CANONICAL.valueToTree(details), Object.class);
+      return new String(CANONICAL.writeValueAsBytes(plain), StandardCharsets.UTF_8);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("audit details must be expressible as JSON", e);
+    }
+  }
+
+  private static void requireText(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("an audit entry needs a " + name);
+    }
+  }
+}

@@ -1,0 +1,499 @@
+package org.waypost.governance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.PublicKeySign;
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import com.google.crypto.tink.signature.SignatureConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.waypost.json.Json;
+import org.waypost.keys.MasterKey;
+
+/**
+ * Signed checkpoints of the audit log's head, kept outside the database.
+ *
+ * <p>Why: the hash chain alone shows an entry changed or removed in the middle, but not a tail cut
+ * off the end, nor a log that someone with write access to the database rewrote from some entry on
+ * with freshly computed hashes (the chain has no key; anyone can compute it). A checkpoint is the
+ * head's seq and hash signed with an Ed25519 key the database never sees, so whoever holds only the
+ * database cannot make the log end earlier, or differ, than a checkpoint says.
+ *
+ * <p>The folder (mode 0700; every file 0600) holds:
+ *
+ * <ul>
+ *   <li>{@code audit-signing.json}: {@code {"version":1,"signing":<keyset>}}, the Ed25519 private
+ *       keyset encrypted under the master key (Tink's encrypted-keyset JSON, associated data {@code
+ *       waypost-audit-signing}). Made on the first checkpoint.
+ *   <li>{@code audit-public-key.json}: the public keyset in cleartext (Tink's JSON keyset format),
+ *       so that anyone can verify checkpoints with Tink's {@code PublicKeyVerify} and nothing else.
+ *   <li>{@code checkpoints.ndjson}: one checkpoint per line, appended and fsynced: {@code
+ *       {"seq":12,"hash":"<64 hex>","time":1795953600000,"signature":"<base64>"}}, time in epoch
+ *       milliseconds, the signature in standard base64 with padding.
+ * </ul>
+ *
+ * <p>The signed message is the UTF-8 bytes of the JSON array {@code
+ * ["waypost-audit-checkpoint",seq,"hash",time]}, without whitespace, e.g. {@code
+ * ["waypost-audit-checkpoint",12,"9f86d0…",1795953600000]}. The signature is Tink's Ed25519 (with
+ * Tink's 5-byte key-id prefix), checked by {@code PublicKeyVerify.verify(signature, message)}.
+ *
+ * <p>Only the newest line matters, and a new line is written only past the newest seq, under a file
+ * lock, so concurrent writers (threads or processes) never put an older checkpoint last. A line
+ * torn by a crash (no final newline) is ignored and closed by the next append. Verification uses
+ * the public half of the encrypted keyset, not the cleartext file, so replacing that file and
+ * re-signing the checkpoints with another key is detected. Several nodes each keep their own folder
+ * and key; any node's newest checkpoint vouches for the shared log.
+ */
+public final class Checkpoints {
+  /** A checkpoint as read; {@code authentic} is whether its signature verifies. */
+  public record Checkpoint(long seq, String hash, Instant time, boolean authentic) {}
+
+  /** The checkpoint folder cannot be read, or its files are not what Waypost wrote. */
+  public static final class CheckpointException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CheckpointException(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    CheckpointException(String message) {
+      super(message);
+    }
+  }
+
+  static final String SIGNING_FILE = "audit-signing.json";
+  static final String PUBLIC_KEY_FILE = "audit-public-key.json";
+  static final String CHECKPOINTS_FILE = "checkpoints.ndjson";
+  private static final String MESSAGE_TAG = "waypost-audit-checkpoint";
+  private static final int FORMAT_VERSION = 1;
+  private static final int TAIL_BYTES = 64 * 1024;
+  private static final byte[] SIGNING_ASSOCIATED_DATA =
+      "waypost-audit-signing".getBytes(StandardCharsets.UTF_8);
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwx------");
+  private static final ObjectMapper PLAIN = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  static {
+    try {
+      SignatureConfig.register();
+    } catch (GeneralSecurityException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Path folder;
+  private final MasterKey master;
+  private PublicKeySign signer; // guarded by this
+  private PublicKeyVerify verifier; // guarded by this
+
+  public Checkpoints(Path folder, MasterKey master) {
+    this.folder = Objects.requireNonNull(folder, "folder");
+    this.master = Objects.requireNonNull(master, "master");
+  }
+
+  /**
+   * The newest checkpoint, its signature checked; empty when none was written yet. A checkpoint
+   * whose signature does not verify (or whose signing key is gone) is returned with {@code
+   * authentic} false, for the caller to report.
+   *
+   * @throws CheckpointException when the file cannot be read or its last line is not a checkpoint
+   */
+  public Optional<Checkpoint> latest() {
+    Path file = folder.resolve(CHECKPOINTS_FILE);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return lastLine(channel).map(this::parse);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Signs and appends a checkpoint of ({@code seq}, {@code hash}, {@code time}), creating the
+   * signing key on first use, unless the newest checkpoint is already at {@code seq} or beyond.
+   * Returns whether a line was written.
+   */
+  public synchronized boolean append(long seq, String hash, Instant time) {
+    PublicKeySign sign = signer();
+    long millis = time.toEpochMilli();
+    String signature;
+    try {
+      signature = Base64.getEncoder().encodeToString(sign.sign(message(seq, hash, millis)));
+    } catch (GeneralSecurityException e) {
+      throw new CheckpointException("cannot sign a checkpoint: " + e.getMessage(), e);
+    }
+    ObjectNode line = PLAIN.createObjectNode();
+    line.put("seq", seq).put("hash", hash).put("time", millis).put("signature", signature);
+    Path file = folder.resolve(CHECKPOINTS_FILE);
+    boolean created = !Files.exists(file);
+    try (FileChannel channel = openForAppend(file)) {
+      channel.lock(); // against other processes; released when the channel closes
+      Optional<String> last = lastLine(channel);
+      if (last.isPresent() && parse(last.get()).seq() >= seq) {
+        return false;
+      }
+      long size = channel.size();
+      String prefix = size > 0 && !endsWithNewline(channel, size) ? "\n" : "";
+      ByteBuffer bytes = ByteBuffer.wrap((prefix + line + "\n").getBytes(StandardCharsets.UTF_8));
+      for (long at = size; bytes.hasRemaining(); ) {
+        at += channel.write(bytes, at);
+      }
+      channel.force(true);
+      if (created) {
+        fsync(folder);
+      }
+      return true;
+    } catch (IOException e) {
+      throw new CheckpointException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The bytes a checkpoint's signature covers: {@code ["waypost-audit-checkpoint",seq,hash,time]}.
+   */
+  static byte[] message(long seq, String hash, long timeMillis) {
+    try {
+      return PLAIN.writeValueAsBytes(List.of(MESSAGE_TAG, seq, hash, timeMillis));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a checkpoint", e);
+    }
+  }
+
+  private Checkpoint parse(String line) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(line);
+    } catch (IOException e) {
+      node = null;
+    }
+    if (node == null
+        || !node.path("seq").canConvertToExactIntegral()
+        || !node.path("hash").isTextual()
+        || !node.path("time").canConvertToExactIntegral()
+        || !node.path("signature").isTextual()) {
+      throw new CheckpointException(
+          "the last line of "
+              + folder.resolve(CHECKPOINTS_FILE)
+              + " is not a checkpoint ({\"seq\",\"hash\",\"time\",\"signature\"})");
+    }
+    long seq = node.get("seq").asLong();
+    String hash = node.get("hash").asText();
+    long time = node.get("time").asLong();
+    return new Checkpoint(
+        seq,
+        hash,
+        Instant.ofEpochMilli(time),
+        verifies(node.get("signature").asText(), message(seq, hash, time)));
+  }
+
+  private boolean verifies(String signatureBase64, byte[] message) {
+    PublicKeyVerify verify = verifier();
+    if (verify == null) {
+      return false; // checkpoints without the key that signed them vouch for nothing
+    }
+    try {
+      verify.verify(Base64.getDecoder().decode(signatureBase64), message);
+      return true;
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private synchronized PublicKeySign signer() {
+    if (signer == null) {
+      KeysetHandle keyset = signingKeyset(true);
+      try {
+        signer = keyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+        verifier =
+            keyset
+                .getPublicKeysetHandle()
+                .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+      } catch (GeneralSecurityException e) {
+        throw new CheckpointException("cannot use the audit signing key: " + e.getMessage(), e);
+      }
+    }
+    return signer;
+  }
+
+  /** The verifier of the signing key, or null when no signing key exists (yet). */
+  private synchronized PublicKeyVerify verifier() {
+    if (verifier == null) {
+      KeysetHandle keyset = signingKeyset(false);
+      if (keyset == null) {
+        return null;
+      }
+      try {
+        verifier =
+            keyset
+                .getPublicKeysetHandle()
+                .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+      } catch (GeneralSecurityException e) {
+        throw new CheckpointException("cannot use the audit signing key: " + e.getMessage(), e);
+      }
+    }
+    return verifier;
+  }
+
+  /**
+   * Reads the signing keyset, creating it (and the public key file) first when {@code create} and
+   * none exists; null when none exists and not {@code create}. Of concurrent creators one wins and
+   * every one reads the winner's file.
+   */
+  private KeysetHandle signingKeyset(boolean create) {
+    Path file = folder.resolve(SIGNING_FILE);
+    byte[] content = readIfExists(file);
+    if (content == null) {
+      if (!create) {
+        return null;
+      }
+      createPrivateFolder();
+      createExclusively(file, generateSigningFile());
+      content = readIfExists(file);
+      if (content == null) {
+        throw new CheckpointException(file + " disappeared right after it was created");
+      }
+    }
+    KeysetHandle keyset = open(file, content);
+    Path publicFile = folder.resolve(PUBLIC_KEY_FILE);
+    if (!Files.exists(publicFile)) {
+      try {
+        String publicJson =
+            TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keyset.getPublicKeysetHandle());
+        createExclusively(publicFile, (publicJson + "\n").getBytes(StandardCharsets.UTF_8));
+      } catch (GeneralSecurityException e) {
+        throw new CheckpointException("cannot write " + publicFile + ": " + e.getMessage(), e);
+      }
+    }
+    return keyset;
+  }
+
+  private byte[] generateSigningFile() {
+    try {
+      KeysetHandle keyset = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+      ObjectNode root = Json.MAPPER.createObjectNode();
+      root.put("version", FORMAT_VERSION);
+      root.set(
+          "signing", Json.MAPPER.readTree(master.encryptKeyset(keyset, SIGNING_ASSOCIATED_DATA)));
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new CheckpointException("cannot generate the audit signing key: " + e.getMessage(), e);
+    }
+  }
+
+  private KeysetHandle open(Path file, byte[] content) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(content);
+    } catch (IOException e) {
+      root = null;
+    }
+    if (root == null
+        || root.path("version").asInt() != FORMAT_VERSION
+        || !root.path("signing").isObject()) {
+      throw new CheckpointException(
+          file + " is not a Waypost audit signing key of format " + FORMAT_VERSION);
+    }
+    try {
+      return master.decryptKeyset(root.get("signing").toString(), SIGNING_ASSOCIATED_DATA);
+    } catch (GeneralSecurityException e) {
+      throw new CheckpointException(
+          "cannot open "
+              + file
+              + ": it was written under another master key, or altered"
+              + " (check privacy.masterKeyFile / WAYPOST_PRIVACY_MASTERKEY)",
+          e);
+    }
+  }
+
+  /**
+   * The last newline-terminated, non-blank line within the file's last {@link #TAIL_BYTES}; a
+   * fragment after the last newline is a torn write and is skipped.
+   */
+  private Optional<String> lastLine(FileChannel channel) throws IOException {
+    long size = channel.size();
+    int length = (int) Math.min(size, TAIL_BYTES);
+    ByteBuffer tail = ByteBuffer.allocate(length);
+    for (long at = size - length; tail.hasRemaining(); ) {
+      int read = channel.read(tail, at);
+      if (read < 0) {
+        break;
+      }
+      at += read;
+    }
+    String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
+    int end = text.lastIndexOf('\n');
+    while (end >= 0) {
+      int start = text.lastIndexOf('\n', end - 1) + 1;
+      String line = text.substring(start, end).strip();
+      if (!line.isEmpty()) {
+        if (start == 0 && length < size) {
+          break; // may be cut by the window: not one of Waypost's short lines
+        }
+        return Optional.of(line);
+      }
+      end = start - 1;
+    }
+    if (size > 0 && text.indexOf('\n') >= 0) {
+      throw new CheckpointException(
+          "the end of " + folder.resolve(CHECKPOINTS_FILE) + " holds no checkpoint");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean endsWithNewline(FileChannel channel, long size) throws IOException {
+    ByteBuffer last = ByteBuffer.allocate(1);
+    channel.read(last, size - 1);
+    return last.get(0) == '\n';
+  }
+
+  private FileChannel openForAppend(Path file) throws IOException {
+    createPrivateFolder();
+    Set<StandardOpenOption> options =
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    if (!posix()) {
+      return FileChannel.open(file, options);
+    }
+    boolean existed = Files.exists(file);
+    FileChannel channel =
+        FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_MODE));
+    if (!existed) {
+      Files.setPosixFilePermissions(file, FILE_MODE); // the umask may have narrowed it
+    }
+    return channel;
+  }
+
+  /** Creates {@code target} with {@code content} (0600, fsynced) unless it exists already. */
+  private void createExclusively(Path target, byte[] content) {
+    byte[] random = new byte[8];
+    RANDOM.nextBytes(random);
+    Path temp =
+        folder.resolve(
+            "." + target.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
+    try {
+      FileAttribute<?>[] attributes =
+          posix()
+              ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)}
+              : new FileAttribute<?>[0];
+      try (FileChannel channel =
+          FileChannel.open(
+              temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
+        if (posix()) {
+          Files.setPosixFilePermissions(temp, FILE_MODE);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      try {
+        Files.createLink(target, temp); // fails when the name exists: never replaces a key
+      } catch (FileAlreadyExistsException e) {
+        return;
+      } catch (UnsupportedOperationException e) {
+        try {
+          Files.move(temp, target);
+        } catch (FileAlreadyExistsException lost) {
+          return;
+        }
+      }
+      fsync(folder);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // a hidden leftover; it holds nothing the target does not
+      }
+    }
+  }
+
+  /** Creates the folder and any missing parents with mode 0700; leaves existing ones alone. */
+  private void createPrivateFolder() {
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = folder.toAbsolutePath().normalize();
+        p != null && !Files.isDirectory(p);
+        p = p.getParent()) {
+      missing.push(p);
+    }
+    try {
+      while (!missing.isEmpty()) {
+        Path p = missing.pop();
+        try {
+          if (posix()) {
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            Files.setPosixFilePermissions(p, DIR_MODE);
+          } else {
+            Files.createDirectory(p);
+          }
+        } catch (FileAlreadyExistsException e) {
+          if (!Files.isDirectory(p)) {
+            throw e;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(
+          "cannot create the checkpoint folder " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean posix() {
+    return folder.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  private static byte[] readIfExists(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void fsync(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // some platforms cannot sync a folder; the files themselves are synced
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Checkpoints[" + folder + "]";
+  }
+}
