@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -16,11 +17,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waypost.abuse.AbuseDefence;
+import org.waypost.abuse.Blocks;
+import org.waypost.abuse.IncidentRoutes;
+import org.waypost.abuse.Incidents;
 import org.waypost.analytics.Analytics;
 import org.waypost.analytics.AnalyticsRoutes;
 import org.waypost.analytics.TrafficCounts;
 import org.waypost.config.WaypostConfig;
 import org.waypost.db.Database;
+import org.waypost.governance.AuditLog;
+import org.waypost.governance.AuditRoutes;
+import org.waypost.governance.Checkpoints;
 import org.waypost.governance.OperatorAuth;
 import org.waypost.governance.Operators;
 import org.waypost.keys.EphemeralKeys;
@@ -42,6 +50,7 @@ import org.waypost.visitor.PrivacyRoutes;
 import org.waypost.visitor.SecurityLogStore;
 import org.waypost.visitor.UserAgents;
 import org.waypost.visitor.VisitorLog;
+import org.waypost.web.AbuseGate;
 import org.waypost.web.HttpServer;
 import org.waypost.web.OpsRoutes;
 import org.waypost.web.Pages;
@@ -70,7 +79,9 @@ public final class App implements AutoCloseable {
   private final SecurityLogStore securityLog;
   private final TrafficCounts trafficCounts = new TrafficCounts();
   private final EphemeralKeys hourlyKeys;
+  private MasterKey masterKey;
   private KeyStore keys;
+  private AuditLog audit;
   private HttpServer server;
   private Capture capture;
   private ScheduledExecutorService scheduler;
@@ -99,12 +110,31 @@ public final class App implements AutoCloseable {
     return new App(config, clock);
   }
 
+  private synchronized MasterKey masterKey() {
+    if (masterKey == null) {
+      masterKey = MasterKey.load(config.privacy());
+    }
+    return masterKey;
+  }
+
   /** The day-key store; fails with a clear message when no master key is configured. */
   public synchronized KeyStore keys() {
     if (keys == null) {
-      keys = new KeyStore(Path.of(config.privacy().keyDir()), MasterKey.load(config.privacy()));
+      keys = new KeyStore(Path.of(config.privacy().keyDir()), masterKey());
     }
     return keys;
+  }
+
+  /**
+   * The audit log, with its signed checkpoints kept beside the key folder, outside the database.
+   */
+  public synchronized AuditLog audit() {
+    if (audit == null) {
+      Path checkpoints =
+          Path.of(config.privacy().keyDir()).toAbsolutePath().resolveSibling("checkpoints");
+      audit = new AuditLog(database, clock, new Checkpoints(checkpoints, masterKey()));
+    }
+    return audit;
   }
 
   public Retention retention() {
@@ -148,26 +178,40 @@ public final class App implements AutoCloseable {
     Pages pages = new Pages(new Pages.Site(config.operator().name()));
     Problems problems = new Problems(pages);
     OperatorAuth auth = new OperatorAuth(operators);
+    Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
+    blocks.refresh(clock.instant());
+    AbuseGate gate =
+        new AbuseGate(new AbuseDefence(config.abuse(), hourlyKeys, clock, blocks, meters), auth);
     Analytics analytics =
         new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
+    Incidents incidents =
+        new Incidents(database, keyStore, audit(), config.privacy().securityLogRetentionDays());
     server =
         new HttpServer(
                 config.server(),
                 problems,
                 meters,
                 requests,
+                gate,
                 List.of(
                     new OpsRoutes(() -> database.isReady(2), meters),
                     new TrackingRoutes(tracker, pages),
-                    new ShipperRoutes(apiKeys, shipments, ingestion, config.server()),
+                    new ShipperRoutes(apiKeys, shipments, ingestion, config.server(), gate),
                     new PrivacyRoutes(
                         PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
                         pages,
                         keyStore,
                         hourlyKeys,
                         clock),
-                    new AnalyticsRoutes(analytics, auth)))
+                    new AnalyticsRoutes(analytics, gate),
+                    new IncidentRoutes(incidents, gate),
+                    new AuditRoutes(audit(), auth, gate)))
             .start();
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("waypost-scheduler").daemon(true).unstarted(r));
+    every(Duration.ofSeconds(30), "blocks", () -> blocks.refresh(clock.instant()));
+    every(Duration.ofMinutes(1), "audit-checkpoint", () -> audit().checkpoint());
     scheduleRetention();
     return this;
   }
@@ -175,20 +219,21 @@ public final class App implements AutoCloseable {
   /** Applies retention now and every 15 minutes; the key of each new day is made on first use. */
   private void scheduleRetention() {
     Retention retention = retention();
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("waypost-retention").daemon(true).unstarted(r));
+    every(Duration.ofMinutes(15), "retention", () -> retention.run(clock.instant()));
+  }
+
+  private void every(Duration period, String name, Runnable task) {
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
-            retention.run(clock.instant());
+            task.run();
           } catch (RuntimeException e) {
-            log.error("retention failed error={}", e.getClass().getName());
+            log.error("scheduled task failed task={} error={}", name, e.getClass().getName());
           }
         },
-        0,
-        15,
-        TimeUnit.MINUTES);
+        name.equals("retention") ? 0 : period.toMillis(),
+        period.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   public int port() {

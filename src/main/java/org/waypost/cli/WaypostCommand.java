@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       UserCommand.class,
       RetentionCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class WaypostCommand implements Runnable {

@@ -8,7 +8,8 @@ public record WaypostConfig(
     DatabaseConfig database,
     OperatorConfig operator,
     PrivacyConfig privacy,
-    TrackingConfig tracking) {
+    TrackingConfig tracking,
+    AbuseConfig abuse) {
 
   public WaypostConfig {
     require(server != null, "server section is missing");
@@ -16,6 +17,7 @@ public record WaypostConfig(
     require(operator != null, "operator section is missing");
     require(privacy != null, "privacy section is missing");
     require(tracking != null, "tracking section is missing");
+    require(abuse != null, "abuse section is missing");
   }
 
   public static WaypostConfig defaults() {
@@ -24,6 +26,7 @@ public record WaypostConfig(
         DatabaseConfig.defaults(),
         OperatorConfig.defaults(),
         PrivacyConfig.defaults(),
-        TrackingConfig.defaults());
+        TrackingConfig.defaults(),
+        AbuseConfig.defaults());
   }
 }

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -44,13 +45,33 @@ public final class EphemeralKeys implements Tagger {
   /** A 16-byte tag under the current UTC hour's key. */
   @Override
   public byte[] tag(String domain, byte[] input) {
-    byte[] message = PrfTagger.message(domain, input);
-    long hour = Math.floorDiv(clock.instant().getEpochSecond(), SECONDS_PER_HOUR);
+    long hour = currentHour();
     Window w = window.updateAndGet(current -> advance(current, hour));
+    return mac(w.keyFor(hour), domain, input);
+  }
+
+  /**
+   * The tag the same input had under the previous hour's key, while that key is still held: lets
+   * in-memory counters follow a client across the hourly rotation without keeping the address.
+   */
+  public Optional<byte[]> previousTag(String domain, byte[] input) {
+    long hour = currentHour();
+    Window w = window.updateAndGet(current -> advance(current, hour));
+    if (w.hour() != hour || w.previous() == null || w.previousHour() != hour - 1) {
+      return Optional.empty();
+    }
+    return Optional.of(mac(w.previous(), domain, input));
+  }
+
+  private long currentHour() {
+    return Math.floorDiv(clock.instant().getEpochSecond(), SECONDS_PER_HOUR);
+  }
+
+  private static byte[] mac(SecretKeySpec key, String domain, byte[] input) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(w.keyFor(hour));
-      return Arrays.copyOf(mac.doFinal(message), PrfTagger.TAG_BYTES);
+      mac.init(key);
+      return Arrays.copyOf(mac.doFinal(PrfTagger.message(domain, input)), PrfTagger.TAG_BYTES);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 is not available", e);
     }

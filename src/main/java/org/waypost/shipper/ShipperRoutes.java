@@ -18,6 +18,7 @@ import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.Service;
 import org.waypost.tracking.Shipment;
 import org.waypost.tracking.ShipmentRegistry;
+import org.waypost.web.AbuseGate;
 import org.waypost.web.Problems;
 import org.waypost.web.RequestCapture;
 import org.waypost.web.Routes;
@@ -32,10 +33,16 @@ public final class ShipperRoutes implements Routes {
   private final EventIngestion ingestion;
   private final EventReader reader;
   private final long maxRequestBytes;
+  private final AbuseGate gate;
 
   public ShipperRoutes(
-      ApiKeys apiKeys, ShipmentRegistry registry, EventIngestion ingestion, ServerConfig server) {
+      ApiKeys apiKeys,
+      ShipmentRegistry registry,
+      EventIngestion ingestion,
+      ServerConfig server,
+      AbuseGate gate) {
     this.apiKeys = apiKeys;
+    this.gate = gate;
     this.registry = registry;
     this.ingestion = ingestion;
     this.reader = new EventReader(server.maxEventsPerRequest());
@@ -55,14 +62,18 @@ public final class ShipperRoutes implements Routes {
             ? header.substring(7).strip()
             : null;
     ApiKeys.Shipper shipper =
-        apiKeys
-            .authenticate(key)
-            .orElseThrow(
-                () ->
-                    new ProblemException(
-                        ProblemType.UNAUTHORIZED,
-                        "A valid shipper API key is required: Authorization: Bearer <key>."));
+        gate.authenticated(
+            ctx,
+            () ->
+                apiKeys
+                    .authenticate(key)
+                    .orElseThrow(
+                        () ->
+                            new ProblemException(
+                                ProblemType.UNAUTHORIZED,
+                                "A valid shipper API key is required: Authorization: Bearer <key>.")));
     RequestCapture.shipperKey(ctx, shipper.keyId());
+    gate.shipperRequest(shipper.keyId());
     return shipper;
   }
 

@@ -31,6 +31,7 @@ public final class HttpServer {
       Problems problems,
       MeterRegistry meters,
       RequestCapture capture,
+      AbuseGate gate,
       List<Routes> features) {
     HttpMetrics metrics = new HttpMetrics(meters);
     this.app =
@@ -53,6 +54,7 @@ public final class HttpServer {
               javalin.requestLogger.http(
                   (ctx, millis) -> {
                     metrics.record(ctx, millis);
+                    gate.observe(ctx);
                     capture.record(ctx, millis);
                   });
               var routes = javalin.routes;
@@ -60,6 +62,7 @@ public final class HttpServer {
                   ctx -> {
                     capture.identify(ctx);
                     SecurityHeaders.apply(ctx);
+                    gate.admit(ctx);
                   });
               routes.exception(
                   ProblemException.class,

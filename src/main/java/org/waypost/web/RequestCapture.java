@@ -93,6 +93,13 @@ public final class RequestCapture {
     lookups.add(new Visit.Lookup(number, outcome));
   }
 
+  /** The numbers this request asked for, with their outcomes (empty when none). */
+  @SuppressWarnings("unchecked")
+  public static List<Visit.Lookup> lookups(Context ctx) {
+    List<Visit.Lookup> lookups = (List<Visit.Lookup>) ctx.req().getAttribute(LOOKUPS);
+    return lookups == null ? List.of() : lookups;
+  }
+
   public static void shipperKey(Context ctx, String keyId) {
     ctx.req().setAttribute(SHIPPER_KEY, keyId);
   }
@@ -119,8 +126,6 @@ public final class RequestCapture {
     if (routeClass == null) {
       return;
     }
-    @SuppressWarnings("unchecked")
-    List<Visit.Lookup> lookups = (List<Visit.Lookup>) ctx.req().getAttribute(LOOKUPS);
     capture.offer(
         new Visit(
             clock.instant(),
@@ -133,6 +138,6 @@ public final class RequestCapture {
             ctx.host(),
             privacySignal(ctx),
             (String) ctx.req().getAttribute(SHIPPER_KEY),
-            lookups == null ? List.of() : lookups));
+            lookups(ctx)));
   }
 }

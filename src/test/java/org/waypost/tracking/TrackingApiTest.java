@@ -29,7 +29,18 @@ class TrackingApiTest {
 
   @BeforeAll
   static void start() {
-    server = TestApp.start(StoreKind.SQLITE, dir);
+    // every test here asks from the same address, many unknown numbers among them: this class
+    // is about the tracking API, so the abuse limits are out of its way (AbuseTest covers them)
+    server =
+        TestApp.start(
+            StoreKind.SQLITE,
+            dir,
+            java.time.Clock.systemUTC(),
+            java.util.Map.of(
+                "abuse.failures", "100000",
+                "abuse.prefixFailures", "100000",
+                "abuse.clientNumbersPerMinute", "100000",
+                "abuse.prefixNumbersPerMinute", "100000"));
     long shipper = server.app().apiKeys().create("Acme").shipper().id();
     inTransit =
         server.app().shipments().register(shipper, Fixtures.priorityToFairfax()).trackingNumber();

@@ -1,0 +1,382 @@
+package org.waypost.abuse;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.SynchronizationStrategy;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.waypost.config.AbuseConfig;
+import org.waypost.keys.EphemeralKeys;
+import org.waypost.visitor.ClientAddresses;
+import org.waypost.visitor.Outcome;
+import org.waypost.visitor.Visit;
+
+/**
+ * Stops scrapers and number guessers without profiling anyone (guarantee 8).
+ *
+ * <ul>
+ *   <li>Token buckets (Bucket4j) per client and per network prefix (/24, /48) on public lookups,
+ *       where asking for k numbers costs k tokens; per shipper API key on the shipper API.
+ *   <li>Enumeration detection: per client, the distinct numbers asked in a sliding window and how
+ *       many were unknown or invalid; per prefix, the same counts summed. Enough failures at a high
+ *       enough failure rate block the client (or the whole prefix) for an hour; each repeat within
+ *       a week doubles the block, up to {@code abuse.maxBlockDays} (fail2ban's recidive).
+ *   <li>Authentication failures per client, with a lockout.
+ * </ul>
+ *
+ * <p>State is keyed by tier-1 pseudonyms (keyed hashes under an hourly in-memory key) in bounded
+ * caches that drop idle clients first; at the hourly key rotation a client's state follows it
+ * through the previous hour's tag. Blocks are also persisted as incidents with day tags, so they
+ * survive restarts and rotations and link to the security log. All of this is per node: several
+ * nodes share blocks through the incidents table, not counters (see docs/abuse.md).
+ */
+public final class AbuseDefence {
+  static final String CLIENT_DOMAIN = "abuse-client";
+  static final String PREFIX_DOMAIN = "abuse-prefix";
+  private static final long NUMBER_SEED = new java.security.SecureRandom().nextLong();
+  static final String AUTH_DOMAIN = "abuse-auth";
+
+  public static final String RULE_CLIENT_RATE = "client-rate";
+  public static final String RULE_PREFIX_RATE = "prefix-rate";
+  public static final String RULE_SHIPPER_RATE = "shipper-rate";
+  public static final String RULE_ENUMERATION = "enumeration";
+  public static final String RULE_PREFIX_ENUMERATION = "prefix-enumeration";
+  public static final String RULE_AUTH = "auth-lockout";
+
+  private final AbuseConfig config;
+  private final EphemeralKeys hourly;
+  private final Clock clock;
+  private final TimeMeter time;
+  private final Blocks blocks;
+  private final Cache<Pseudonym, Tracked> clients;
+  private final Cache<Pseudonym, Tracked> prefixes;
+  private final Cache<Pseudonym, AuthFailures> auth;
+  private final ConcurrentMap<String, Bucket> shippers = new ConcurrentHashMap<>();
+  private final Bandwidth[] clientLimits;
+  private final Bandwidth[] prefixLimits;
+  private final Bandwidth shipperLimit;
+  private final MeterRegistry meters;
+
+  public AbuseDefence(
+      AbuseConfig config, EphemeralKeys hourly, Clock clock, Blocks blocks, MeterRegistry meters) {
+    this.config = config;
+    this.hourly = hourly;
+    this.clock = clock;
+    this.blocks = blocks;
+    this.meters = meters;
+    this.time =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+          }
+
+          @Override
+          public boolean isWallClockBased() {
+            return true;
+          }
+        };
+    Duration idle = Duration.ofMinutes(Math.max(60, config.windowMinutes()));
+    this.clients =
+        Caffeine.newBuilder()
+            .maximumSize(config.maxTrackedClients())
+            .expireAfterAccess(idle)
+            .build();
+    this.prefixes =
+        Caffeine.newBuilder()
+            .maximumSize(config.maxTrackedClients())
+            .expireAfterAccess(idle)
+            .build();
+    this.auth =
+        Caffeine.newBuilder()
+            .maximumSize(config.maxTrackedClients())
+            .expireAfterWrite(
+                Duration.ofMinutes(config.authLockoutMinutes() + config.windowMinutes()))
+            .build();
+    this.clientLimits =
+        new Bandwidth[] {
+          perMinute(config.clientNumbersPerMinute()), perDay(config.clientNumbersPerDay())
+        };
+    this.prefixLimits =
+        new Bandwidth[] {
+          perMinute(config.prefixNumbersPerMinute()), perDay(config.prefixNumbersPerDay())
+        };
+    this.shipperLimit = perMinute(config.shipperRequestsPerMinute());
+    meters.gauge(
+        "waypost.abuse.tracked",
+        List.of(io.micrometer.core.instrument.Tag.of("kind", "client")),
+        clients,
+        Cache::estimatedSize);
+    meters.gauge(
+        "waypost.abuse.tracked",
+        List.of(io.micrometer.core.instrument.Tag.of("kind", "prefix")),
+        prefixes,
+        Cache::estimatedSize);
+  }
+
+  private static Bandwidth perMinute(int tokens) {
+    return Bandwidth.builder().capacity(tokens).refillGreedy(tokens, Duration.ofMinutes(1)).build();
+  }
+
+  private static Bandwidth perDay(int tokens) {
+    return Bandwidth.builder().capacity(tokens).refillGreedy(tokens, Duration.ofDays(1)).build();
+  }
+
+  private Bucket bucket(Bandwidth... limits) {
+    var builder =
+        Bucket.builder()
+            .withCustomTimePrecision(time)
+            .withSynchronizationStrategy(SynchronizationStrategy.LOCK_FREE);
+    for (Bandwidth limit : limits) {
+      builder.addLimit(limit);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Before a lookup of {@code numbers} numbers: blocked, over a limit, or allowed (and charged).
+   */
+  public Decision admitLookup(InetAddress client, int numbers) {
+    long now = clock.millis();
+    byte[] address = client.getAddress();
+    byte[] prefix = ClientAddresses.networkPrefix(client);
+    Tracked who = tracked(false, address, client);
+    Tracked network = tracked(true, prefix, client);
+    Decision blocked = blockedDecision(who, now);
+    if (blocked == null) {
+      blocked = blockedDecision(network, now);
+    }
+    if (blocked != null) {
+      return refused(blocked);
+    }
+    ConsumptionProbe probe = who.bucket.tryConsumeAndReturnRemaining(numbers);
+    if (!probe.isConsumed()) {
+      return refused(Decision.limited(RULE_CLIENT_RATE, seconds(probe.getNanosToWaitForRefill())));
+    }
+    ConsumptionProbe networkProbe = network.bucket.tryConsumeAndReturnRemaining(numbers);
+    if (!networkProbe.isConsumed()) {
+      who.bucket.addTokens(numbers);
+      return refused(
+          Decision.limited(RULE_PREFIX_RATE, seconds(networkProbe.getNanosToWaitForRefill())));
+    }
+    return Decision.ALLOWED;
+  }
+
+  private static Decision blockedDecision(Tracked tracked, long now) {
+    long until = tracked.blockedUntil();
+    if (until > now) {
+      return Decision.blocked(
+          tracked.blockRule(), seconds(TimeUnit.MILLISECONDS.toNanos(until - now)));
+    }
+    return null;
+  }
+
+  private Decision refused(Decision decision) {
+    Counter.builder("waypost.abuse.refused")
+        .description("Requests refused with 429, by rule")
+        .tag("rule", decision.rule())
+        .register(meters)
+        .increment();
+    return decision;
+  }
+
+  /**
+   * After a lookup: counts its outcomes into the client's and the prefix's windows, and blocks
+   * either when the enumeration rule is met. Returns the incident created, if any.
+   */
+  public Optional<Blocks.Incident> observeLookups(InetAddress client, List<Visit.Lookup> lookups) {
+    if (lookups.isEmpty()) {
+      return Optional.empty();
+    }
+    long now = clock.millis();
+    long minute = now / 60_000;
+    byte[] address = client.getAddress();
+    byte[] prefix = ClientAddresses.networkPrefix(client);
+    Tracked who = tracked(false, address, client);
+    Tracked network = tracked(true, prefix, client);
+    Window.Counts counts = null;
+    int newLookups = 0;
+    int newFailures = 0;
+    for (Visit.Lookup lookup : lookups) {
+      boolean failed = lookup.outcome() != Outcome.FOUND;
+      int hash = numberHash(lookup.number());
+      Window.Counts before = counts;
+      counts = who.record(minute, config.windowMinutes(), hash, failed);
+      if (before == null || counts.distinct() > before.distinct()) {
+        newLookups++;
+        newFailures += failed ? 1 : 0;
+      }
+    }
+    int[] networkCounts = network.add(minute, newLookups, newFailures);
+    if (counts.failed() >= config.failures()
+        && counts.failed() >= config.failureRate() * counts.distinct()) {
+      return block(
+          who,
+          client,
+          Blocks.Scope.CLIENT,
+          RULE_ENUMERATION,
+          counts.distinct(),
+          counts.failed(),
+          counts.firstMinute() * 60_000,
+          now);
+    }
+    if (networkCounts[1] >= config.prefixFailures()
+        && networkCounts[1] >= config.failureRate() * networkCounts[0]) {
+      return block(
+          network,
+          client,
+          Blocks.Scope.PREFIX,
+          RULE_PREFIX_ENUMERATION,
+          networkCounts[0],
+          networkCounts[1],
+          now - config.windowMinutes() * 60_000L,
+          now);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Blocks.Incident> block(
+      Tracked tracked,
+      InetAddress client,
+      Blocks.Scope scope,
+      String rule,
+      int lookups,
+      int failures,
+      long firstSeen,
+      long now) {
+    int offence = Math.max(tracked.offence(), blocks.recentOffences(client, scope, now)) + 1;
+    long minutes = (long) config.blockMinutes() << Math.min(offence - 1, 20);
+    long until =
+        now
+            + Math.min(
+                TimeUnit.MINUTES.toMillis(minutes), TimeUnit.DAYS.toMillis(config.maxBlockDays()));
+    if (!tracked.block(rule, until, offence)) {
+      return Optional.empty();
+    }
+    Counter.builder("waypost.abuse.blocks")
+        .description("Blocks imposed, by scope")
+        .tag("scope", scope.name().toLowerCase(java.util.Locale.ROOT))
+        .register(meters)
+        .increment();
+    return Optional.of(
+        blocks.record(client, scope, rule, lookups, failures, firstSeen, now, until, offence));
+  }
+
+  /** Before a shipper API request authenticated with {@code keyId}. */
+  public Decision admitShipper(String keyId) {
+    Bucket bucket = shippers.computeIfAbsent(keyId, k -> bucket(shipperLimit));
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    return probe.isConsumed()
+        ? Decision.ALLOWED
+        : refused(Decision.limited(RULE_SHIPPER_RATE, seconds(probe.getNanosToWaitForRefill())));
+  }
+
+  /** Before checking a key, token or password from {@code client}: refused while locked out. */
+  public Decision admitAuthentication(InetAddress client) {
+    AuthFailures failures = auth.getIfPresent(tag(AUTH_DOMAIN, client.getAddress()));
+    long now = clock.millis();
+    if (failures != null && failures.lockedUntil(now) > now) {
+      return refused(
+          Decision.blocked(
+              RULE_AUTH, seconds(TimeUnit.MILLISECONDS.toNanos(failures.lockedUntil(now) - now))));
+    }
+    return Decision.ALLOWED;
+  }
+
+  public void authenticationFailed(InetAddress client) {
+    AuthFailures failures =
+        auth.get(tag(AUTH_DOMAIN, client.getAddress()), k -> new AuthFailures());
+    failures.fail(clock.millis(), config);
+  }
+
+  private Pseudonym tag(String domain, byte[] input) {
+    return Pseudonym.of(hourly.tag(domain, input));
+  }
+
+  /**
+   * The state of a client (or prefix). One not seen this hour takes over its state under the
+   * previous hour's tag if it was active then, else starts afresh, carrying any block persisted for
+   * it.
+   */
+  private Tracked tracked(boolean prefix, byte[] input, InetAddress client) {
+    Cache<Pseudonym, Tracked> cache = prefix ? prefixes : clients;
+    String domain = prefix ? PREFIX_DOMAIN : CLIENT_DOMAIN;
+    Pseudonym key = tag(domain, input);
+    Tracked tracked = cache.getIfPresent(key);
+    if (tracked != null) {
+      return tracked;
+    }
+    Tracked created =
+        hourly
+            .previousTag(domain, input)
+            .map(previous -> cache.asMap().remove(Pseudonym.of(previous)))
+            .orElse(null);
+    if (created == null) {
+      created =
+          prefix
+              ? Tracked.prefix(bucket(prefixLimits), config.windowMinutes())
+              : Tracked.client(bucket(clientLimits));
+      Tracked fresh = created;
+      blocks
+          .activeBlock(client, prefix ? Blocks.Scope.PREFIX : Blocks.Scope.CLIENT, clock.millis())
+          .ifPresent(b -> fresh.block(b.rule(), b.until(), b.offence()));
+    }
+    Tracked raced = cache.asMap().putIfAbsent(key, created);
+    return raced != null ? raced : created;
+  }
+
+  /**
+   * A 32-bit hash of a number for the in-memory window, seeded at random per process: it never
+   * leaves memory, and only has to tell a few dozen numbers apart.
+   */
+  private int numberHash(String number) {
+    long h = NUMBER_SEED;
+    for (int i = 0; i < number.length(); i++) {
+      h = (h ^ number.charAt(i)) * 0x100000001B3L;
+    }
+    h ^= h >>> 29;
+    h *= 0xBF58476D1CE4E5B9L;
+    return (int) (h ^ (h >>> 32));
+  }
+
+  private static long seconds(long nanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos + 999_999_999L));
+  }
+
+  /** Failed authentications of one client in the window, and its lockout. */
+  private static final class AuthFailures {
+    private long windowStart;
+    private int count;
+    private long lockedUntil;
+
+    synchronized void fail(long now, AbuseConfig config) {
+      long window = TimeUnit.MINUTES.toMillis(config.windowMinutes());
+      if (now - windowStart > window) {
+        windowStart = now;
+        count = 0;
+      }
+      count++;
+      if (count >= config.authFailures()) {
+        lockedUntil = now + TimeUnit.MINUTES.toMillis(config.authLockoutMinutes());
+        count = 0;
+        windowStart = now;
+      }
+    }
+
+    synchronized long lockedUntil(long now) {
+      return lockedUntil;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package org.waypost.abuse;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A 16-byte tag as a map key: two longs, so a million of them cost 32 MB rather than a million byte
+ * arrays and their headers.
+ */
+record Pseudonym(long high, long low) {
+  static Pseudonym of(byte[] tag) {
+    ByteBuffer buffer = ByteBuffer.wrap(tag);
+    return new Pseudonym(buffer.getLong(), buffer.getLong());
+  }
+
+  /** A short, stable handle for operators (the first 6 bytes, in hex). */
+  String handle() {
+    return String.format("%012x", high >>> 16);
+  }
+}

@@ -1,0 +1,61 @@
+package org.waypost.abuse;
+
+import io.github.bucket4j.Bucket;
+
+/**
+ * What is held in memory about one client or one network prefix: its token bucket, its recent
+ * lookups, and whether it is blocked. Keyed only by an hourly pseudonym (tier 1).
+ */
+final class Tracked {
+  final Bucket bucket;
+  private final Window window;
+  private final Slots slots;
+  private long blockedUntil;
+  private int offence;
+  private String blockRule;
+
+  private Tracked(Bucket bucket, Window window, Slots slots) {
+    this.bucket = bucket;
+    this.window = window;
+    this.slots = slots;
+  }
+
+  static Tracked client(Bucket bucket) {
+    return new Tracked(bucket, new Window(), null);
+  }
+
+  static Tracked prefix(Bucket bucket, int windowMinutes) {
+    return new Tracked(bucket, null, new Slots(windowMinutes));
+  }
+
+  synchronized Window.Counts record(long minute, int windowMinutes, int hash, boolean failed) {
+    return window.record(minute, windowMinutes, hash, failed);
+  }
+
+  synchronized int[] add(long minute, int lookups, int failures) {
+    return slots.add(minute, lookups, failures);
+  }
+
+  synchronized long blockedUntil() {
+    return blockedUntil;
+  }
+
+  synchronized String blockRule() {
+    return blockRule;
+  }
+
+  synchronized int offence() {
+    return offence;
+  }
+
+  /** Marks the block; returns false when an equal or longer block was already in place. */
+  synchronized boolean block(String rule, long until, int newOffence) {
+    if (blockedUntil >= until) {
+      return false;
+    }
+    blockRule = rule;
+    blockedUntil = until;
+    offence = Math.max(offence, newOffence);
+    return true;
+  }
+}

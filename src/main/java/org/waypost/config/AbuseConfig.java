@@ -1,0 +1,73 @@
+package org.waypost.config;
+
+import static org.waypost.config.ConfigException.require;
+
+/**
+ * Abuse defence limits. The defaults are far above what a person does (someone checking their
+ * parcels looks up a handful of numbers) and well below what a scraper or a number guesser needs.
+ * See docs/abuse.md for why each default is what it is.
+ *
+ * @param clientNumbersPerMinute numbers one client may look up per minute (a request for k numbers
+ *     costs k)
+ * @param prefixNumbersPerMinute the same for a whole /24 (IPv4) or /48 (IPv6) network
+ * @param shipperRequestsPerMinute requests per minute per shipper API key
+ * @param failures unknown-or-invalid numbers in the window that, at {@code failureRate} or more,
+ *     block a client
+ * @param prefixFailures the same for a network prefix
+ * @param maxTrackedClients the most clients (and, separately, prefixes) whose counters are held in
+ *     memory; the least recently seen are dropped first
+ */
+public record AbuseConfig(
+    int clientNumbersPerMinute,
+    int clientNumbersPerDay,
+    int prefixNumbersPerMinute,
+    int prefixNumbersPerDay,
+    int shipperRequestsPerMinute,
+    int windowMinutes,
+    int failures,
+    int prefixFailures,
+    double failureRate,
+    int blockMinutes,
+    int maxBlockDays,
+    int authFailures,
+    int authLockoutMinutes,
+    int maxTrackedClients) {
+
+  public AbuseConfig {
+    positive("clientNumbersPerMinute", clientNumbersPerMinute);
+    positive("clientNumbersPerDay", clientNumbersPerDay);
+    positive("prefixNumbersPerMinute", prefixNumbersPerMinute);
+    positive("prefixNumbersPerDay", prefixNumbersPerDay);
+    positive("shipperRequestsPerMinute", shipperRequestsPerMinute);
+    require(
+        windowMinutes >= 1 && windowMinutes <= 60,
+        "abuse.windowMinutes must be between 1 and 60, was " + windowMinutes);
+    positive("failures", failures);
+    positive("prefixFailures", prefixFailures);
+    require(
+        failureRate > 0 && failureRate <= 1,
+        "abuse.failureRate must be above 0 and at most 1, was " + failureRate);
+    positive("blockMinutes", blockMinutes);
+    require(
+        maxBlockDays >= 1 && maxBlockDays <= 30,
+        "abuse.maxBlockDays must be between 1 and 30, was " + maxBlockDays);
+    positive("authFailures", authFailures);
+    positive("authLockoutMinutes", authLockoutMinutes);
+    require(
+        maxTrackedClients >= 1000 && maxTrackedClients <= 50_000_000,
+        "abuse.maxTrackedClients must be between 1000 and 50000000, was " + maxTrackedClients);
+    require(
+        clientNumbersPerMinute >= 35,
+        "abuse.clientNumbersPerMinute must be at least 35, so one full lookup fits");
+  }
+
+  private static void positive(String key, long value) {
+    require(
+        value >= 1 && value <= 10_000_000,
+        "abuse." + key + " must be between 1 and 10000000, was " + value);
+  }
+
+  static AbuseConfig defaults() {
+    return new AbuseConfig(60, 1000, 300, 5000, 1200, 10, 20, 100, 0.5, 60, 7, 10, 15, 1_000_000);
+  }
+}

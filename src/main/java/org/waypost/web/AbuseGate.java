@@ -1,0 +1,129 @@
+package org.waypost.web;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.waypost.abuse.AbuseDefence;
+import org.waypost.abuse.Decision;
+import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
+import org.waypost.governance.Operator;
+import org.waypost.governance.OperatorAuth;
+import org.waypost.governance.Role;
+import org.waypost.tracking.NumberQuery;
+import org.waypost.visitor.Visit;
+
+/**
+ * Where abuse defence meets HTTP: charges lookups before they run, counts their outcomes after, and
+ * puts every key, token and password check behind the authentication-failure lockout.
+ */
+public final class AbuseGate {
+  private final AbuseDefence defence;
+  private final OperatorAuth operators;
+
+  public AbuseGate(AbuseDefence defence, OperatorAuth operators) {
+    this.defence = defence;
+    this.operators = operators;
+  }
+
+  /** Before-handler: refuses a lookup from a blocked or over-limit client or network. */
+  void admit(Context ctx) {
+    int cost = lookupCost(ctx);
+    if (cost > 0) {
+      enforce(defence.admitLookup(RequestCapture.client(ctx), cost));
+    }
+  }
+
+  /** After the response: feeds the lookups' outcomes to enumeration detection. */
+  void observe(Context ctx) {
+    List<Visit.Lookup> lookups = RequestCapture.lookups(ctx);
+    InetAddress client = RequestCapture.client(ctx);
+    if (!lookups.isEmpty() && client != null && ctx.statusCode() != 429) {
+      defence.observeLookups(client, lookups);
+    }
+  }
+
+  /**
+   * The operator behind this request's token, if it has {@code role}; locked out after failures.
+   */
+  public Operator operator(Context ctx, Role role) {
+    return authenticated(ctx, () -> operators.require(ctx.header("Authorization"), role));
+  }
+
+  /**
+   * Runs an authentication check behind the lockout: refused while the client is locked out, and a
+   * failed check counts towards the lockout. Whether a key or user exists is never revealed: every
+   * failure looks the same.
+   */
+  public <T> T authenticated(Context ctx, Supplier<T> check) {
+    InetAddress client = RequestCapture.client(ctx);
+    enforce(defence.admitAuthentication(client));
+    try {
+      return check.get();
+    } catch (ProblemException e) {
+      if (e.type() == ProblemType.UNAUTHORIZED) {
+        defence.authenticationFailed(client);
+      }
+      throw e;
+    }
+  }
+
+  /** Charges one request to a shipper key's quota. */
+  public void shipperRequest(String keyId) {
+    enforce(defence.admitShipper(keyId));
+  }
+
+  private static void enforce(Decision decision) {
+    if (decision.allowed()) {
+      return;
+    }
+    boolean blocked = decision.verdict() == Decision.Verdict.BLOCKED;
+    String detail =
+        blocked
+            ? "Requests from your address are blocked for now ("
+                + decision.rule()
+                + "). Try again in "
+                + minutes(decision.retryAfterSeconds())
+                + "."
+            : "Too many lookups in a short time ("
+                + decision.rule()
+                + "). Try again in "
+                + minutes(decision.retryAfterSeconds())
+                + ".";
+    throw new ProblemException(
+        blocked ? ProblemType.BLOCKED : ProblemType.RATE_LIMITED,
+        detail,
+        Map.of("rule", decision.rule()),
+        decision.retryAfterSeconds());
+  }
+
+  private static String minutes(long seconds) {
+    if (seconds < 90) {
+      return seconds + " seconds";
+    }
+    long minutes = (seconds + 59) / 60;
+    return minutes < 120 ? minutes + " minutes" : (minutes + 59) / 60 + " hours";
+  }
+
+  /** How many numbers a request asks for: 0 for anything that is not a lookup. */
+  static int lookupCost(Context ctx) {
+    if (ctx.method() != HandlerType.GET) {
+      return 0;
+    }
+    String path = ctx.path();
+    if (path.startsWith("/api/v1/tracking/")) {
+      return 1;
+    }
+    if (path.equals("/api/v1/tracking") || path.equals("/track")) {
+      try {
+        return NumberQuery.parse(ctx.queryParam("numbers")).numbers().size();
+      } catch (ProblemException e) {
+        return 1;
+      }
+    }
+    return 0;
+  }
+}
