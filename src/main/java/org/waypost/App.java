@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +82,7 @@ public final class App implements AutoCloseable {
   private final EphemeralKeys hourlyKeys;
   private MasterKey masterKey;
   private KeyStore keys;
-  private AuditLog audit;
+  private final AuditLog audit;
   private HttpServer server;
   private Capture capture;
   private ScheduledExecutorService scheduler;
@@ -99,8 +100,11 @@ public final class App implements AutoCloseable {
     this.shipments =
         new ShipmentRegistry(database, trackingStore, tracker, config.operator(), clock);
     this.ingestion = new EventIngestion(database, trackingStore, tracker, clock, meters);
-    this.apiKeys = new ApiKeys(database, clock);
-    this.operators = new Operators(database, clock);
+    Path checkpoints =
+        Path.of(config.privacy().keyDir()).toAbsolutePath().resolveSibling("checkpoints");
+    this.audit = new AuditLog(database, clock, new Checkpoints(checkpoints, this::masterKey));
+    this.apiKeys = new ApiKeys(database, clock, audit);
+    this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
     this.hourlyKeys = new EphemeralKeys(clock);
   }
@@ -125,15 +129,8 @@ public final class App implements AutoCloseable {
     return keys;
   }
 
-  /**
-   * The audit log, with its signed checkpoints kept beside the key folder, outside the database.
-   */
-  public synchronized AuditLog audit() {
-    if (audit == null) {
-      Path checkpoints =
-          Path.of(config.privacy().keyDir()).toAbsolutePath().resolveSibling("checkpoints");
-      audit = new AuditLog(database, clock, new Checkpoints(checkpoints, masterKey()));
-    }
+  /** The audit log; its signed checkpoints live beside the key folder, outside the database. */
+  public AuditLog audit() {
     return audit;
   }
 
@@ -144,6 +141,7 @@ public final class App implements AutoCloseable {
         trafficCounts,
         trackingStore,
         keys(),
+        audit,
         config.privacy().securityLogRetentionDays(),
         config.tracking().shipmentRetentionDays());
   }
@@ -151,6 +149,7 @@ public final class App implements AutoCloseable {
   /** Starts the HTTP server on the configured host and port (0 picks a free port). */
   public App serve() {
     KeyStore keyStore = keys();
+    recordRetentionSetting();
     keyStore.day(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     new JvmGcMetrics().bindTo(meters);
     GeoIp geoIp =
@@ -185,7 +184,7 @@ public final class App implements AutoCloseable {
     Analytics analytics =
         new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
     Incidents incidents =
-        new Incidents(database, keyStore, audit(), config.privacy().securityLogRetentionDays());
+        new Incidents(database, keyStore, audit, config.privacy().securityLogRetentionDays());
     server =
         new HttpServer(
                 config.server(),
@@ -205,15 +204,36 @@ public final class App implements AutoCloseable {
                         clock),
                     new AnalyticsRoutes(analytics, gate),
                     new IncidentRoutes(incidents, gate),
-                    new AuditRoutes(audit(), auth, gate)))
+                    new AuditRoutes(audit, auth, gate)))
             .start();
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("waypost-scheduler").daemon(true).unstarted(r));
     every(Duration.ofSeconds(30), "blocks", () -> blocks.refresh(clock.instant()));
-    every(Duration.ofMinutes(1), "audit-checkpoint", () -> audit().checkpoint());
+    every(Duration.ofMinutes(1), "audit-checkpoint", audit::checkpointWhenPossible);
     scheduleRetention();
     return this;
+  }
+
+  /**
+   * Puts the retention configuration on the record when it differs from the last one recorded, so
+   * that shortening or lengthening retention is as visible as any other access decision.
+   */
+  private void recordRetentionSetting() {
+    int days = config.privacy().securityLogRetentionDays();
+    String recorded = audit.latest("config.retention").map(AuditLog.Entry::details).orElse(null);
+    String wanted = "{\"securityLogRetentionDays\":" + days + "}";
+    if (!wanted.equals(recorded)) {
+      database.inTransaction(
+          c ->
+              audit.append(
+                  c,
+                  Operators.LOCAL_ADMIN,
+                  "config.retention",
+                  "privacy.securityLogRetentionDays",
+                  Map.of("securityLogRetentionDays", days)));
+      audit.checkpointWhenPossible();
+    }
   }
 
   /** Applies retention now and every 15 minutes; the key of each new day is made on first use. */

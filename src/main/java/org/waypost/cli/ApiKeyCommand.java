@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "apikey",
     description = "Manage shipper API keys.",
-    subcommands = ApiKeyCommand.Create.class)
+    subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.Revoke.class})
 final class ApiKeyCommand {
 
   @Command(
@@ -45,6 +45,31 @@ final class ApiKeyCommand {
             created.keyId(), created.shipper().name());
         out.println(created.key());
         out.flush();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      description = "Revoke a shipper API key by its id (the part after wpk_).")
+  static final class Revoke implements Callable<Integer> {
+    @Mixin Storage storage;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--key-id", required = true, paramLabel = "ID", description = "the key's id")
+    String keyId;
+
+    @Override
+    public Integer call() {
+      try (App app = App.open(storage.load(), Clock.systemUTC())) {
+        try {
+          app.apiKeys().revoke(keyId);
+        } catch (IllegalArgumentException e) {
+          throw new CommandFailure(e.getMessage());
+        }
+        spec.commandLine().getOut().printf("Revoked API key %s.%n", keyId);
+        spec.commandLine().getOut().flush();
       }
       return 0;
     }

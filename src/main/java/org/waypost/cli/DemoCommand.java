@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.waypost.App;
 import org.waypost.demo.DemoData;
+import org.waypost.governance.Role;
 import org.waypost.keys.MasterKey;
 import org.waypost.shipper.ApiKeys;
 import org.waypost.tracking.TrackingStatus;
@@ -23,6 +24,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", description = "Run Waypost with demo data on http://127.0.0.1:PORT/.")
 final class DemoCommand implements Callable<Integer> {
   static final String DEMO_SHIPPER = "Demo Shipper";
+  static final java.util.List<Map.Entry<String, java.util.Set<Role>>> DEMO_OPERATORS =
+      java.util.List.of(
+          Map.entry("lena", java.util.EnumSet.of(Role.ADMIN, Role.SECURITY, Role.LEGAL)),
+          Map.entry("pat", java.util.EnumSet.of(Role.PRIVACY)));
 
   @Spec CommandSpec spec;
 
@@ -53,14 +58,42 @@ final class DemoCommand implements Callable<Integer> {
             org.waypost.config.ConfigLoader.load(null, System.getenv(), overrides),
             Clock.systemUTC());
     ApiKeys.Created key = app.apiKeys().create(DEMO_SHIPPER);
+    Map<String, String> logins = operatorLogins(app);
     boolean seeded = DemoData.seedIfEmpty(app, key.shipper().id());
     app.serve();
-    print(app, key, seeded, (System.nanoTime() - started) / 1e9);
+    print(app, key, logins, seeded, (System.nanoTime() - started) / 1e9);
     Running.untilStopped(app);
     return 0;
   }
 
-  private void print(App app, ApiKeys.Created key, boolean seeded, double seconds) {
+  /**
+   * Two operators whose roles together allow the whole legal-request workflow, so dual approval can
+   * be tried: one files (legal), the other approves (privacy). Fresh passwords at every start.
+   */
+  private static Map<String, String> operatorLogins(App app) {
+    Map<String, String> logins = new LinkedHashMap<>();
+    for (var operator : DEMO_OPERATORS) {
+      String password;
+      if (app.operators().find(operator.getKey()).isEmpty()) {
+        password =
+            app.operators().add(operator.getKey(), operator.getValue(), null).generatedPassword();
+      } else {
+        password = newPassword();
+        app.operators().setPassword(operator.getKey(), password);
+      }
+      logins.put(operator.getKey() + " (" + Role.join(operator.getValue()) + ")", password);
+    }
+    return logins;
+  }
+
+  private static String newPassword() {
+    byte[] bytes = new byte[18];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private void print(
+      App app, ApiKeys.Created key, Map<String, String> logins, boolean seeded, double seconds) {
     PrintWriter out = spec.commandLine().getOut();
     String url = "http://127.0.0.1:" + app.port() + "/";
     out.printf("%nWaypost demo is ready at %s (%.1f s)%n", url, seconds);
@@ -76,6 +109,8 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         "%nShipper API key for \"%s\" (new each start; older ones keep working):%n", DEMO_SHIPPER);
     out.println("  " + key.key());
+    out.printf("%nOperator console: %soperator/login (passwords are new at every start)%n", url);
+    logins.forEach((who, password) -> out.printf("  %-36s password: %s%n", who, password));
     out.printf("%nPress Ctrl+C to stop. Delete %s to start afresh.%n", data);
     out.flush();
   }

@@ -19,11 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waypost.db.Database;
 import org.waypost.db.DatabaseException;
 import org.waypost.governance.Checkpoints.Checkpoint;
 import org.waypost.governance.Checkpoints.CheckpointException;
 import org.waypost.json.Json;
+import org.waypost.keys.KeyStoreException;
 
 /**
  * The audit log (guarantee 6): every access to visitor data and every change to who may access it
@@ -105,6 +108,8 @@ public final class AuditLog {
       Json.MAPPER.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private static final String COLUMNS =
       "seq, time, actor, action, target, details, prev_hash, hash";
+
+  private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
   private final Database database;
   private final Clock clock;
@@ -280,6 +285,39 @@ public final class AuditLog {
           checkpointSeq);
     }
     return walk.intact(checkpointSeq);
+  }
+
+  /**
+   * Signs a checkpoint when the master key is available; otherwise leaves it to the next one (a
+   * command run before {@code keys init}, say). A broken chain is never signed either way.
+   */
+  public void checkpointWhenPossible() {
+    try {
+      checkpoint();
+    } catch (KeyStoreException e) {
+      log.info("audit checkpoint deferred: no master key yet");
+    } catch (IllegalStateException e) {
+      log.error("audit checkpoint refused: {}", e.getMessage());
+    }
+  }
+
+  /** The newest entry recording {@code action}, if any. */
+  public Optional<Entry> latest(String action) {
+    return database.read(
+        c -> {
+          try (var ps =
+              c.prepareStatement(
+                  "SELECT seq FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1")) {
+            ps.setString(1, action);
+            try (var rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.<Entry>empty();
+              }
+              long seq = rs.getLong(1);
+              return list(seq - 1, 1).stream().findFirst();
+            }
+          }
+        });
   }
 
   /**

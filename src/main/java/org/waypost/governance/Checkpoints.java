@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.waypost.json.Json;
 import org.waypost.keys.MasterKey;
 
@@ -112,13 +113,22 @@ public final class Checkpoints {
   }
 
   private final Path folder;
-  private final MasterKey master;
+  private final Supplier<MasterKey> masterKey;
   private PublicKeySign signer; // guarded by this
   private PublicKeyVerify verifier; // guarded by this
 
   public Checkpoints(Path folder, MasterKey master) {
+    this(folder, () -> master);
+    Objects.requireNonNull(master, "master");
+  }
+
+  /**
+   * With the master key loaded only when a checkpoint is first signed or read, so that commands
+   * which merely append to the audit log work before a master key exists.
+   */
+  public Checkpoints(Path folder, Supplier<MasterKey> masterKey) {
     this.folder = Objects.requireNonNull(folder, "folder");
-    this.master = Objects.requireNonNull(master, "master");
+    this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
   }
 
   /**
@@ -304,7 +314,8 @@ public final class Checkpoints {
       ObjectNode root = Json.MAPPER.createObjectNode();
       root.put("version", FORMAT_VERSION);
       root.set(
-          "signing", Json.MAPPER.readTree(master.encryptKeyset(keyset, SIGNING_ASSOCIATED_DATA)));
+          "signing",
+          Json.MAPPER.readTree(masterKey.get().encryptKeyset(keyset, SIGNING_ASSOCIATED_DATA)));
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     } catch (GeneralSecurityException | IOException e) {
       throw new CheckpointException("cannot generate the audit signing key: " + e.getMessage(), e);
@@ -325,7 +336,7 @@ public final class Checkpoints {
           file + " is not a Waypost audit signing key of format " + FORMAT_VERSION);
     }
     try {
-      return master.decryptKeyset(root.get("signing").toString(), SIGNING_ASSOCIATED_DATA);
+      return masterKey.get().decryptKeyset(root.get("signing").toString(), SIGNING_ASSOCIATED_DATA);
     } catch (GeneralSecurityException e) {
       throw new CheckpointException(
           "cannot open "

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.waypost.db.Database;
@@ -57,14 +58,19 @@ public final class Operators {
   private static final int TOKEN_LENGTH = PREFIX.length() + TOKEN_ID_LENGTH + 1 + SECRET_LENGTH;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Who the audit log names for changes made from the server's command line. */
+  public static final String LOCAL_ADMIN = "local-admin";
+
   private final Database database;
   private final Clock clock;
+  private final AuditLog audit;
   private final Cache<String, Operator> verified =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
 
-  public Operators(Database db, Clock clock) {
+  public Operators(Database db, Clock clock, AuditLog audit) {
     this.database = db;
     this.clock = clock;
+    this.audit = audit;
   }
 
   /**
@@ -99,10 +105,18 @@ public final class Operators {
                         ProblemType.CONFLICT,
                         "an operator named \"" + cleanName + "\" already exists");
                   }
-                  return rs.getLong(1);
+                  long created = rs.getLong(1);
+                  audit.append(
+                      c,
+                      LOCAL_ADMIN,
+                      "operator.create",
+                      "operator:" + cleanName,
+                      Map.of("roles", Role.join(roles)));
+                  return created;
                 }
               }
             });
+    audit.checkpointWhenPossible();
     return new Added(new Operator(id, cleanName, roles), generated);
   }
 
@@ -137,9 +151,38 @@ public final class Operators {
             ps.setLong(4, now);
             ps.executeUpdate();
           }
+          audit.append(
+              c,
+              LOCAL_ADMIN,
+              "operator.token.create",
+              "operator:" + operator.name(),
+              Map.of("tokenId", tokenId));
           return null;
         });
+    audit.checkpointWhenPossible();
     return PREFIX + tokenId + "_" + secretText;
+  }
+
+  /** Replaces an operator's password (the demo hands out fresh ones at every start). */
+  public void setPassword(String operatorName, String password) {
+    String hash = hash(checkPassword(password));
+    database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE operators SET password_hash = ? WHERE name = ? AND disabled_at IS NULL")) {
+            ps.setString(1, hash);
+            ps.setString(2, operatorName);
+            if (ps.executeUpdate() == 0) {
+              throw new IllegalArgumentException(
+                  "no active operator named \"" + operatorName + "\"");
+            }
+          }
+          audit.append(
+              c, LOCAL_ADMIN, "operator.password.set", "operator:" + operatorName, Map.of());
+          return null;
+        });
+    audit.checkpointWhenPossible();
   }
 
   /** The public half of a token, by which it is listed and revoked. */
@@ -228,6 +271,7 @@ public final class Operators {
             ps.setLong(1, now);
             ps.setString(2, tokenId);
             if (ps.executeUpdate() > 0) {
+              audit.append(c, LOCAL_ADMIN, "operator.token.revoke", "token:" + tokenId, Map.of());
               return null;
             }
           }
@@ -242,6 +286,7 @@ public final class Operators {
           }
           return null;
         });
+    audit.checkpointWhenPossible();
     String revoked = PREFIX + tokenId + "_";
     verified.asMap().keySet().removeIf(token -> token.startsWith(revoked));
   }

@@ -5,11 +5,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.analytics.TrafficCounts;
 import org.waypost.db.Database;
+import org.waypost.governance.AuditLog;
 import org.waypost.keys.KeyStore;
 import org.waypost.tracking.TrackingStore;
 import org.waypost.visitor.SecurityLogStore;
@@ -54,6 +57,26 @@ public final class Retention {
           "  delivered shipments deleted:   " + shipmentsDeleted);
     }
 
+    boolean removedAnything() {
+      return securityLogRows > 0
+          || !dayKeysDestroyed.isEmpty()
+          || !visitorKeysDestroyed.isEmpty()
+          || shipmentsDeleted > 0;
+    }
+
+    /** What the audit log records of a run: counts and the days whose keys were destroyed. */
+    Map<String, Object> details() {
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("keptFrom", keptFrom.toString());
+      details.put("securityLogRows", securityLogRows);
+      details.put("dayKeysDestroyed", dayKeysDestroyed.stream().map(LocalDate::toString).toList());
+      details.put("visitorDaysCounted", visitorDaysCounted.size());
+      details.put(
+          "visitorKeysDestroyed", visitorKeysDestroyed.stream().map(LocalDate::toString).toList());
+      details.put("shipmentsDeleted", shipmentsDeleted);
+      return details;
+    }
+
     private static String days(List<LocalDate> days) {
       return days.isEmpty() ? "" : " " + days;
     }
@@ -64,6 +87,7 @@ public final class Retention {
   private final TrafficCounts counts;
   private final TrackingStore tracking;
   private final KeyStore keys;
+  private final AuditLog audit;
   private final int securityLogDays;
   private final int shipmentDays;
 
@@ -73,6 +97,7 @@ public final class Retention {
       TrafficCounts counts,
       TrackingStore tracking,
       KeyStore keys,
+      AuditLog audit,
       int securityLogDays,
       int shipmentDays) {
     this.database = database;
@@ -80,6 +105,7 @@ public final class Retention {
     this.counts = counts;
     this.tracking = tracking;
     this.keys = keys;
+    this.audit = audit;
     this.securityLogDays = securityLogDays;
     this.shipmentDays = shipmentDays;
   }
@@ -109,6 +135,11 @@ public final class Retention {
     List<LocalDate> visitorKeys = keys.destroyVisitorKeysBefore(visitorsFinishedBefore);
     Report report =
         new Report(at, keptFrom, deleted[0], destroyed, counted, visitorKeys, deleted[1]);
+    if (report.removedAnything()) {
+      database.inTransaction(
+          c -> audit.append(c, "retention", "retention.run", "as-of:" + at, report.details()));
+      audit.checkpointWhenPossible();
+    }
     log.info(
         "retention ran rows={} day_keys={} visitor_days={} visitor_keys={} shipments={}",
         report.securityLogRows(),

@@ -14,8 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import org.waypost.db.Database;
+import org.waypost.governance.AuditLog;
+import org.waypost.governance.Operators;
 
 /**
  * Shipper API keys: {@code wpk_<key id>_<secret>}. The key id finds the row; only a SHA-256 of the
@@ -37,12 +40,14 @@ public final class ApiKeys {
 
   private final Database database;
   private final Clock clock;
+  private final AuditLog audit;
   private final Cache<String, Shipper> verified =
       Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
 
-  public ApiKeys(Database database, Clock clock) {
+  public ApiKeys(Database database, Clock clock, AuditLog audit) {
     this.database = database;
     this.clock = clock;
+    this.audit = audit;
   }
 
   /** Creates a key for the shipper named {@code shipperName}, creating the shipper if new. */
@@ -72,10 +77,37 @@ public final class ApiKeys {
                 ps.setLong(4, now);
                 ps.executeUpdate();
               }
+              audit.append(
+                  c,
+                  Operators.LOCAL_ADMIN,
+                  "apikey.create",
+                  "shipper:" + name,
+                  Map.of("keyId", keyId));
               return owner;
             });
+    audit.checkpointWhenPossible();
     return new Created(
         PREFIX + keyId + "_" + secretText, keyId, new Shipper(shipper.id(), shipper.name(), keyId));
+  }
+
+  /** Revokes a key by its public id; within {@link #CACHE_TTL} on every node. */
+  public void revoke(String keyId) {
+    database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL")) {
+            ps.setLong(1, clock.millis());
+            ps.setString(2, keyId);
+            if (ps.executeUpdate() == 0) {
+              throw new IllegalArgumentException("no active API key with id " + keyId);
+            }
+          }
+          audit.append(c, Operators.LOCAL_ADMIN, "apikey.revoke", "apikey:" + keyId, Map.of());
+          return null;
+        });
+    audit.checkpointWhenPossible();
+    verified.asMap().keySet().removeIf(key -> key.startsWith(PREFIX + keyId + "_"));
   }
 
   private static Shipper findOrCreateShipper(Connection c, String name, long now)

@@ -35,6 +35,33 @@ class CliTest {
   }
 
   @Test
+  void creatingAndRevokingKeysAndOperatorsIsOnTheAuditRecord() {
+    String key =
+        Cli.run("apikey", "create", "--shipper", "Acme", "--data", dir.toString()).lastLine();
+    String keyId = key.substring(4, 20);
+    assertThat(Cli.run("apikey", "revoke", "--key-id", keyId, "--data", dir.toString()).exitCode())
+        .isZero();
+    assertThat(
+            Cli.run("user", "add", "--name", "lena", "--role", "legal", "--data", dir.toString())
+                .exitCode())
+        .isZero();
+    assertThat(Cli.run("user", "token", "--name", "lena", "--data", dir.toString()).exitCode())
+        .isZero();
+    try (App app = openData()) {
+      assertThat(app.apiKeys().authenticate(key)).isEmpty();
+      assertThat(app.audit().list(0, 100))
+          .extracting(e -> e.action())
+          .containsExactly(
+              "apikey.create", "apikey.revoke", "operator.create", "operator.token.create");
+    }
+    Cli verify = Cli.run("audit", "verify", "--data", dir.toString());
+    assertThat(verify.exitCode()).isZero();
+    assertThat(verify.out()).contains("intact: 4 entries");
+    assertThat(Cli.run("apikey", "revoke", "--key-id", keyId, "--data", dir.toString()).exitCode())
+        .isEqualTo(1);
+  }
+
+  @Test
   void apikeyCreateRefusesAnEmptyShipperName() {
     Cli cli = Cli.run("apikey", "create", "--shipper", " ", "--data", dir.toString());
     assertThat(cli.exitCode()).isEqualTo(1);

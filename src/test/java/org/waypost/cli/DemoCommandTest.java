@@ -74,6 +74,10 @@ class DemoCommandTest {
       assertThat(TrackingNumber.parse(line.group(1)).value()).isEqualTo(line.group(1));
     }
     assertThat(first).containsPattern("wpk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}");
+    assertThat(first)
+        .contains("operator/login")
+        .containsPattern("lena \\(admin,security,legal\\)\\s+password: \\S{12,}")
+        .containsPattern("pat \\(privacy\\)\\s+password: \\S{12,}");
 
     String second = runDemoUntilReady();
     assertThat(second).contains("Reusing the demo data");

@@ -47,7 +47,7 @@ class UserCommandTest {
 
   private Optional<Operator> withOperators(Function<Operators, Optional<Operator>> work) {
     try (App app = App.open(TestApp.config(Storage.dataOverrides(dir)), Clock.systemUTC())) {
-      return work.apply(new Operators(app.database(), app.clock()));
+      return work.apply(app.operators());
     }
   }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
+import org.waypost.testing.Audits;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 
@@ -34,7 +35,11 @@ class OperatorAuthTest {
   @BeforeEach
   void open() {
     database = Database.open(TestApp.config(StoreKind.SQLITE.freshStore(dir)).database());
-    operators = new Operators(database, Clock.systemUTC());
+    operators =
+        new Operators(
+            database,
+            Clock.systemUTC(),
+            Audits.withoutCheckpoints(database, Clock.systemUTC(), dir));
     auth = new OperatorAuth(operators);
     legal = operators.add("lena", EnumSet.of(Role.LEGAL), "a long enough password").operator();
     legalToken = operators.issueToken("lena");

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
+import org.waypost.testing.Audits;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
@@ -42,7 +43,7 @@ class OperatorsTest {
 
   private Operators open(StoreKind kind) {
     database = Database.open(TestApp.config(kind.freshStore(dir)).database());
-    return new Operators(database, clock);
+    return new Operators(database, clock, Audits.withoutCheckpoints(database, clock, dir));
   }
 
   @AfterEach
@@ -128,7 +129,8 @@ class OperatorsTest {
         .isInstanceOf(IllegalArgumentException.class);
 
     // A revoked token stays revoked for a node that never cached it.
-    Operators otherNode = new Operators(database, clock);
+    Operators otherNode =
+        new Operators(database, clock, Audits.withoutCheckpoints(database, clock, dir));
     assertThat(otherNode.authenticateToken(token)).isEmpty();
     assertThat(otherNode.authenticateToken(other)).isPresent();
   }
