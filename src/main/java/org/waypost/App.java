@@ -165,7 +165,9 @@ public final class App implements AutoCloseable {
             new UserAgents(),
             geoIp,
             config.privacy().honorGpc());
-    capture = new Capture(visitorLog::record, meters);
+    // -Dwaypost.capture=off exists for one purpose: measuring what capture costs (bench/).
+    boolean captureOff = "off".equals(System.getProperty("waypost.capture"));
+    capture = captureOff ? null : new Capture(visitorLog::record, meters);
     RequestCapture requests =
         new RequestCapture(
             new ClientAddresses(config.server().trustedProxyRanges()),

@@ -123,7 +123,7 @@ public final class RequestCapture {
     }
     boolean realRoute = !route.equals("unmatched") && !route.equals("*");
     RouteClass routeClass = RouteClass.of(ctx.path(), realRoute || ctx.statusCode() != 404);
-    if (routeClass == null) {
+    if (routeClass == null || capture == null) {
       return;
     }
     capture.offer(
