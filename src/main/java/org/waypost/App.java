@@ -26,12 +26,18 @@ import org.waypost.analytics.Analytics;
 import org.waypost.analytics.AnalyticsRoutes;
 import org.waypost.analytics.TrafficCounts;
 import org.waypost.config.WaypostConfig;
+import org.waypost.console.ConsoleRoutes;
+import org.waypost.console.Sessions;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
 import org.waypost.governance.AuditRoutes;
 import org.waypost.governance.Checkpoints;
+import org.waypost.governance.LegalRequestRoutes;
+import org.waypost.governance.LegalRequests;
 import org.waypost.governance.OperatorAuth;
 import org.waypost.governance.Operators;
+import org.waypost.governance.Transparency;
+import org.waypost.governance.TransparencyRoutes;
 import org.waypost.keys.EphemeralKeys;
 import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
@@ -187,6 +193,16 @@ public final class App implements AutoCloseable {
         new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
     Incidents incidents =
         new Incidents(database, keyStore, audit, config.privacy().securityLogRetentionDays());
+    LegalRequests legalRequests =
+        new LegalRequests(
+            database,
+            audit,
+            keyStore,
+            securityLog,
+            clock,
+            config.privacy().securityLogRetentionDays());
+    Transparency transparency = new Transparency(database, audit, clock);
+    Sessions sessions = new Sessions(database, clock);
     server =
         new HttpServer(
                 config.server(),
@@ -206,13 +222,18 @@ public final class App implements AutoCloseable {
                         clock),
                     new AnalyticsRoutes(analytics, gate),
                     new IncidentRoutes(incidents, gate),
-                    new AuditRoutes(audit, auth, gate)))
+                    new AuditRoutes(audit, auth, gate),
+                    new LegalRequestRoutes(legalRequests, gate),
+                    new TransparencyRoutes(transparency, pages, gate),
+                    new ConsoleRoutes(
+                        operators, sessions, incidents, legalRequests, audit, gate, pages, clock)))
             .start();
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("waypost-scheduler").daemon(true).unstarted(r));
     every(Duration.ofSeconds(30), "blocks", () -> blocks.refresh(clock.instant()));
     every(Duration.ofMinutes(1), "audit-checkpoint", audit::checkpointWhenPossible);
+    every(Duration.ofMinutes(15), "sessions", sessions::purgeExpired);
     scheduleRetention();
     return this;
   }

@@ -33,7 +33,8 @@ class ArchitectureTest {
     "org.waypost.keys..",
     "org.waypost.visitor..",
     "org.waypost.analytics..",
-    "org.waypost.retention.."
+    "org.waypost.retention..",
+    "org.waypost.console.."
   };
 
   private static final JavaClasses MAIN =

@@ -47,10 +47,11 @@ public final class AbuseGate {
   }
 
   /**
-   * The operator behind this request's token, if it has {@code role}; locked out after failures.
+   * The operator behind this request's token, if it has one of {@code roles}; locked out after
+   * failures.
    */
-  public Operator operator(Context ctx, Role role) {
-    return authenticated(ctx, () -> operators.require(ctx.header("Authorization"), role));
+  public Operator operator(Context ctx, Role... roles) {
+    return authenticated(ctx, () -> operators.requireAny(ctx.header("Authorization"), roles));
   }
 
   /**

@@ -1,0 +1,264 @@
+package org.waypost.governance;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.waypost.db.Database;
+import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
+
+/**
+ * The public transparency report (guarantee 5): how many legal requests were received in each
+ * half-year, by legal process and outcome, like Google's and Apple's reports; and the statements
+ * the operator keeps making (warrant-canary style), each with the day an admin last confirmed it.
+ *
+ * <p>Requests count in the half-year they were filed in (UTC), whatever happened to them later. A
+ * period shows every legal process, with zeros, and every half-year from the first request to now
+ * is shown, so that "none" is said as plainly as any number. Nothing identifies a request here: no
+ * authority, case reference or number.
+ */
+public final class Transparency {
+  /**
+   * One legal process's requests in a period.
+   *
+   * @param pending filed but without an outcome yet: awaiting a decision, or approved and not yet
+   *     executed
+   */
+  public record Row(
+      LegalProcess legalProcess,
+      int received,
+      int rejected,
+      int disclosed,
+      int noData,
+      int pending) {}
+
+  /** The totals of a period, over all legal processes. */
+  public record Totals(int received, int rejected, int disclosed, int noData, int pending) {}
+
+  /** A half-year, e.g. {@code 2026-H2} from 2026-07-01 to 2026-12-31. */
+  public record Period(
+      String period, LocalDate from, LocalDate to, List<Row> byProcess, Totals total) {
+    public Period {
+      byProcess = List.copyOf(byProcess);
+    }
+  }
+
+  /** A statement and the day an admin last confirmed it still holds; null when never. */
+  public record Statement(long id, String text, LocalDate confirmedOn) {}
+
+  /** The whole report, newest period first. */
+  public record Report(LocalDate asOf, List<Period> periods, List<Statement> statements) {
+    public Report {
+      periods = List.copyOf(periods);
+      statements = List.copyOf(statements);
+    }
+  }
+
+  static final int MAX_STATEMENT = 300;
+
+  /** Positions in a tally: received, then the outcome columns. */
+  private static final int RECEIVED = 0;
+
+  private static final int REJECTED = 1;
+  private static final int DISCLOSED = 2;
+  private static final int NO_DATA = 3;
+  private static final int PENDING = 4;
+
+  private final Database database;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public Transparency(Database db, AuditLog audit, Clock clock) {
+    this.database = Objects.requireNonNull(db, "db");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The report as of now. */
+  public Report report() {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    TreeMap<Integer, Map<LegalProcess, int[]>> tallies = new TreeMap<>();
+    List<Statement> statements =
+        database.read(
+            c -> {
+              try (PreparedStatement ps =
+                      c.prepareStatement(
+                          "SELECT legal_process, status, filed_at FROM legal_requests");
+                  ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  LocalDate filed =
+                      LocalDate.ofInstant(Instant.ofEpochMilli(rs.getLong(3)), ZoneOffset.UTC);
+                  int[] tally =
+                      tallies
+                          .computeIfAbsent(halfYear(filed), h -> new EnumMap<>(LegalProcess.class))
+                          .computeIfAbsent(LegalProcess.valueOf(rs.getString(1)), p -> new int[5]);
+                  count(tally, LegalStatus.valueOf(rs.getString(2)));
+                }
+              }
+              return statements(c);
+            });
+    int current = halfYear(today);
+    int first = tallies.isEmpty() ? current : Math.min(tallies.firstKey(), current);
+    int last = tallies.isEmpty() ? current : Math.max(tallies.lastKey(), current);
+    List<Period> periods = new ArrayList<>();
+    for (int half = last; half >= first; half--) {
+      periods.add(period(half, tallies.getOrDefault(half, Map.of())));
+    }
+    return new Report(today, periods, statements);
+  }
+
+  /**
+   * Records that an admin confirmed, today, that a statement still holds.
+   *
+   * @throws ProblemException {@code forbidden} without the admin role; {@code not-found}
+   */
+  public Statement confirm(long statementId, Operator by) {
+    require(by);
+    long now = clock.millis();
+    Statement confirmed =
+        database.inTransaction(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE transparency_statements SET confirmed_at = ?, confirmed_by = ?"
+                          + " WHERE id = ?")) {
+                ps.setLong(1, now);
+                ps.setString(2, by.name());
+                ps.setLong(3, statementId);
+                if (ps.executeUpdate() == 0) {
+                  throw ProblemException.notFound("No transparency statement " + statementId + ".");
+                }
+              }
+              Statement statement =
+                  statements(c).stream()
+                      .filter(s -> s.id() == statementId)
+                      .findFirst()
+                      .orElseThrow();
+              audit.append(
+                  c,
+                  by.name(),
+                  "transparency.confirm",
+                  "statement:" + statementId,
+                  Map.of("text", statement.text()));
+              return statement;
+            });
+    audit.checkpointWhenPossible();
+    return confirmed;
+  }
+
+  /**
+   * Adds a statement at the end; it shows as not yet confirmed until an admin confirms it.
+   *
+   * @throws ProblemException {@code forbidden} without the admin role; {@code validation-failed}
+   *     for empty, long or control-character text
+   */
+  public Statement addStatement(String text, Operator by) {
+    require(by);
+    String clean = text == null ? "" : text.strip();
+    if (clean.isEmpty() || clean.length() > MAX_STATEMENT) {
+      throw ProblemException.validation("text must be 1 to " + MAX_STATEMENT + " characters");
+    }
+    if (clean.chars().anyMatch(Character::isISOControl)) {
+      throw ProblemException.validation("text may not contain control characters");
+    }
+    Statement added =
+        database.inTransaction(
+            c -> {
+              long id;
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO transparency_statements (text, position)"
+                          + " SELECT ?, COALESCE(MAX(position), 0) + 1 FROM transparency_statements"
+                          + " RETURNING id")) {
+                ps.setString(1, clean);
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  id = rs.getLong(1);
+                }
+              }
+              audit.append(
+                  c,
+                  by.name(),
+                  "transparency.statement.add",
+                  "statement:" + id,
+                  Map.of("text", clean));
+              return new Statement(id, clean, null);
+            });
+    audit.checkpointWhenPossible();
+    return added;
+  }
+
+  private static List<Statement> statements(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, text, confirmed_at FROM transparency_statements"
+                    + " ORDER BY position, id");
+        ResultSet rs = ps.executeQuery()) {
+      List<Statement> out = new ArrayList<>();
+      while (rs.next()) {
+        long confirmedAt = rs.getLong(3);
+        LocalDate confirmedOn =
+            rs.wasNull()
+                ? null
+                : LocalDate.ofInstant(Instant.ofEpochMilli(confirmedAt), ZoneOffset.UTC);
+        out.add(new Statement(rs.getLong(1), rs.getString(2), confirmedOn));
+      }
+      return out;
+    }
+  }
+
+  private static void count(int[] tally, LegalStatus status) {
+    tally[RECEIVED]++;
+    switch (status) {
+      case PENDING, APPROVED -> tally[PENDING]++;
+      case REJECTED -> tally[REJECTED]++;
+      case DISCLOSED -> tally[DISCLOSED]++;
+      case NO_DATA -> tally[NO_DATA]++;
+    }
+  }
+
+  private static Period period(int half, Map<LegalProcess, int[]> tallies) {
+    List<Row> rows = new ArrayList<>();
+    int[] total = new int[5];
+    for (LegalProcess process : LegalProcess.values()) {
+      int[] t = tallies.getOrDefault(process, new int[5]);
+      rows.add(new Row(process, t[RECEIVED], t[REJECTED], t[DISCLOSED], t[NO_DATA], t[PENDING]));
+      for (int i = 0; i < total.length; i++) {
+        total[i] += t[i];
+      }
+    }
+    int year = half / 2;
+    boolean second = half % 2 == 1;
+    LocalDate from = LocalDate.of(year, second ? 7 : 1, 1);
+    return new Period(
+        year + (second ? "-H2" : "-H1"),
+        from,
+        from.plusMonths(6).minusDays(1),
+        rows,
+        new Totals(
+            total[RECEIVED], total[REJECTED], total[DISCLOSED], total[NO_DATA], total[PENDING]));
+  }
+
+  /** Half-years as consecutive integers: year * 2, plus 1 for July to December. */
+  private static int halfYear(LocalDate day) {
+    return day.getYear() * 2 + (day.getMonthValue() > 6 ? 1 : 0);
+  }
+
+  private static void require(Operator by) {
+    if (by == null || !by.has(Role.ADMIN)) {
+      throw new ProblemException(
+          ProblemType.FORBIDDEN, "changing the transparency statements needs the admin role");
+    }
+  }
+}
