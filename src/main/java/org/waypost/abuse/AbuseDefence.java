@@ -149,11 +149,36 @@ public final class AbuseDefence {
    * Before a lookup of {@code numbers} numbers: blocked, over a limit, or allowed (and charged).
    */
   public Decision admitLookup(InetAddress client, int numbers) {
+    return admitLookup(subject(client), numbers);
+  }
+
+  /**
+   * Who a request comes from, as far as abuse defence is concerned: the state of the client and of
+   * its network, looked up once per request and used before and after it is handled.
+   */
+  public static final class Subject {
+    private final InetAddress client;
+    private final Tracked who;
+    private final Tracked network;
+
+    private Subject(InetAddress client, Tracked who, Tracked network) {
+      this.client = client;
+      this.who = who;
+      this.network = network;
+    }
+  }
+
+  public Subject subject(InetAddress client) {
+    return new Subject(
+        client,
+        tracked(false, client.getAddress(), client),
+        tracked(true, ClientAddresses.networkPrefix(client), client));
+  }
+
+  public Decision admitLookup(Subject subject, int numbers) {
     long now = clock.millis();
-    byte[] address = client.getAddress();
-    byte[] prefix = ClientAddresses.networkPrefix(client);
-    Tracked who = tracked(false, address, client);
-    Tracked network = tracked(true, prefix, client);
+    Tracked who = subject.who;
+    Tracked network = subject.network;
     Decision blocked = blockedDecision(who, now);
     if (blocked == null) {
       blocked = blockedDecision(network, now);
@@ -197,15 +222,18 @@ public final class AbuseDefence {
    * either when the enumeration rule is met. Returns the incident created, if any.
    */
   public Optional<Blocks.Incident> observeLookups(InetAddress client, List<Visit.Lookup> lookups) {
+    return lookups.isEmpty() ? Optional.empty() : observeLookups(subject(client), lookups);
+  }
+
+  public Optional<Blocks.Incident> observeLookups(Subject subject, List<Visit.Lookup> lookups) {
     if (lookups.isEmpty()) {
       return Optional.empty();
     }
     long now = clock.millis();
     long minute = now / 60_000;
-    byte[] address = client.getAddress();
-    byte[] prefix = ClientAddresses.networkPrefix(client);
-    Tracked who = tracked(false, address, client);
-    Tracked network = tracked(true, prefix, client);
+    InetAddress client = subject.client;
+    Tracked who = subject.who;
+    Tracked network = subject.network;
     Window.Counts counts = null;
     int newLookups = 0;
     int newFailures = 0;

@@ -21,6 +21,8 @@ import org.waypost.visitor.Visit;
  * puts every key, token and password check behind the authentication-failure lockout.
  */
 public final class AbuseGate {
+  private static final String SUBJECT = "waypost.abuseSubject";
+
   private final AbuseDefence defence;
   private final OperatorAuth operators;
 
@@ -33,7 +35,9 @@ public final class AbuseGate {
   void admit(Context ctx) {
     int cost = lookupCost(ctx);
     if (cost > 0) {
-      enforce(defence.admitLookup(RequestCapture.client(ctx), cost));
+      AbuseDefence.Subject subject = defence.subject(RequestCapture.client(ctx));
+      ctx.req().setAttribute(SUBJECT, subject);
+      enforce(defence.admitLookup(subject, cost));
     }
   }
 
@@ -42,7 +46,12 @@ public final class AbuseGate {
     List<Visit.Lookup> lookups = RequestCapture.lookups(ctx);
     InetAddress client = RequestCapture.client(ctx);
     if (!lookups.isEmpty() && client != null && ctx.statusCode() != 429) {
-      defence.observeLookups(client, lookups);
+      Object subject = ctx.req().getAttribute(SUBJECT);
+      if (subject instanceof AbuseDefence.Subject known) {
+        defence.observeLookups(known, lookups);
+      } else {
+        defence.observeLookups(client, lookups);
+      }
     }
   }
 

@@ -69,8 +69,9 @@ public final class AbuseMemoryBenchmark {
         address[6] = (byte) i;
         address[15] = 7;
         InetAddress client = InetAddress.getByAddress(address);
-        defence.admitLookup(client, 1);
-        defence.observeLookups(client, i % 10 == 0 ? failed : found);
+        AbuseDefence.Subject subject = defence.subject(client);
+        defence.admitLookup(subject, 1);
+        defence.observeLookups(subject, i % 10 == 0 ? failed : found);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       long after = settledHeap(memory);
