@@ -60,7 +60,8 @@ public record PrivacyPolicy(
             "Security log and traffic statistics",
             "As listed; no full user-agent string, no cookies, no fingerprint",
             dayWord + " in the security log; kept as counts in the statistics",
-            "Security operators (security log); administrators (statistics)"));
+            "Nobody browses the security log: it is reached only through the audited actions above."
+                + " Administrators see the statistics"));
     entries.add(
         new Entry(
             "Traffic statistics",
