@@ -3,6 +3,7 @@ package org.waypost.shipper;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.waypost.tracking.Location;
 
 /**
@@ -10,6 +11,9 @@ import org.waypost.tracking.Location;
  * fields, wrong types, over-long text, control characters. Each refusal names the field.
  */
 final class Fields {
+  private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
+  private static final Pattern ZIP = Pattern.compile("[0-9]{5}(-[0-9]{4})?");
+  private static final Pattern POSTAL = Pattern.compile("[A-Z0-9 -]+");
   private static final Set<String> LOCATION_FIELDS =
       Set.of("city", "region", "postalCode", "country");
 
@@ -90,7 +94,7 @@ final class Fields {
     }
     onlyKnown(node, LOCATION_FIELDS, name);
     String country = text(node, "country", 2, true, name);
-    if (!country.matches("[A-Za-z]{2}")) {
+    if (!COUNTRY.matcher(country).matches()) {
       throw new Invalid(name + ".country must be a two-letter country code");
     }
     Location location =
@@ -100,12 +104,10 @@ final class Fields {
             text(node, "postalCode", 16, false, name),
             country);
     String postal = location.postalCode();
-    if (postal != null
-        && location.country().equals("US")
-        && !postal.matches("[0-9]{5}(-[0-9]{4})?")) {
+    if (postal != null && location.country().equals("US") && !ZIP.matcher(postal).matches()) {
       throw new Invalid(name + ".postalCode must be a ZIP code such as 22032 or 22032-1234");
     }
-    if (postal != null && !postal.matches("[A-Z0-9 -]+")) {
+    if (postal != null && !POSTAL.matcher(postal).matches()) {
       throw new Invalid(name + ".postalCode may contain only letters, digits, spaces and dashes");
     }
     return location;
