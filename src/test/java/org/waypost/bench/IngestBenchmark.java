@@ -44,8 +44,10 @@ import jdk.jfr.Recording;
 import org.postgresql.PGConnection;
 import org.waypost.App;
 import org.waypost.config.ConfigLoader;
+import org.waypost.config.WaypostConfig;
 import org.waypost.db.Dialect;
 import org.waypost.json.Json;
+import org.waypost.keys.MasterKey;
 import org.waypost.tracking.Location;
 import org.waypost.tracking.Service;
 import org.waypost.tracking.ShipmentRegistry;
@@ -158,10 +160,10 @@ public final class IngestBenchmark {
           Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE waypost_bench");
       }
-      Map<String, String> overrides = new HashMap<>(keys("pg"));
+      Map<String, String> overrides = new HashMap<>(common("pg"));
       overrides.put("database.url", pg.getJdbcUrl("postgres", "waypost_bench"));
       overrides.put("database.user", "postgres");
-      try (App app = App.open(ConfigLoader.load(null, Map.of(), overrides), Clock.systemUTC())) {
+      try (App app = open(overrides)) {
         app.serve();
         if (profiling) {
           sql(app, "CREATE EXTENSION pg_stat_statements");
@@ -374,10 +376,10 @@ public final class IngestBenchmark {
   // ---- SQLite
 
   private void sqlite(int shipments) throws Exception {
-    Map<String, String> overrides = new HashMap<>(keys("sqlite"));
+    Map<String, String> overrides = new HashMap<>(common("sqlite"));
     Path file = dir.resolve("sqlite/waypost.db");
     overrides.put("database.url", "jdbc:sqlite:" + file);
-    try (App app = App.open(ConfigLoader.load(null, Map.of(), overrides), Clock.systemUTC())) {
+    try (App app = open(overrides)) {
       app.serve();
       Feed feed = prepare(app, shipments, "sqlite");
       Result waypost = postEvents(app, feed, "Waypost on SQLite", Meters.none());
@@ -1034,12 +1036,29 @@ public final class IngestBenchmark {
             });
   }
 
-  private Map<String, String> keys(String name) {
+  /** Opens Waypost (not yet serving) with its master key created, as {@code demo} does. */
+  private static App open(Map<String, String> overrides) {
+    WaypostConfig config = ConfigLoader.load(null, Map.of(), overrides);
+    MasterKey.createIfMissing(Path.of(config.privacy().masterKeyFile()));
+    return App.open(config, Clock.systemUTC());
+  }
+
+  /**
+   * Configuration every run shares: files under the work folder, a free port, and the per-key
+   * request limit lifted. At its default (1,200 requests a minute) one shipper key could not post
+   * more than 20,000 events a second in batches of 1,000; the limit is policy, not throughput.
+   */
+  private Map<String, String> common(String name) {
     Path keys = dir.resolve(name).resolve("keys");
     return Map.of(
-        "privacy.keyDir", keys.toString(),
-        "privacy.masterKeyFile", keys.resolve("master.key").toString(),
-        "server.port", "0");
+        "privacy.keyDir",
+        keys.toString(),
+        "privacy.masterKeyFile",
+        keys.resolve("master.key").toString(),
+        "server.port",
+        "0",
+        "abuse.shipperRequestsPerMinute",
+        "1000000");
   }
 
   private static void expect(boolean condition, String what) {
