@@ -188,7 +188,8 @@ public final class App implements AutoCloseable {
     Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
     blocks.refresh(clock.instant());
     AbuseGate gate =
-        new AbuseGate(new AbuseDefence(config.abuse(), hourlyKeys, clock, blocks, meters), auth);
+        new AbuseGate(
+            new AbuseDefence(config.abuse(), hourlyKeys, clock, blocks, meters), auth, requests);
     Analytics analytics =
         new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
     Incidents incidents =

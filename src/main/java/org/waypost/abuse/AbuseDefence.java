@@ -43,7 +43,9 @@ import org.waypost.visitor.Visit;
  * nodes share blocks through the incidents table, not counters (see docs/abuse.md).
  */
 public final class AbuseDefence {
-  static final String CLIENT_DOMAIN = "abuse-client";
+  /** The tag domain of a client's hourly pseudonym, shared with the access log. */
+  public static final String CLIENT_DOMAIN = "client";
+
   static final String PREFIX_DOMAIN = "abuse-prefix";
   private static final long NUMBER_SEED = new java.security.SecureRandom().nextLong();
   static final String AUTH_DOMAIN = "abuse-auth";
@@ -63,6 +65,8 @@ public final class AbuseDefence {
   private final Cache<Pseudonym, Tracked> clients;
   private final Cache<Pseudonym, Tracked> prefixes;
   private final Cache<Pseudonym, AuthFailures> auth;
+  private final Newcomers newClients;
+  private final Newcomers newPrefixes;
   private final ConcurrentMap<String, Bucket> shippers = new ConcurrentHashMap<>();
   private final Bandwidth[] clientLimits;
   private final Bandwidth[] prefixLimits;
@@ -105,6 +109,8 @@ public final class AbuseDefence {
             .expireAfterWrite(
                 Duration.ofMinutes(config.authLockoutMinutes() + config.windowMinutes()))
             .build();
+    this.newClients = new Newcomers(config.maxTrackedClients());
+    this.newPrefixes = new Newcomers(config.maxTrackedClients() / 4);
     this.clientLimits =
         new Bandwidth[] {
           perMinute(config.clientNumbersPerMinute()), perDay(config.clientNumbersPerDay())
@@ -154,47 +160,71 @@ public final class AbuseDefence {
 
   /**
    * Who a request comes from, as far as abuse defence is concerned: the state of the client and of
-   * its network, looked up once per request and used before and after it is handled.
+   * its network, looked up once per request and used before and after it is handled. Either may be
+   * null: a newcomer this hour, known only to the {@link Newcomers} table.
    */
   public static final class Subject {
     private final InetAddress client;
-    private final Tracked who;
-    private final Tracked network;
+    private final Pseudonym clientKey;
+    private final Pseudonym prefixKey;
+    private Tracked who;
+    private Tracked network;
 
-    private Subject(InetAddress client, Tracked who, Tracked network) {
+    private Subject(InetAddress client, Pseudonym clientKey, Pseudonym prefixKey) {
       this.client = client;
-      this.who = who;
-      this.network = network;
+      this.clientKey = clientKey;
+      this.prefixKey = prefixKey;
     }
   }
 
   public Subject subject(InetAddress client) {
-    return new Subject(
-        client,
-        tracked(false, client.getAddress(), client),
-        tracked(true, ClientAddresses.networkPrefix(client), client));
+    return subject(client, hourly.tag(CLIENT_DOMAIN, client.getAddress()));
+  }
+
+  /**
+   * @param pseudonym the client's tag under {@link #CLIENT_DOMAIN}, already computed
+   */
+  public Subject subject(InetAddress client, byte[] pseudonym) {
+    byte[] address = client.getAddress();
+    byte[] prefix = ClientAddresses.networkPrefix(client);
+    Subject subject = new Subject(client, Pseudonym.of(pseudonym), tag(PREFIX_DOMAIN, prefix));
+    subject.who = known(false, subject.clientKey, address, client);
+    subject.network = known(true, subject.prefixKey, prefix, client);
+    return subject;
   }
 
   public Decision admitLookup(Subject subject, int numbers) {
     long now = clock.millis();
-    Tracked who = subject.who;
-    Tracked network = subject.network;
-    Decision blocked = blockedDecision(who, now);
-    if (blocked == null) {
-      blocked = blockedDecision(network, now);
+    Decision blocked = subject.who == null ? null : blockedDecision(subject.who, now);
+    if (blocked == null && subject.network != null) {
+      blocked = blockedDecision(subject.network, now);
     }
     if (blocked != null) {
       return refused(blocked);
     }
-    ConsumptionProbe probe = who.bucket.tryConsumeAndReturnRemaining(numbers);
-    if (!probe.isConsumed()) {
-      return refused(Decision.limited(RULE_CLIENT_RATE, seconds(probe.getNanosToWaitForRefill())));
+    long hour = now / 3_600_000;
+    if (subject.who != null) {
+      ConsumptionProbe probe = subject.who.bucket.tryConsumeAndReturnRemaining(numbers);
+      if (!probe.isConsumed()) {
+        return refused(
+            Decision.limited(RULE_CLIENT_RATE, seconds(probe.getNanosToWaitForRefill())));
+      }
     }
-    ConsumptionProbe networkProbe = network.bucket.tryConsumeAndReturnRemaining(numbers);
-    if (!networkProbe.isConsumed()) {
-      who.bucket.addTokens(numbers);
-      return refused(
-          Decision.limited(RULE_PREFIX_RATE, seconds(networkProbe.getNanosToWaitForRefill())));
+    if (subject.network != null) {
+      ConsumptionProbe probe = subject.network.bucket.tryConsumeAndReturnRemaining(numbers);
+      if (!probe.isConsumed()) {
+        if (subject.who != null) {
+          subject.who.bucket.addTokens(numbers);
+        }
+        return refused(
+            Decision.limited(RULE_PREFIX_RATE, seconds(probe.getNanosToWaitForRefill())));
+      }
+    } else {
+      newPrefixes.add(subject.prefixKey, numbers, hour);
+    }
+    if (subject.who == null) {
+      // a first request always fits: the per-minute and per-day limits are at least 35
+      newClients.add(subject.clientKey, numbers, hour);
     }
     return Decision.ALLOWED;
   }
@@ -232,23 +262,36 @@ public final class AbuseDefence {
     long now = clock.millis();
     long minute = now / 60_000;
     InetAddress client = subject.client;
+    boolean anyFailed = lookups.stream().anyMatch(l -> l.outcome() != Outcome.FOUND);
+    if (subject.who == null && anyFailed) {
+      subject.who = promote(false, subject.clientKey, client);
+    }
+    if (subject.network == null && anyFailed) {
+      subject.network = promote(true, subject.prefixKey, client);
+    }
     Tracked who = subject.who;
     Tracked network = subject.network;
+    if (who == null && network == null) {
+      return Optional.empty(); // a newcomer that found what it asked for: nothing to count yet
+    }
     Window.Counts counts = null;
     int newLookups = 0;
     int newFailures = 0;
     for (Visit.Lookup lookup : lookups) {
       boolean failed = lookup.outcome() != Outcome.FOUND;
-      int hash = numberHash(lookup.number());
       Window.Counts before = counts;
-      counts = who.record(minute, config.windowMinutes(), hash, failed);
-      if (before == null || counts.distinct() > before.distinct()) {
+      if (who != null) {
+        counts = who.record(minute, config.windowMinutes(), numberHash(lookup.number()), failed);
+      }
+      if (who == null || before == null || counts.distinct() > before.distinct()) {
         newLookups++;
         newFailures += failed ? 1 : 0;
       }
     }
-    int[] networkCounts = network.add(minute, newLookups, newFailures);
-    if (counts.failed() >= config.failures()
+    int[] networkCounts =
+        network == null ? new int[] {0, 0} : network.add(minute, newLookups, newFailures);
+    if (counts != null
+        && counts.failed() >= config.failures()
         && counts.failed() >= config.failureRate() * counts.distinct()) {
       return block(
           who,
@@ -260,7 +303,8 @@ public final class AbuseDefence {
           counts.firstMinute() * 60_000,
           now);
     }
-    if (networkCounts[1] >= config.prefixFailures()
+    if (network != null
+        && networkCounts[1] >= config.prefixFailures()
         && networkCounts[1] >= config.failureRate() * networkCounts[0]) {
       return block(
           network,
@@ -334,35 +378,59 @@ public final class AbuseDefence {
   }
 
   /**
-   * The state of a client (or prefix). One not seen this hour takes over its state under the
-   * previous hour's tag if it was active then, else starts afresh, carrying any block persisted for
-   * it.
+   * The state of a client (or prefix) that has some: held under this hour's pseudonym, carried over
+   * from the previous hour's, promoted from the newcomer table on its second request, or created
+   * for a block persisted earlier. Null for a newcomer.
    */
-  private Tracked tracked(boolean prefix, byte[] input, InetAddress client) {
+  private Tracked known(boolean prefix, Pseudonym key, byte[] input, InetAddress client) {
     Cache<Pseudonym, Tracked> cache = prefix ? prefixes : clients;
-    String domain = prefix ? PREFIX_DOMAIN : CLIENT_DOMAIN;
-    Pseudonym key = tag(domain, input);
     Tracked tracked = cache.getIfPresent(key);
     if (tracked != null) {
       return tracked;
     }
-    Tracked created =
+    Tracked carried =
         hourly
-            .previousTag(domain, input)
+            .previousTag(prefix ? PREFIX_DOMAIN : CLIENT_DOMAIN, input)
             .map(previous -> cache.asMap().remove(Pseudonym.of(previous)))
             .orElse(null);
-    if (created == null) {
-      created =
-          prefix
-              ? Tracked.prefix(bucket(prefixLimits), config.windowMinutes())
-              : Tracked.client(bucket(clientLimits));
-      Tracked fresh = created;
-      blocks
-          .activeBlock(client, prefix ? Blocks.Scope.PREFIX : Blocks.Scope.CLIENT, clock.millis())
-          .ifPresent(b -> fresh.block(b.rule(), b.until(), b.offence()));
+    if (carried != null) {
+      Tracked raced = cache.asMap().putIfAbsent(key, carried);
+      return raced != null ? raced : carried;
     }
+    long now = clock.millis();
+    int spent = (prefix ? newPrefixes : newClients).remove(key, now / 3_600_000);
+    Optional<Blocks.Active> block =
+        blocks.activeBlock(client, prefix ? Blocks.Scope.PREFIX : Blocks.Scope.CLIENT, now);
+    if (spent < 0 && block.isEmpty()) {
+      return null;
+    }
+    Tracked created = create(prefix, Math.max(spent, 0));
+    block.ifPresent(b -> created.block(b.rule(), b.until(), b.offence()));
     Tracked raced = cache.asMap().putIfAbsent(key, created);
     return raced != null ? raced : created;
+  }
+
+  /** Gives a newcomer full state (it asked for an unknown number on its first request). */
+  private Tracked promote(boolean prefix, Pseudonym key, InetAddress client) {
+    Tracked existing = (prefix ? prefixes : clients).getIfPresent(key);
+    if (existing != null) {
+      return existing;
+    }
+    int spent = (prefix ? newPrefixes : newClients).remove(key, clock.millis() / 3_600_000);
+    Tracked created = create(prefix, Math.max(spent, 0));
+    Tracked raced = (prefix ? prefixes : clients).asMap().putIfAbsent(key, created);
+    return raced != null ? raced : created;
+  }
+
+  private Tracked create(boolean prefix, int alreadySpent) {
+    Tracked created =
+        prefix
+            ? Tracked.prefix(bucket(prefixLimits), config.windowMinutes())
+            : Tracked.client(bucket(clientLimits));
+    if (alreadySpent > 0) {
+      created.bucket.tryConsume(alreadySpent);
+    }
+    return created;
   }
 
   /**

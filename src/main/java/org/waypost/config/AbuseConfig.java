@@ -56,9 +56,15 @@ public record AbuseConfig(
     require(
         maxTrackedClients >= 1000 && maxTrackedClients <= 50_000_000,
         "abuse.maxTrackedClients must be between 1000 and 50000000, was " + maxTrackedClients);
-    require(
-        clientNumbersPerMinute >= 35,
-        "abuse.clientNumbersPerMinute must be at least 35, so one full lookup fits");
+    atLeastOneLookup("clientNumbersPerMinute", clientNumbersPerMinute);
+    atLeastOneLookup("clientNumbersPerDay", clientNumbersPerDay);
+    atLeastOneLookup("prefixNumbersPerMinute", prefixNumbersPerMinute);
+    atLeastOneLookup("prefixNumbersPerDay", prefixNumbersPerDay);
+  }
+
+  /** A first request is always admitted, so every limit must fit one full lookup of 35. */
+  private static void atLeastOneLookup(String key, int value) {
+    require(value >= 35, "abuse." + key + " must be at least 35, so one full lookup fits");
   }
 
   private static void positive(String key, long value) {

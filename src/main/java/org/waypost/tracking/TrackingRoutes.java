@@ -16,6 +16,7 @@ import org.waypost.visitor.Outcome;
 import org.waypost.web.Pages;
 import org.waypost.web.Problems;
 import org.waypost.web.RequestCapture;
+import org.waypost.web.Responses;
 import org.waypost.web.Routes;
 
 /** The public face: the tracking JSON API, the search form and the results page. */
@@ -74,7 +75,7 @@ public final class TrackingRoutes implements Routes {
     if (answer.lookup() == null) {
       throw new ProblemException(answer.problem(), answer.detail());
     }
-    ctx.contentType("application/json").result(answer.lookup().json());
+    Responses.json(ctx, answer.lookup().json());
   }
 
   private void many(Context ctx) {
@@ -102,7 +103,7 @@ public final class TrackingRoutes implements Routes {
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory failed", e);
     }
-    ctx.contentType("application/json").result(out.toByteArray());
+    Responses.json(ctx, out.toByteArray());
   }
 
   private void home(Context ctx) {

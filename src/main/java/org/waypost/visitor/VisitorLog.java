@@ -81,10 +81,13 @@ public final class VisitorLog {
     List<SecurityLogStore.Row> rows = new ArrayList<>(visits.size());
     Map<Cell, Long> increments = new LinkedHashMap<>();
     Map<LocalDate, Set<Tag>> visitors = new HashMap<>();
+    // each look at the key store checks its files: once per day per batch is enough
+    Map<LocalDate, DayKeys> dayKeysOf = new HashMap<>(2);
+    Map<LocalDate, org.waypost.keys.Tagger> taggers = new HashMap<>(2);
     for (Visit visit : visits) {
       ZonedDateTime utc = visit.time().atZone(ZoneOffset.UTC);
       LocalDate day = utc.toLocalDate();
-      DayKeys dayKeys = keys.day(day);
+      DayKeys dayKeys = dayKeysOf.computeIfAbsent(day, keys::day);
       Browser browser = userAgents.parse(visit.userAgent());
       rows.add(row(visit, day, dayKeys, browser));
       String hour = HOUR.format(utc);
@@ -96,7 +99,7 @@ public final class VisitorLog {
       byte[] address = visit.client().getAddress();
       visitors
           .computeIfAbsent(day, d -> new HashSet<>())
-          .add(new Tag(keys.visitorTagger(day).tag(VISITOR, address)));
+          .add(new Tag(taggers.computeIfAbsent(day, keys::visitorTagger).tag(VISITOR, address)));
     }
     database.inTransaction(
         c -> {

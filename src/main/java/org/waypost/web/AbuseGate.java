@@ -24,10 +24,12 @@ public final class AbuseGate {
   private static final String SUBJECT = "waypost.abuseSubject";
 
   private final AbuseDefence defence;
+  private final RequestCapture capture;
   private final OperatorAuth operators;
 
-  public AbuseGate(AbuseDefence defence, OperatorAuth operators) {
+  public AbuseGate(AbuseDefence defence, OperatorAuth operators, RequestCapture capture) {
     this.defence = defence;
+    this.capture = capture;
     this.operators = operators;
   }
 
@@ -35,7 +37,8 @@ public final class AbuseGate {
   void admit(Context ctx) {
     int cost = lookupCost(ctx);
     if (cost > 0) {
-      AbuseDefence.Subject subject = defence.subject(RequestCapture.client(ctx));
+      AbuseDefence.Subject subject =
+          defence.subject(RequestCapture.client(ctx), capture.pseudonym(ctx));
       ctx.req().setAttribute(SUBJECT, subject);
       enforce(defence.admitLookup(subject, cost));
     }

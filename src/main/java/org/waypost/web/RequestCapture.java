@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waypost.abuse.AbuseDefence;
 import org.waypost.keys.Tagger;
 import org.waypost.visitor.Capture;
 import org.waypost.visitor.ClientAddresses;
@@ -29,6 +30,7 @@ public final class RequestCapture {
   private static final String FORWARDED = "waypost.forwarded";
   private static final String LOOKUPS = "waypost.lookups";
   private static final String SHIPPER_KEY = "waypost.shipperKey";
+  private static final String PSEUDONYM = "waypost.pseudonym";
   private static final HexFormat HEX = HexFormat.of();
 
   private final ClientAddresses addresses;
@@ -65,6 +67,19 @@ public final class RequestCapture {
     req.setAttribute(CLIENT, client);
     InetAddress peerAddress = ClientAddresses.literal(peer);
     req.setAttribute(FORWARDED, peerAddress != null && !peerAddress.equals(client));
+  }
+
+  /**
+   * The client's hourly pseudonym (tier 1), computed once per request: abuse defence keys its
+   * counters by it, and the access log prints a prefix of it.
+   */
+  public byte[] pseudonym(Context ctx) {
+    byte[] tag = (byte[]) ctx.req().getAttribute(PSEUDONYM);
+    if (tag == null) {
+      tag = hourly.tag(AbuseDefence.CLIENT_DOMAIN, client(ctx).getAddress());
+      ctx.req().setAttribute(PSEUDONYM, tag);
+    }
+    return tag;
   }
 
   /** The client of this request, as settled before it was handled. */
@@ -119,7 +134,7 @@ public final class RequestCapture {
           route,
           ctx.statusCode(),
           micros,
-          HEX.formatHex(hourly.tag("access", client.getAddress()), 0, 6));
+          HEX.formatHex(pseudonym(ctx), 0, 6));
     }
     boolean realRoute = !route.equals("unmatched") && !route.equals("*");
     RouteClass routeClass = RouteClass.of(ctx.path(), realRoute || ctx.statusCode() != 404);
