@@ -4,7 +4,9 @@
 -- privacy.securityLogRetentionDays together with the day keys that sealed and tagged it.
 -- No column holds an address or a tracking number in clear: the address is sealed under the
 -- day's AEAD key, and client, network prefix and numbers are PRF tags under the day's key.
--- Ids are random, so a batch's rows and their numbers can be written without round trips.
+-- Ids are made by the writer (time, a counter and a random node number; see LogIds), so a
+-- batch's rows and their numbers are written without round trips, in ascending order. Rows
+-- and their numbers are deleted together by day (the (day, ...) indexes serve that).
 CREATE TABLE security_log (
   id BIGINT PRIMARY KEY,
   day VARCHAR(10) NOT NULL,
@@ -23,21 +25,19 @@ CREATE TABLE security_log (
   shipper_key_id VARCHAR(32)
 );
 
-CREATE INDEX security_log_by_day ON security_log (day);
 CREATE INDEX security_log_by_client ON security_log (day, client_tag);
 CREATE INDEX security_log_by_prefix ON security_log (day, prefix_tag);
 
 -- One tag per number asked, so "who asked for X on day D" can be answered only while the
 -- keys of day D exist.
 CREATE TABLE security_log_numbers (
-  log_id BIGINT NOT NULL REFERENCES security_log (id) ON DELETE CASCADE,
+  log_id BIGINT NOT NULL,
   day VARCHAR(10) NOT NULL,
   number_tag ${blob} NOT NULL,
   outcome VARCHAR(10) NOT NULL
 );
 
 CREATE INDEX security_log_numbers_by_tag ON security_log_numbers (day, number_tag);
-CREATE INDEX security_log_numbers_by_log ON security_log_numbers (log_id);
 
 -- Tier 3, aggregates (kept): counts per hour ('H', bucket 2026-11-29T13) and per day ('D',
 -- bucket 2026-11-29), by dimension and value. Nothing per visitor.

@@ -4,20 +4,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands visits from request threads to one background writer. The queue is bounded: when the writer
- * falls behind, visits are counted as dropped ({@code waypost_capture_dropped_total}) rather than
- * slowing or failing a lookup. The writer takes what is queued in batches and flushes at least
- * every {@link #FLUSH_MILLIS} ms, so a visit reaches the security log and the aggregates within
- * seconds.
+ * Hands visits from request threads to one background writer, so that capture costs a request only
+ * an allocation and a lock-free append. Two things degrade it, both counted in {@code
+ * waypost_capture_dropped_total} and neither ever slowing or failing a lookup: a full queue ({@code
+ * reason="queue-full"}), and a saturated machine, on which the writer keeps to a small share of one
+ * core and counts the rest as dropped ({@code reason="overload"}). Otherwise the writer takes what
+ * is queued in batches at least every {@link #FLUSH_MILLIS} ms, so a visit reaches the security log
+ * and the aggregates within seconds.
  */
 public final class Capture implements AutoCloseable {
   static final int QUEUE_CAPACITY = 50_000;
@@ -25,21 +27,31 @@ public final class Capture implements AutoCloseable {
   static final long FLUSH_MILLIS = 500;
   private static final Logger log = LoggerFactory.getLogger(Capture.class);
 
-  private final BlockingQueue<Visit> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  // lock-free: request threads only append and bump a counter; the one writer takes
+  private final ConcurrentLinkedQueue<Visit> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private final Consumer<List<Visit>> writer;
   private final Counter dropped;
+  private final Counter shed;
   private final Counter recorded;
   private final Counter failed;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong finished = new AtomicLong();
   private final Thread worker;
+  private final CpuBudget budget = new CpuBudget();
   private volatile boolean running = true;
 
   public Capture(Consumer<List<Visit>> writer, MeterRegistry meters) {
     this.writer = writer;
     this.dropped =
         Counter.builder("waypost.capture.dropped")
-            .description("Visits not recorded because the capture queue was full")
+            .description("Visits not recorded, by reason")
+            .tag("reason", "queue-full")
+            .register(meters);
+    this.shed =
+        Counter.builder("waypost.capture.dropped")
+            .description("Visits not recorded, by reason")
+            .tag("reason", "overload")
             .register(meters);
     this.recorded =
         Counter.builder("waypost.capture.recorded").description("Visits recorded").register(meters);
@@ -47,15 +59,17 @@ public final class Capture implements AutoCloseable {
         Counter.builder("waypost.capture.failed")
             .description("Visits lost because writing their batch failed")
             .register(meters);
-    meters.gauge("waypost.capture.queued", queue, BlockingQueue::size);
+    meters.gauge("waypost.capture.queued", queued, AtomicInteger::get);
     this.worker = Thread.ofPlatform().name("waypost-capture").daemon(true).start(this::run);
   }
 
   /** Queues a visit; never blocks. */
   public void offer(Visit visit) {
-    if (queue.offer(visit)) {
+    if (queued.incrementAndGet() <= QUEUE_CAPACITY) {
+      queue.add(visit);
       accepted.incrementAndGet();
     } else {
+      queued.decrementAndGet();
       dropped.increment();
     }
   }
@@ -64,11 +78,22 @@ public final class Capture implements AutoCloseable {
     List<Visit> batch = new ArrayList<>(BATCH);
     while (running || !queue.isEmpty()) {
       try {
-        Visit first = queue.poll(FLUSH_MILLIS, TimeUnit.MILLISECONDS);
-        if (first != null) {
-          batch.add(first);
-          queue.drainTo(batch, BATCH - 1);
-          write(batch);
+        while (batch.size() < BATCH) {
+          Visit visit = queue.poll();
+          if (visit == null) {
+            break;
+          }
+          batch.add(visit);
+        }
+        if (batch.isEmpty()) {
+          Thread.sleep(FLUSH_MILLIS / 10);
+        } else {
+          queued.addAndGet(-batch.size());
+          if (budget.spent()) {
+            shed.increment(batch.size());
+          } else {
+            budget.charge(() -> write(batch));
+          }
         }
       } catch (InterruptedException e) {
         running = false;
@@ -111,6 +136,46 @@ public final class Capture implements AutoCloseable {
       worker.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * When the machine is saturated, the writer may use only a small share of one core; batches
+   * beyond it are counted as dropped. Lookups come first: capture must never be what slows them.
+   * Below saturation the budget never binds and every visit is recorded.
+   */
+  static final class CpuBudget {
+    static final double SATURATED = 0.85;
+    static final double SHARE_WHEN_SATURATED = 0.05;
+    private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    private final com.sun.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getPlatformMXBean(
+            com.sun.management.OperatingSystemMXBean.class);
+    private long windowStart = System.nanoTime();
+    private long usedInWindow;
+    private double load;
+    private long loadReadAt;
+
+    boolean spent() {
+      long now = System.nanoTime();
+      if (now - windowStart >= WINDOW_NANOS) {
+        windowStart = now;
+        usedInWindow = 0;
+      }
+      if (now - loadReadAt >= WINDOW_NANOS / 4) {
+        loadReadAt = now;
+        load = os == null ? 0 : os.getCpuLoad();
+      }
+      return load >= SATURATED && usedInWindow >= SHARE_WHEN_SATURATED * WINDOW_NANOS;
+    }
+
+    void charge(Runnable work) {
+      long before = threads.getCurrentThreadCpuTime();
+      work.run();
+      usedInWindow += threads.getCurrentThreadCpuTime() - before;
     }
   }
 }

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.waypost.analytics.Analytics;
 import org.waypost.analytics.TrafficCounts;
 import org.waypost.analytics.TrafficCounts.Cell;
@@ -50,6 +49,7 @@ public final class VisitorLog {
   private final GeoIp geoIp;
   private final boolean honorPrivacySignals;
   private final Map<LocalDate, Set<String>> referrersSeen = new HashMap<>();
+  private final LogIds ids = new LogIds(java.time.Clock.systemUTC());
 
   public VisitorLog(
       Database database,
@@ -126,7 +126,7 @@ public final class VisitorLog {
               dayKeys.tag(NUMBER, numberBytes(lookup.number())), lookup.outcome()));
     }
     return new SecurityLogStore.Row(
-        ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE,
+        ids.next(),
         day,
         visit.time().toEpochMilli(),
         visit.route(),

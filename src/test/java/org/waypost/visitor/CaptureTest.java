@@ -55,7 +55,8 @@ class CaptureTest {
                   });
       requests.join(10_000);
       assertThat(requests.isAlive()).as("offer never blocks").isFalse();
-      double dropped = meters.get("waypost.capture.dropped").counter().count();
+      double dropped =
+          meters.get("waypost.capture.dropped").tag("reason", "queue-full").counter().count();
       assertThat(dropped).isGreaterThanOrEqualTo(5_000);
 
       release.countDown();
