@@ -65,6 +65,9 @@ public final class AbuseDefence {
   private final Cache<Pseudonym, Tracked> clients;
   private final Cache<Pseudonym, Tracked> prefixes;
   private final Cache<Pseudonym, AuthFailures> auth;
+  private static final int PREFIX_TAGS = 100_000;
+  private final ConcurrentHashMap<Long, Pseudonym> prefixTags = new ConcurrentHashMap<>();
+  private volatile long prefixTagsHour = Long.MIN_VALUE;
   private final Newcomers newClients;
   private final Newcomers newPrefixes;
   private final ConcurrentMap<String, Bucket> shippers = new ConcurrentHashMap<>();
@@ -187,7 +190,7 @@ public final class AbuseDefence {
   public Subject subject(InetAddress client, byte[] pseudonym) {
     byte[] address = client.getAddress();
     byte[] prefix = ClientAddresses.networkPrefix(client);
-    Subject subject = new Subject(client, Pseudonym.of(pseudonym), tag(PREFIX_DOMAIN, prefix));
+    Subject subject = new Subject(client, Pseudonym.of(pseudonym), prefixTag(client, prefix));
     subject.who = known(false, subject.clientKey, address, client);
     subject.network = known(true, subject.prefixKey, prefix, client);
     return subject;
@@ -373,6 +376,40 @@ public final class AbuseDefence {
     failures.fail(clock.millis(), config);
   }
 
+  /**
+   * A network's pseudonym for this hour, remembered so that every request from a busy network does
+   * not compute it again. Bounded: emptied at each hour (when the key changes) and whenever it
+   * grows past {@link #PREFIX_TAGS}.
+   */
+  private Pseudonym prefixTag(InetAddress client, byte[] prefix) {
+    long hour = clock.millis() / 3_600_000;
+    if (hour != prefixTagsHour) {
+      prefixTags.clear();
+      prefixTagsHour = hour;
+    }
+    byte[] a = client.getAddress();
+    long network =
+        a.length == 4
+            ? (1L << 56) | ((a[0] & 0xFFL) << 16) | ((a[1] & 0xFFL) << 8) | (a[2] & 0xFFL)
+            : (2L << 56)
+                | ((a[0] & 0xFFL) << 40)
+                | ((a[1] & 0xFFL) << 32)
+                | ((a[2] & 0xFFL) << 24)
+                | ((a[3] & 0xFFL) << 16)
+                | ((a[4] & 0xFFL) << 8)
+                | (a[5] & 0xFFL);
+    Pseudonym known = prefixTags.get(network);
+    if (known != null) {
+      return known;
+    }
+    if (prefixTags.size() >= PREFIX_TAGS) {
+      prefixTags.clear();
+    }
+    Pseudonym computed = tag(PREFIX_DOMAIN, prefix);
+    prefixTags.put(network, computed);
+    return computed;
+  }
+
   private Pseudonym tag(String domain, byte[] input) {
     return Pseudonym.of(hourly.tag(domain, input));
   }
@@ -388,11 +425,14 @@ public final class AbuseDefence {
     if (tracked != null) {
       return tracked;
     }
+    // nothing to carry over while nothing is held (a flood of one-time clients, say)
     Tracked carried =
-        hourly
-            .previousTag(prefix ? PREFIX_DOMAIN : CLIENT_DOMAIN, input)
-            .map(previous -> cache.asMap().remove(Pseudonym.of(previous)))
-            .orElse(null);
+        cache.estimatedSize() == 0
+            ? null
+            : hourly
+                .previousTag(prefix ? PREFIX_DOMAIN : CLIENT_DOMAIN, input)
+                .map(previous -> cache.asMap().remove(Pseudonym.of(previous)))
+                .orElse(null);
     if (carried != null) {
       Tracked raced = cache.asMap().putIfAbsent(key, carried);
       return raced != null ? raced : carried;
