@@ -193,13 +193,14 @@ avg_bytes=$((bytes / count))
 nport="$(free_port)"
 mkdir -p "$tmp/nginx"
 cat >"$tmp/nginx/nginx.conf" <<EOF
-# Minimal static server for bench/lookups.sh: one worker per core, no access log.
+# Minimal static server for bench/lookups.sh: one worker per core. Like Waypost, it writes one
+# access-log line per request to a file (nginx's default "combined" format, unbuffered).
 worker_processes auto;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  access_log $tmp/nginx/access.log;
   default_type application/json;
   keepalive_requests 1000000;  # like Jetty, keep a client's connection open (nginx's default: 1000)
   client_body_temp_path $tmp/nginx/body;

@@ -58,6 +58,7 @@ import org.waypost.visitor.SecurityLogStore;
 import org.waypost.visitor.UserAgents;
 import org.waypost.visitor.VisitorLog;
 import org.waypost.web.AbuseGate;
+import org.waypost.web.AccessLog;
 import org.waypost.web.HttpServer;
 import org.waypost.web.OpsRoutes;
 import org.waypost.web.Pages;
@@ -91,6 +92,7 @@ public final class App implements AutoCloseable {
   private final AuditLog audit;
   private HttpServer server;
   private Capture capture;
+  private AccessLog accessLog;
   private ScheduledExecutorService scheduler;
 
   private App(WaypostConfig config, Clock clock) {
@@ -174,6 +176,7 @@ public final class App implements AutoCloseable {
     // -Dwaypost.capture=off exists for one purpose: measuring what capture costs (bench/).
     boolean captureOff = "off".equals(System.getProperty("waypost.capture"));
     capture = captureOff ? null : new Capture(visitorLog::record, meters);
+    accessLog = config.server().accessLog() ? new AccessLog(meters) : null;
     RequestCapture requests =
         new RequestCapture(
             new ClientAddresses(config.server().trustedProxyRanges()),
@@ -181,7 +184,7 @@ public final class App implements AutoCloseable {
             capture,
             hourlyKeys,
             clock,
-            config.server().accessLog());
+            accessLog);
     Pages pages = new Pages(new Pages.Site(config.operator().name()));
     Problems problems = new Problems(pages);
     OperatorAuth auth = new OperatorAuth(operators);
@@ -325,6 +328,11 @@ public final class App implements AutoCloseable {
     return capture;
   }
 
+  /** The access log, once serving, if it is on (tests flush it to read what a request left). */
+  public AccessLog accessLog() {
+    return accessLog;
+  }
+
   @Override
   public void close() {
     if (server != null) {
@@ -335,6 +343,9 @@ public final class App implements AutoCloseable {
     }
     if (capture != null) {
       capture.close();
+    }
+    if (accessLog != null) {
+      accessLog.close();
     }
     database.close();
     meters.close();

@@ -54,7 +54,11 @@ class LogPrivacyTest {
       assertThat(failed.json().get("requestId").asText()).isNotBlank();
       assertThat(failed.body()).doesNotContain("SQLException").doesNotContain("at org.");
 
+      server.app().accessLog().flush();
       List<String> logged = logs.lines();
+      assertThat(logged)
+          .as("the access log's lines are among those checked")
+          .anySatisfy(line -> assertThat(line).contains("route=/api/v1/tracking/{number}"));
       assertThat(logged)
           .anySatisfy(line -> assertThat(line).contains(failed.json().get("requestId").asText()));
       for (String line : logged) {

@@ -2,12 +2,8 @@ package org.waypost.visitor;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,19 +23,13 @@ public final class Capture implements AutoCloseable {
   static final long FLUSH_MILLIS = 500;
   private static final Logger log = LoggerFactory.getLogger(Capture.class);
 
-  // lock-free: request threads only append and bump a counter; the one writer takes
-  private final ConcurrentLinkedQueue<Visit> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger queued = new AtomicInteger();
   private final Consumer<List<Visit>> writer;
   private final Counter dropped;
   private final Counter shed;
   private final Counter recorded;
   private final Counter failed;
-  private final AtomicLong accepted = new AtomicLong();
-  private final AtomicLong finished = new AtomicLong();
-  private final Thread worker;
   private final CpuBudget budget = new CpuBudget();
-  private volatile boolean running = true;
+  private final Handoff<Visit> visits;
 
   public Capture(Consumer<List<Visit>> writer, MeterRegistry meters) {
     this.writer = writer;
@@ -59,48 +49,23 @@ public final class Capture implements AutoCloseable {
         Counter.builder("waypost.capture.failed")
             .description("Visits lost because writing their batch failed")
             .register(meters);
-    meters.gauge("waypost.capture.queued", queued, AtomicInteger::get);
-    this.worker = Thread.ofPlatform().name("waypost-capture").daemon(true).start(this::run);
+    this.visits =
+        new Handoff<>("waypost-capture", QUEUE_CAPACITY, BATCH, FLUSH_MILLIS / 10, this::take);
+    meters.gauge("waypost.capture.queued", visits, Handoff::queued);
   }
 
   /** Queues a visit; never blocks. */
   public void offer(Visit visit) {
-    if (queued.incrementAndGet() <= QUEUE_CAPACITY) {
-      queue.add(visit);
-      accepted.incrementAndGet();
-    } else {
-      queued.decrementAndGet();
+    if (!visits.offer(visit)) {
       dropped.increment();
     }
   }
 
-  private void run() {
-    List<Visit> batch = new ArrayList<>(BATCH);
-    while (running || !queue.isEmpty()) {
-      try {
-        while (batch.size() < BATCH) {
-          Visit visit = queue.poll();
-          if (visit == null) {
-            break;
-          }
-          batch.add(visit);
-        }
-        if (batch.isEmpty()) {
-          Thread.sleep(FLUSH_MILLIS / 10);
-        } else {
-          queued.addAndGet(-batch.size());
-          if (budget.spent()) {
-            shed.increment(batch.size());
-          } else {
-            budget.charge(() -> write(batch));
-          }
-        }
-      } catch (InterruptedException e) {
-        running = false;
-      } finally {
-        finished.addAndGet(batch.size());
-        batch.clear();
-      }
+  private void take(List<Visit> batch) {
+    if (budget.spent()) {
+      shed.increment(batch.size());
+    } else {
+      budget.charge(() -> write(batch));
     }
   }
 
@@ -116,27 +81,13 @@ public final class Capture implements AutoCloseable {
 
   /** Waits until every visit queued before this call has been written (or failed). */
   public void flush() {
-    long target = accepted.get();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (finished.get() < target && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    visits.flush();
   }
 
   /** Writes what is queued, then stops the writer. */
   @Override
   public void close() {
-    running = false;
-    try {
-      worker.join(TimeUnit.SECONDS.toMillis(30));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    visits.close();
   }
 
   /**

@@ -5,10 +5,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.waypost.abuse.AbuseDefence;
 import org.waypost.keys.Tagger;
 import org.waypost.visitor.Capture;
@@ -20,25 +17,23 @@ import org.waypost.visitor.Visit;
 /**
  * The request side of visitor capture. Before a request is handled it settles who the client is
  * (the socket peer, or the forwarded address when the peer is a trusted proxy); after it is
- * answered it hands one {@link Visit} to {@link Capture} and writes one access-log line that names
- * the client only by an hourly pseudonym. Handlers add what only they know: the numbers asked and
- * their outcomes, the shipper key used.
+ * answered it hands one {@link Visit} to {@link Capture} and one line to the {@link AccessLog},
+ * which names the client only by an hourly pseudonym. Handlers add what only they know: the numbers
+ * asked and their outcomes, the shipper key used.
  */
 public final class RequestCapture {
-  private static final Logger access = LoggerFactory.getLogger("waypost.access");
   private static final String CLIENT = "waypost.client";
   private static final String FORWARDED = "waypost.forwarded";
   private static final String LOOKUPS = "waypost.lookups";
   private static final String SHIPPER_KEY = "waypost.shipperKey";
   private static final String PSEUDONYM = "waypost.pseudonym";
-  private static final HexFormat HEX = HexFormat.of();
 
   private final ClientAddresses addresses;
   private final String forwardingHeader;
   private final Capture capture;
   private final Tagger hourly;
   private final Clock clock;
-  private final boolean accessLog;
+  private final AccessLog accessLog;
 
   public RequestCapture(
       ClientAddresses addresses,
@@ -46,7 +41,7 @@ public final class RequestCapture {
       Capture capture,
       Tagger hourly,
       Clock clock,
-      boolean accessLog) {
+      AccessLog accessLog) {
     this.addresses = addresses;
     this.forwardingHeader = forwardedHeader ? "Forwarded" : "X-Forwarded-For";
     this.capture = capture;
@@ -127,14 +122,8 @@ public final class RequestCapture {
     }
     String route = Routes.template(ctx);
     long micros = (long) (millis * 1000);
-    if (accessLog && access.isInfoEnabled()) {
-      access.info(
-          "method={} route={} status={} micros={} client={}",
-          ctx.method().name(),
-          route,
-          ctx.statusCode(),
-          micros,
-          HEX.formatHex(pseudonym(ctx), 0, 6));
+    if (accessLog != null && accessLog.enabled()) {
+      accessLog.add(ctx.method().name(), route, ctx.statusCode(), micros, pseudonym(ctx));
     }
     boolean realRoute = !route.equals("unmatched") && !route.equals("*");
     RouteClass routeClass = RouteClass.of(ctx.path(), realRoute || ctx.statusCode() != 404);

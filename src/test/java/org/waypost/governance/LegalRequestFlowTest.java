@@ -278,6 +278,7 @@ class LegalRequestFlowTest {
       assertThat(verifyAgain.exitCode()).as(verifyAgain.err()).isZero();
       assertThat(verifyAgain.out()).startsWith("audit log intact: ");
       assertNoFileContains(dir, VISITOR);
+      server.app().accessLog().flush();
       assertThat(logs.lines()).noneMatch(line -> line.contains(VISITOR));
     }
   }

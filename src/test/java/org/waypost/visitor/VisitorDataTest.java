@@ -133,6 +133,7 @@ class VisitorDataTest {
       } else {
         assertNoFileContains(dir, secrets);
       }
+      server.app().accessLog().flush();
       for (String line : logs.lines()) {
         for (String secret : secrets) {
           assertThat(line).doesNotContainIgnoringCase(secret);
