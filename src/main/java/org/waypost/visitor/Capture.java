@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,10 +64,17 @@ public final class Capture implements AutoCloseable {
   }
 
   private void take(List<Visit> batch) {
-    if (budget.spent()) {
-      shed.increment(batch.size());
-    } else {
-      budget.charge(() -> write(batch));
+    int written = 0;
+    for (int part; written < batch.size(); written += part) {
+      part = budget.affordable(batch.size() - written);
+      if (part == 0) {
+        break;
+      }
+      List<Visit> visits = batch.subList(written, written + part);
+      budget.charge(part, () -> write(visits));
+    }
+    if (written < batch.size()) {
+      shed.increment(batch.size() - written);
     }
   }
 
@@ -91,42 +100,87 @@ public final class Capture implements AutoCloseable {
   }
 
   /**
-   * When the machine is saturated, the writer may use only a small share of one core; batches
-   * beyond it are counted as dropped. Lookups come first: capture must never be what slows them.
-   * Below saturation the budget never binds and every visit is recorded.
+   * When the machine is saturated, the writer may use only a small share of one core; visits beyond
+   * it are counted as dropped. Lookups come first: capture must never be what slows them. Below
+   * saturation the budget never binds and every visit is recorded. When saturated, visits are
+   * written in small parts, each sized by the cost per visit measured so far, so that one large
+   * batch cannot overrun the share.
    */
   static final class CpuBudget {
     static final double SATURATED = 0.85;
     static final double SHARE_WHEN_SATURATED = 0.05;
-    private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final int MOST_WHEN_SATURATED = 200;
 
-    private final java.lang.management.ThreadMXBean threads =
-        java.lang.management.ManagementFactory.getThreadMXBean();
-    private final com.sun.management.OperatingSystemMXBean os =
-        java.lang.management.ManagementFactory.getPlatformMXBean(
-            com.sun.management.OperatingSystemMXBean.class);
-    private long windowStart = System.nanoTime();
+    private final DoubleSupplier load;
+    private final LongSupplier threadCpuNanos;
+    private final LongSupplier nanoTime;
+    private long windowStart;
     private long usedInWindow;
-    private double load;
+    private long nanosPerVisit = TimeUnit.MICROSECONDS.toNanos(100);
+    private double currentLoad;
     private long loadReadAt;
 
-    boolean spent() {
-      long now = System.nanoTime();
+    CpuBudget() {
+      this(machineLoad(), threadCpuTime(), System::nanoTime);
+    }
+
+    /**
+     * @param load the machine's CPU load, 0 to 1
+     * @param threadCpuNanos the CPU time the calling thread has used
+     * @param nanoTime a monotonic clock
+     */
+    CpuBudget(DoubleSupplier load, LongSupplier threadCpuNanos, LongSupplier nanoTime) {
+      this.load = load;
+      this.threadCpuNanos = threadCpuNanos;
+      this.nanoTime = nanoTime;
+      this.windowStart = nanoTime.getAsLong();
+      this.loadReadAt = windowStart - WINDOW_NANOS;
+    }
+
+    private static DoubleSupplier machineLoad() {
+      var os =
+          java.lang.management.ManagementFactory.getPlatformMXBean(
+              com.sun.management.OperatingSystemMXBean.class);
+      return os == null ? () -> 0 : os::getCpuLoad;
+    }
+
+    private static LongSupplier threadCpuTime() {
+      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      return threads::getCurrentThreadCpuTime;
+    }
+
+    /** How many of {@code wanted} visits may be written now (0: drop them). */
+    int affordable(int wanted) {
+      long now = nanoTime.getAsLong();
       if (now - windowStart >= WINDOW_NANOS) {
         windowStart = now;
         usedInWindow = 0;
       }
       if (now - loadReadAt >= WINDOW_NANOS / 4) {
         loadReadAt = now;
-        load = os == null ? 0 : os.getCpuLoad();
+        currentLoad = load.getAsDouble();
       }
-      return load >= SATURATED && usedInWindow >= SHARE_WHEN_SATURATED * WINDOW_NANOS;
+      if (currentLoad < SATURATED) {
+        return wanted;
+      }
+      long left = (long) (SHARE_WHEN_SATURATED * WINDOW_NANOS) - usedInWindow;
+      if (left <= 0) {
+        return 0;
+      }
+      long fits = Math.max(1, left / nanosPerVisit);
+      return (int) Math.min(wanted, Math.min(fits, MOST_WHEN_SATURATED));
     }
 
-    void charge(Runnable work) {
-      long before = threads.getCurrentThreadCpuTime();
+    /** Runs {@code work}, which writes {@code visits} visits, and charges its CPU time. */
+    void charge(int visits, Runnable work) {
+      long before = threadCpuNanos.getAsLong();
       work.run();
-      usedInWindow += threads.getCurrentThreadCpuTime() - before;
+      long used = threadCpuNanos.getAsLong() - before;
+      usedInWindow += used;
+      if (visits > 0) {
+        nanosPerVisit = Math.max(1, (3 * nanosPerVisit + used / visits) / 4);
+      }
     }
   }
 }

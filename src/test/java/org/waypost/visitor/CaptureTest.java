@@ -91,4 +91,44 @@ class CaptureTest {
       assertThat(meters.get("waypost.capture.recorded").counter().count()).isEqualTo(2);
     }
   }
+
+  /** A fake machine for the budget: a load, a clock, and the CPU time the writer has used. */
+  private static final class Machine {
+    double load;
+    long now = 1_000_000_000L;
+    long cpu;
+    final Capture.CpuBudget budget = new Capture.CpuBudget(() -> load, () -> cpu, () -> now);
+
+    /** Offers the budget 1,000 visits every 50 ms for ten seconds; returns the CPU written. */
+    long run(long nanosPerVisit) {
+      long used = 0;
+      for (int tick = 0; tick < 200; tick++, now += 50_000_000L) {
+        int left = 1_000;
+        for (int part; left > 0 && (part = budget.affordable(left)) > 0; left -= part) {
+          int visits = part;
+          long before = cpu;
+          budget.charge(visits, () -> cpu += visits * nanosPerVisit);
+          used += cpu - before;
+        }
+      }
+      return used;
+    }
+  }
+
+  @Test
+  void belowSaturationEveryVisitIsWritten() {
+    Machine machine = new Machine();
+    machine.load = 0.5;
+    assertThat(machine.budget.affordable(2_000)).isEqualTo(2_000);
+    assertThat(machine.run(50_000)).isEqualTo(200L * 1_000 * 50_000);
+  }
+
+  @Test
+  void whenSaturatedTheWriterKeepsToItsShareEvenWithLargeBatches() {
+    Machine machine = new Machine();
+    machine.load = 0.97;
+    long share = (long) (Capture.CpuBudget.SHARE_WHEN_SATURATED * 10_000_000_000L);
+    long used = machine.run(150_000); // costlier per visit than the budget first assumes
+    assertThat(used).isBetween(share / 2, share + share / 5);
+  }
 }
