@@ -42,6 +42,11 @@ public final class Database implements AutoCloseable {
       sqlite.setProperty("busy_timeout", "15000");
       sqlite.setProperty("foreign_keys", "true");
       sqlite.setProperty("transaction_mode", "IMMEDIATE");
+      // Statement journals and sorts in memory rather than in short-lived temp files, and a page
+      // cache (per connection, in KiB) large enough that a batch of visits or scans does not spill
+      // dirty pages to the WAL before its commit.
+      sqlite.setProperty("temp_store", "MEMORY");
+      sqlite.setProperty("cache_size", "-8192");
       hikari.setDataSourceProperties(sqlite);
       hikari.setMaximumPoolSize(Math.min(config.maxPoolSize(), 8));
     } else {

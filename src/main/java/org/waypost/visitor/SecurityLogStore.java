@@ -129,20 +129,6 @@ public final class SecurityLogStore {
     }
   }
 
-  /** The entries of {@code day} made by the client with {@code clientTag}. */
-  public List<Entry> byClient(Connection c, LocalDate day, byte[] clientTag, int limit)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT id, day, time, sealed_ip, browser_family FROM security_log"
-                + " WHERE day = ? AND client_tag = ? ORDER BY time LIMIT ?")) {
-      ps.setString(1, day.toString());
-      ps.setBytes(2, clientTag);
-      ps.setInt(3, limit);
-      return entries(ps);
-    }
-  }
-
   private static List<Entry> entries(PreparedStatement ps) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       List<Entry> out = new ArrayList<>();
