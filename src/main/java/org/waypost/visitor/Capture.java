@@ -70,8 +70,8 @@ public final class Capture implements AutoCloseable {
       if (part == 0) {
         break;
       }
-      List<Visit> visits = batch.subList(written, written + part);
-      budget.charge(part, () -> write(visits));
+      List<Visit> slice = batch.subList(written, written + part);
+      budget.charge(part, () -> write(slice));
     }
     if (written < batch.size()) {
       shed.increment(batch.size() - written);
