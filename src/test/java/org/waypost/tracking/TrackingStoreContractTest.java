@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -299,6 +300,66 @@ class TrackingStoreContractTest {
       assertThat(distinctTimes).hasSize(41);
       assertThat(Map.of("acceptedAt", app.database().read(c -> acceptedAt(c, number))))
           .containsEntry("acceptedAt", Instant.parse("2026-11-27T00:00:00Z").toEpochMilli());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void anEventIdStoredMeanwhileForAnotherPieceCountsAsADuplicate(StoreKind kind) throws Exception {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      var first = app.shipments().register(shipper, priorityToFairfax());
+      String second = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+      CountDownLatch stored = new CountDownLatch(1);
+      CountDownLatch commit = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      // Another writer stores event "shared" for the first piece and holds its transaction open,
+      // so the batch for the second piece, which locks only that piece, meets it mid-insert.
+      Future<?> other =
+          pool.submit(
+              () ->
+                  app.database()
+                      .inTransaction(
+                          c -> {
+                            try (var ps =
+                                c.prepareStatement(
+                                    "INSERT INTO scan_events (event_id, shipment_id,"
+                                        + " tracking_number, type, event_time, event_time_offset,"
+                                        + " description, received_at)"
+                                        + " VALUES ('shared', ?, ?, 'ACCEPTED', 0, 0, 'x', 0)")) {
+                              ps.setLong(1, first.id());
+                              ps.setString(2, first.trackingNumber());
+                              ps.executeUpdate();
+                            }
+                            stored.countDown();
+                            try {
+                              commit.await();
+                            } catch (InterruptedException e) {
+                              Thread.currentThread().interrupt();
+                            }
+                            return null;
+                          }));
+      assertThat(stored.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      Future<EventIngestion.Outcome> batch =
+          pool.submit(
+              () ->
+                  app.ingestion()
+                      .ingest(
+                          batch(
+                              scan("shared", second, EventType.ACCEPTED, "2026-11-27T09:00:00Z"),
+                              scan("own", second, EventType.ARRIVED, "2026-11-27T15:00:00Z"))));
+      Thread.sleep(300);
+      commit.countDown();
+      other.get();
+      EventIngestion.Outcome outcome = batch.get();
+      pool.shutdown();
+      assertThat(outcome.accepted()).isEqualTo(1);
+      assertThat(outcome.duplicates()).isEqualTo(1);
+      assertThat(outcome.rejected()).isEmpty();
+      TrackingResult result =
+          app.tracker().lookup(TrackingNumber.parse(second)).orElseThrow().result();
+      assertThat(result.events()).hasSize(1);
+      assertThat(result.status()).isEqualTo(TrackingStatus.IN_TRANSIT);
     }
   }
 
