@@ -75,6 +75,7 @@ public final class TrackingStore {
       }
       return latest;
     }
+    // SQLite: the IMMEDIATE transaction already holds the database's one write lock
     int chunk = Math.min(1000, dialect.maxParameters());
     for (int from = 0; from < all.size(); from += chunk) {
       List<String> part = all.subList(from, Math.min(all.size(), from + chunk));
@@ -83,8 +84,7 @@ public final class TrackingStore {
               + SHIPMENT_COLUMNS
               + " FROM shipments WHERE tracking_number IN ("
               + placeholders(part.size())
-              + ") ORDER BY id"
-              + dialect.forUpdate();
+              + ") ORDER BY id";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int i = 0; i < part.size(); i++) {
           ps.setString(i + 1, part.get(i));
