@@ -23,7 +23,6 @@ import org.waypost.visitor.Visit;
  */
 public final class RequestCapture {
   private static final String CLIENT = "waypost.client";
-  private static final String FORWARDED = "waypost.forwarded";
   private static final String LOOKUPS = "waypost.lookups";
   private static final String SHIPPER_KEY = "waypost.shipperKey";
   private static final String PSEUDONYM = "waypost.pseudonym";
@@ -60,8 +59,6 @@ public final class RequestCapture {
             ? addresses.resolve(peer, List.of(), chain)
             : addresses.resolve(peer, chain, List.of());
     req.setAttribute(CLIENT, client);
-    InetAddress peerAddress = ClientAddresses.literal(peer);
-    req.setAttribute(FORWARDED, peerAddress != null && !peerAddress.equals(client));
   }
 
   /**
@@ -82,9 +79,18 @@ public final class RequestCapture {
     return (InetAddress) ctx.req().getAttribute(CLIENT);
   }
 
-  /** Whether the client address came from a trusted proxy's forwarding header. */
+  /**
+   * Whether the client address came from a trusted proxy's forwarding header, that is, differs from
+   * the socket peer. Worked out only when asked: few routes want it. False when no client was
+   * settled.
+   */
   public static boolean forwarded(Context ctx) {
-    return Boolean.TRUE.equals(ctx.req().getAttribute(FORWARDED));
+    InetAddress client = client(ctx);
+    if (client == null) {
+      return false;
+    }
+    InetAddress peer = ClientAddresses.literal(ctx.req().getRemoteAddr());
+    return peer != null && !peer.equals(client);
   }
 
   /** Whether the request asked not to be tracked ({@code Sec-GPC: 1} or {@code DNT: 1}). */
