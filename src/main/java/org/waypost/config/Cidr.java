@@ -50,18 +50,37 @@ public record Cidr(byte[] network, int prefixLength) {
   }
 
   public boolean contains(InetAddress address) {
-    byte[] candidate = address.getAddress();
-    return candidate.length == network.length
-        && Arrays.equals(mask(candidate, prefixLength), network);
+    return contains(address.getAddress());
+  }
+
+  /**
+   * Whether these address bytes (4 for IPv4, 16 for IPv6) lie in this network: the address masked
+   * to the prefix equals the network. Allocates nothing, for callers on every request.
+   */
+  public boolean contains(byte[] address) {
+    if (address.length != network.length) {
+      return false;
+    }
+    for (int i = 0; i < network.length; i++) {
+      if ((address[i] & maskByte(prefixLength, i)) != (network[i] & 0xFF)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte[] mask(byte[] bytes, int prefix) {
     byte[] out = bytes.clone();
     for (int i = 0; i < out.length; i++) {
-      int keep = Math.max(0, Math.min(8, prefix - i * 8));
-      out[i] = (byte) (out[i] & (0xFF << (8 - keep)));
+      out[i] = (byte) (out[i] & maskByte(prefix, i));
     }
     return out;
+  }
+
+  /** The bits of byte {@code i} that a prefix of this length keeps, as 0 to 0xFF. */
+  private static int maskByte(int prefix, int i) {
+    int keep = Math.max(0, Math.min(8, prefix - i * 8));
+    return 0xFF << (8 - keep) & 0xFF;
   }
 
   @Override

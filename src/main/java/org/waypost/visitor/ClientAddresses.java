@@ -25,17 +25,10 @@ public final class ClientAddresses {
   private static final int IPV4_PREFIX = 24;
   private static final int IPV6_PREFIX = 48;
 
-  private final byte[][] networks;
-  private final int[] prefixLengths;
+  private final Cidr[] trustedProxies;
 
   public ClientAddresses(List<Cidr> trustedProxies) {
-    List<Cidr> proxies = List.copyOf(trustedProxies);
-    networks = new byte[proxies.size()][];
-    prefixLengths = new int[proxies.size()];
-    for (int i = 0; i < proxies.size(); i++) {
-      networks[i] = proxies.get(i).network();
-      prefixLengths[i] = proxies.get(i).prefixLength();
-    }
+    this.trustedProxies = List.copyOf(trustedProxies).toArray(new Cidr[0]);
   }
 
   /**
@@ -202,27 +195,12 @@ public final class ClientAddresses {
   }
 
   private boolean isTrusted(byte[] address) {
-    for (int i = 0; i < networks.length; i++) {
-      if (networks[i].length == address.length && matches(address, networks[i], prefixLengths[i])) {
+    for (Cidr proxy : trustedProxies) {
+      if (proxy.contains(address)) {
         return true;
       }
     }
     return false;
-  }
-
-  private static boolean matches(byte[] address, byte[] network, int prefix) {
-    int whole = prefix / 8;
-    for (int i = 0; i < whole; i++) {
-      if (address[i] != network[i]) {
-        return false;
-      }
-    }
-    int rest = prefix % 8;
-    if (rest == 0) {
-      return true;
-    }
-    int mask = 0xFF << (8 - rest) & 0xFF;
-    return (address[whole] & mask) == (network[whole] & 0xFF);
   }
 
   private static boolean hasContent(List<String> values) {

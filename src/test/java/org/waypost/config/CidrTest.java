@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -245,6 +246,48 @@ class CidrTest {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
     assertThat(process.exitValue()).as("child JVM exit; output:%n%s", output).isZero();
     return output.lines().toList();
+  }
+
+  @Nested
+  class AddressBytes {
+    @Test
+    void matchTheLeadingBitsAtEveryPrefixLength() {
+      List<String> candidates =
+          List.of(
+              "192.0.2.0", "192.0.2.1", "192.0.2.255", "192.0.3.1", "198.51.100.200", "0.0.0.0");
+      for (int prefix = 0; prefix <= 32; prefix++) {
+        Cidr net = Cidr.parse("192.0.2.130/" + prefix);
+        for (String candidate : candidates) {
+          assertThat(net.contains(ip(candidate).getAddress()))
+              .as("%s in %s", candidate, net)
+              .isEqualTo(sameLeadingBits(ip(candidate).getAddress(), net));
+        }
+      }
+      for (int prefix = 0; prefix <= 128; prefix += 7) {
+        Cidr net = Cidr.parse("2001:db8:abcd::8000/" + prefix);
+        for (String candidate :
+            List.of("2001:db8:abcd::1", "2001:db8:abce::", "2001:db9::", "::")) {
+          assertThat(net.contains(ip(candidate).getAddress()))
+              .as("%s in %s", candidate, net)
+              .isEqualTo(sameLeadingBits(ip(candidate).getAddress(), net));
+        }
+      }
+    }
+
+    /** The reference answer, worked out on numbers rather than bytes. */
+    private static boolean sameLeadingBits(byte[] address, Cidr net) {
+      int shift = address.length * 8 - net.prefixLength();
+      return new BigInteger(1, address)
+          .shiftRight(shift)
+          .equals(new BigInteger(1, net.network()).shiftRight(shift));
+    }
+
+    @Test
+    void containNothingOfTheOtherFamily() {
+      assertThat(Cidr.parse("0.0.0.0/0").contains(new byte[16])).isFalse();
+      assertThat(Cidr.parse("::/0").contains(new byte[4])).isFalse();
+      assertThat(Cidr.parse("0.0.0.0/0").contains(new byte[4])).isTrue();
+    }
   }
 
   /** Prints, for each argument, the parsed network or "refused". */
