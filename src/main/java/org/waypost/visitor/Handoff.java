@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
 public final class Handoff<T> implements AutoCloseable {
   private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
-  private final AtomicLong accepted = new AtomicLong();
+  // Only flush() reads it: a LongAdder spares request threads contending on one counter.
+  private final LongAdder accepted = new LongAdder();
   private final AtomicLong taken = new AtomicLong();
   private final int capacity;
   private final int batchSize;
@@ -52,7 +54,7 @@ public final class Handoff<T> implements AutoCloseable {
       return false;
     }
     queue.add(item);
-    accepted.incrementAndGet();
+    accepted.increment();
     return true;
   }
 
@@ -85,7 +87,7 @@ public final class Handoff<T> implements AutoCloseable {
 
   /** Waits (at most 30 s) until every item offered before this call has been taken. */
   public void flush() {
-    long target = accepted.get();
+    long target = accepted.sum();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (taken.get() < target && System.nanoTime() < deadline) {
       try {
