@@ -23,7 +23,14 @@ import ua_parser.Parser;
 public final class UserAgents {
   static final int MAX_LENGTH = 256;
   static final long DEFAULT_CACHE_ENTRIES = 10_000;
-  private static final int MAX_VALUE_LENGTH = 64;
+
+  /** The width of the {@code browser_family} column and of the kept aggregate values. */
+  static final int MAX_VALUE_LENGTH = 40;
+
+  /** See {@link #coarse(String)}: how far a value's leading white space once reached. */
+  private static final int BLANK_PREFIX = 64;
+
+  static final String UNKNOWN = "(unknown)";
   private static final String OTHER = "Other";
   private static final Browser NONE = new Browser("(none)", "", OTHER, DeviceClass.OTHER, false);
 
@@ -224,11 +231,21 @@ public final class UserAgents {
 
   /**
    * uap sometimes copies part of the header into a family name (generic bot rules do): cap it so an
-   * attacker cannot write long free text into the kept aggregates.
+   * attacker cannot write long free text into the kept aggregates, at the width the security log
+   * stores, so that the value is used as it is.
+   *
+   * <p>Values were once capped at {@value #BLANK_PREFIX} here and then at {@value
+   * #MAX_VALUE_LENGTH}, with a blank one read as {@value #UNKNOWN}, when stored. A value longer
+   * than {@value #BLANK_PREFIX} whose first {@value #BLANK_PREFIX} characters are white space
+   * (uap's CFNetwork rule copies the start of the header) therefore became {@value #UNKNOWN}; it
+   * still does, so stored values and aggregates do not change.
    */
   private static String coarse(String value) {
     if (value == null || value.isBlank()) {
       return OTHER;
+    }
+    if (value.length() > BLANK_PREFIX && value.substring(0, BLANK_PREFIX).isBlank()) {
+      return UNKNOWN;
     }
     return value.length() <= MAX_VALUE_LENGTH ? value : value.substring(0, MAX_VALUE_LENGTH);
   }

@@ -137,8 +137,8 @@ public final class VisitorLog {
         dayKeys.seal(
             ClientAddresses.normalized(client).getBytes(StandardCharsets.US_ASCII),
             associatedData(day)),
-        truncate(browser.family(), 40),
-        truncate(browser.major(), 10),
+        browser.family(),
+        browser.major().isEmpty() ? UserAgents.UNKNOWN : browser.major(),
         browser.device().name(),
         browser.bot(),
         visit.privacySignal(),
@@ -153,8 +153,8 @@ public final class VisitorLog {
     for (Visit.Lookup lookup : visit.lookups()) {
       count(increments, day, hour, Analytics.LOOKUPS, lookup.outcome().name());
     }
-    count(increments, day, hour, Analytics.BROWSER, truncate(browser.family(), 40));
-    count(increments, day, hour, Analytics.OS, truncate(browser.os(), 40));
+    count(increments, day, hour, Analytics.BROWSER, browser.family());
+    count(increments, day, hour, Analytics.OS, browser.os());
     count(increments, day, hour, Analytics.DEVICE, browser.device().name());
     count(
         increments, day, hour, Analytics.TRAFFIC, browser.bot() ? Analytics.BOT : Analytics.HUMAN);
@@ -181,11 +181,6 @@ public final class VisitorLog {
       Map<Cell, Long> increments, LocalDate day, String hour, String dimension, String value) {
     increments.merge(new Cell('D', day.toString(), dimension, value), 1L, Long::sum);
     increments.merge(new Cell('H', hour, dimension, value), 1L, Long::sum);
-  }
-
-  private static String truncate(String value, int max) {
-    String text = value == null || value.isBlank() ? "(unknown)" : value;
-    return text.length() <= max ? text : text.substring(0, max);
   }
 
   /** A tag with value equality, for de-duplicating within a batch. */

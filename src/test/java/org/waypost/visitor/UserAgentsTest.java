@@ -168,4 +168,19 @@ class UserAgentsTest {
     assertThat(browser.os().length()).isLessThanOrEqualTo(64);
     assertThat(browser.major()).matches("[0-9]*");
   }
+
+  @Test
+  void familiesAreCappedAtTheWidthTheSecurityLogStores() {
+    String family = "Probe" + "Q".repeat(60);
+    Browser browser = parse(family + "/1 CFNetwork");
+    assertThat(browser.family()).isEqualTo(family.substring(0, 40));
+  }
+
+  @Test
+  void aFamilyOfLeadingWhiteSpaceCountsAsUnknownAsItAlwaysDid() {
+    // uap's CFNetwork rule copies the start of the header into the family.
+    assertThat(parse(" ".repeat(70) + "x/1 CFNetwork").family()).isEqualTo("(unknown)");
+    assertThat(parse(" ".repeat(50) + "x".repeat(20) + "/1 CFNetwork").family())
+        .isEqualTo(" ".repeat(40));
+  }
 }
