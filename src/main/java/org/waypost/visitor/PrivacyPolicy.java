@@ -10,13 +10,7 @@ import org.waypost.config.WaypostConfig;
  * for how long, and who can see it.
  */
 public record PrivacyPolicy(
-    String operatorName,
-    int securityLogDays,
-    boolean honorsPrivacySignals,
-    int minCount,
-    boolean countries,
-    int shipmentDays,
-    List<Entry> entries) {
+    int securityLogDays, boolean honorsPrivacySignals, int minCount, List<Entry> entries) {
 
   /** One row of the "what we keep" table. */
   public record Entry(String what, String why, String form, String howLong, String whoCanSee) {}
@@ -90,12 +84,9 @@ public record PrivacyPolicy(
             config.tracking().shipmentRetentionDays() + " days after delivery",
             "Anyone holding the tracking number"));
     return new PrivacyPolicy(
-        config.operator().name(),
         days,
         config.privacy().honorGpc(),
         config.privacy().analyticsMinCount(),
-        countriesConfigured,
-        config.tracking().shipmentRetentionDays(),
         List.copyOf(entries));
   }
 }
