@@ -42,6 +42,9 @@ public final class SecurityLogStore {
   /** A number asked in that request, as a tag, with its outcome. */
   public record NumberTag(byte[] tag, Outcome outcome) {}
 
+  /** One row of {@code security_log_numbers}: a number asked in a visit. */
+  private record NumberRow(Row row, NumberTag number) {}
+
   private final Dialect dialect;
 
   public SecurityLogStore(Dialect dialect) {
@@ -75,26 +78,25 @@ public final class SecurityLogStore {
         ps.executeUpdate();
       }
     }
-    List<Object[]> numbers = new ArrayList<>();
+    List<NumberRow> numbers = new ArrayList<>();
     for (Row row : rows) {
       for (NumberTag number : row.numbers()) {
-        numbers.add(
-            new Object[] {row.id(), row.day().toString(), number.tag(), number.outcome().name()});
+        numbers.add(new NumberRow(row, number));
       }
     }
     int numberChunk = Math.min(1000, dialect.maxParameters() / 4);
     for (int from = 0; from < numbers.size(); from += numberChunk) {
-      List<Object[]> part = numbers.subList(from, Math.min(numbers.size(), from + numberChunk));
+      List<NumberRow> part = numbers.subList(from, Math.min(numbers.size(), from + numberChunk));
       try (PreparedStatement ps =
           c.prepareStatement(
               insertSql(
                   "security_log_numbers", "log_id, day, number_tag, outcome", 4, part.size()))) {
         int p = 1;
-        for (Object[] n : part) {
-          ps.setLong(p++, (Long) n[0]);
-          ps.setString(p++, (String) n[1]);
-          ps.setBytes(p++, (byte[]) n[2]);
-          ps.setString(p++, (String) n[3]);
+        for (NumberRow n : part) {
+          ps.setLong(p++, n.row().id());
+          ps.setString(p++, n.row().day().toString());
+          ps.setBytes(p++, n.number().tag());
+          ps.setString(p++, n.number().outcome().name());
         }
         ps.executeUpdate();
       }
