@@ -521,7 +521,8 @@ public final class ClientAddresses {
     }
   }
 
-  private static int indexOf(String s, char c, int from, int to) {
+  /** The first {@code c} in {@code s} between {@code from} and {@code to}; -1 when none. */
+  static int indexOf(String s, char c, int from, int to) {
     for (int i = from; i < to; i++) {
       if (s.charAt(i) == c) {
         return i;

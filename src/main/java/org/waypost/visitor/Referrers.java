@@ -81,7 +81,8 @@ public final class Referrers {
       }
       // URLs allow no zone id; an IPv4-mapped address is shown as the IPv4 address it is.
       InetAddress address =
-          indexOf(s, '%', from, close) < 0 && indexOf(s, ':', from, close) >= 0
+          ClientAddresses.indexOf(s, '%', from, close) < 0
+                  && ClientAddresses.indexOf(s, ':', from, close) >= 0
               ? ClientAddresses.literal(s.substring(from + 1, close))
               : null;
       if (address == null) {
@@ -91,7 +92,7 @@ public final class Referrers {
       host = address instanceof Inet4Address ? text : "[" + text + "]";
       hostEnd = close + 1;
     } else {
-      int colon = indexOf(s, ':', from, to);
+      int colon = ClientAddresses.indexOf(s, ':', from, to);
       hostEnd = colon < 0 ? to : colon;
       host = hostName(s, from, hostEnd);
       if (host == null) {
@@ -152,14 +153,5 @@ public final class Referrers {
       return null;
     }
     return s.substring(from, to).toLowerCase(Locale.ROOT);
-  }
-
-  private static int indexOf(String s, char c, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) == c) {
-        return i;
-      }
-    }
-    return -1;
   }
 }
