@@ -2,6 +2,7 @@ package org.waypost.web;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class AbuseGate {
     this.operators = operators;
   }
 
-  /** Before-handler: refuses a lookup from a blocked or over-limit client or network. */
+  /** Before-matched handler: refuses a lookup from a blocked or over-limit client or network. */
   void admit(Context ctx) {
     int cost = lookupCost(ctx);
     if (cost > 0) {
@@ -121,22 +122,31 @@ public final class AbuseGate {
     return minutes < 120 ? minutes + " minutes" : (minutes + 59) / 60 + " hours";
   }
 
-  /** How many numbers a request asks for: 0 for anything that is not a lookup. */
+  /**
+   * How many numbers a request asks for: 0 for anything that is not a lookup. Decided by the route
+   * the request matched, not its raw path, so that every spelling the router accepts (a trailing
+   * slash, say) is charged the same.
+   */
   static int lookupCost(Context ctx) {
     if (ctx.method() != HandlerType.GET) {
       return 0;
     }
-    String path = ctx.path();
-    if (path.startsWith("/api/v1/tracking/")) {
-      return 1;
-    }
-    if (path.equals("/api/v1/tracking") || path.equals("/track")) {
-      try {
-        return NumberQuery.parse(ctx.queryParam("numbers")).numbers().size();
-      } catch (ProblemException e) {
-        return 1;
+    return switch (matchedTemplate(ctx)) {
+      case "/api/v1/tracking/{number}" -> 1;
+      case "/api/v1/tracking", "/track" -> {
+        try {
+          yield NumberQuery.parse(ctx.queryParam("numbers")).numbers().size();
+        } catch (ProblemException e) {
+          yield 1;
+        }
       }
-    }
-    return 0;
+      default -> 0;
+    };
+  }
+
+  /** The template of the HTTP endpoint the request matched; empty when none (a static file). */
+  private static String matchedTemplate(Context ctx) {
+    Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+    return endpoint == null ? "" : endpoint.path;
   }
 }

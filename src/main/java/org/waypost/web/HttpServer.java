@@ -62,8 +62,9 @@ public final class HttpServer {
                   ctx -> {
                     capture.identify(ctx);
                     SecurityHeaders.apply(ctx);
-                    gate.admit(ctx);
                   });
+              // after routing, so that a lookup is recognised by its route, however it is spelt
+              routes.beforeMatched(gate::admit);
               routes.exception(
                   ProblemException.class,
                   (e, ctx) ->

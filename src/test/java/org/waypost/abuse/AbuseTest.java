@@ -145,6 +145,50 @@ class AbuseTest {
   }
 
   @Test
+  void aGuesserUsingTheResultsPageWithATrailingSlashIsBlockedToo() {
+    try (TestApp server = TestApp.start(StoreKind.SQLITE, dir, Clock.systemUTC(), TRUST_LOOPBACK)) {
+      int firstRefusal = -1;
+      for (int i = 0; i < 30 && firstRefusal < 0; i++) {
+        var page =
+            server.get(
+                "/track/?numbers=" + unknown(i), "X-Forwarded-For", GUESSER, "Accept", "text/html");
+        if (page.status() == 429) {
+          firstRefusal = i;
+          assertThat(page.body()).contains("Blocked");
+        }
+      }
+      assertThat(firstRefusal).isBetween(1, 29);
+      assertThat(lookupFrom(server, GUESSER, unknown(100)).status()).isEqualTo(429);
+    }
+  }
+
+  @Test
+  void aBatchWithATrailingSlashCostsAsManyTokensAsItHasNumbers() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
+    try (TestApp server = TestApp.start(StoreKind.SQLITE, dir, clock, TRUST_LOOPBACK)) {
+      String all = String.join(",", register(server, 35));
+      var first = server.get("/api/v1/tracking/?numbers=" + all, "X-Forwarded-For", GUESSER);
+      assertThat(first.status()).isEqualTo(200);
+      var second = server.get("/api/v1/tracking/?numbers=" + all, "X-Forwarded-For", GUESSER);
+      assertThat(second.status()).as("70 numbers in a minute").isEqualTo(429);
+      assertThat(second.json().get("type").asText()).isEqualTo("/problems/rate-limited");
+
+      List<String> batch = new ArrayList<>();
+      for (int i = 0; i < 35; i++) {
+        batch.add(unknown(i));
+      }
+      String other = "198.51.100.9";
+      var guess =
+          server.get(
+              "/api/v1/tracking/?numbers=" + String.join(",", batch), "X-Forwarded-For", other);
+      assertThat(guess.status()).isEqualTo(200);
+      var next = lookupFrom(server, other, unknown(99));
+      assertThat(next.status()).isEqualTo(429);
+      assertThat(next.json().get("type").asText()).isEqualTo("/problems/blocked");
+    }
+  }
+
+  @Test
   void tooManyLookupsOfRealNumbersAreRateLimitedNotBlocked() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
     try (TestApp server = TestApp.start(StoreKind.SQLITE, dir, clock, TRUST_LOOPBACK)) {
