@@ -254,10 +254,6 @@ public final class AbuseDefence {
    * After a lookup: counts its outcomes into the client's and the prefix's windows, and blocks
    * either when the enumeration rule is met. Returns the incident created, if any.
    */
-  public Optional<Blocks.Incident> observeLookups(InetAddress client, List<Visit.Lookup> lookups) {
-    return lookups.isEmpty() ? Optional.empty() : observeLookups(subject(client), lookups);
-  }
-
   public Optional<Blocks.Incident> observeLookups(Subject subject, List<Visit.Lookup> lookups) {
     if (lookups.isEmpty()) {
       return Optional.empty();

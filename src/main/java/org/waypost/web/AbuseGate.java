@@ -47,15 +47,12 @@ public final class AbuseGate {
 
   /** After the response: feeds the lookups' outcomes to enumeration detection. */
   void observe(Context ctx) {
+    // admit() set the subject for every request that can look a number up
     List<Visit.Lookup> lookups = RequestCapture.lookups(ctx);
-    InetAddress client = RequestCapture.client(ctx);
-    if (!lookups.isEmpty() && client != null && ctx.statusCode() != 429) {
-      Object subject = ctx.req().getAttribute(SUBJECT);
-      if (subject instanceof AbuseDefence.Subject known) {
-        defence.observeLookups(known, lookups);
-      } else {
-        defence.observeLookups(client, lookups);
-      }
+    if (!lookups.isEmpty()
+        && ctx.statusCode() != 429
+        && ctx.req().getAttribute(SUBJECT) instanceof AbuseDefence.Subject subject) {
+      defence.observeLookups(subject, lookups);
     }
   }
 
