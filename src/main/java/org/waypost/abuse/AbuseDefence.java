@@ -273,19 +273,24 @@ public final class AbuseDefence {
     if (who == null && network == null) {
       return Optional.empty(); // a newcomer that found what it asked for: nothing to count yet
     }
+    int[] hashes = new int[lookups.size()];
+    boolean[] failed = new boolean[lookups.size()];
+    int failures = 0;
+    for (int i = 0; i < hashes.length; i++) {
+      Visit.Lookup lookup = lookups.get(i);
+      hashes[i] = numberHash(lookup.number());
+      failed[i] = lookup.outcome() != Outcome.FOUND;
+      failures += failed[i] ? 1 : 0;
+    }
+    // the network counts only what is new in the client's window: a reload is not a guess
     Window.Counts counts = null;
-    int newLookups = 0;
-    int newFailures = 0;
-    for (Visit.Lookup lookup : lookups) {
-      boolean failed = lookup.outcome() != Outcome.FOUND;
-      Window.Counts before = counts;
-      if (who != null) {
-        counts = who.record(minute, config.windowMinutes(), numberHash(lookup.number()), failed);
-      }
-      if (who == null || before == null || counts.distinct() > before.distinct()) {
-        newLookups++;
-        newFailures += failed ? 1 : 0;
-      }
+    int newLookups = hashes.length;
+    int newFailures = failures;
+    if (who != null) {
+      Tracked.Recorded recorded = who.record(minute, config.windowMinutes(), hashes, failed);
+      counts = recorded.counts();
+      newLookups = recorded.newLookups();
+      newFailures = recorded.newFailures();
     }
     int[] networkCounts =
         network == null ? new int[] {0, 0} : network.add(minute, newLookups, newFailures);

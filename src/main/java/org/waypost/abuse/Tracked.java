@@ -28,8 +28,23 @@ final class Tracked {
     return new Tracked(bucket, null, new Slots(windowMinutes));
   }
 
-  synchronized Window.Counts record(long minute, int windowMinutes, int hash, boolean failed) {
-    return window.record(minute, windowMinutes, hash, failed);
+  /**
+   * What one request added to a client's window: how many of its numbers were new there and how
+   * many of those failed, and the window's counts afterwards.
+   */
+  record Recorded(int newLookups, int newFailures, Window.Counts counts) {}
+
+  /** Records all the numbers (by hash) one request asked for, under one lock. */
+  synchronized Recorded record(long minute, int windowMinutes, int[] hashes, boolean[] failed) {
+    int newLookups = 0;
+    int newFailures = 0;
+    for (int i = 0; i < hashes.length; i++) {
+      if (window.record(minute, windowMinutes, hashes[i], failed[i])) {
+        newLookups++;
+        newFailures += failed[i] ? 1 : 0;
+      }
+    }
+    return new Recorded(newLookups, newFailures, window.counts());
   }
 
   synchronized int[] add(long minute, int lookups, int failures) {

@@ -13,20 +13,21 @@ final class Window {
   private long[] entries = EMPTY;
   private int size;
 
-  /** Counts in the window after an update. */
+  /** Counts in the window. */
   record Counts(int distinct, int failed, long firstMinute) {}
 
   /**
    * Records one asked number (by hash) at {@code minute}; a number asked again counts once, and
-   * counts as failed if any of its lookups failed.
+   * counts as failed if any of its lookups failed. Returns whether the number was new to the
+   * window.
    */
-  Counts record(long minute, int windowMinutes, int hash, boolean failed) {
+  boolean record(long minute, int windowMinutes, int hash, boolean failed) {
     prune(minute - windowMinutes + 1);
     for (int i = 0; i < size; i++) {
       if ((int) entries[i] == hash) {
         boolean wasFailed = (entries[i] & FAILED) != 0;
         entries[i] = pack(minute, failed || wasFailed, hash);
-        return counts();
+        return false;
       }
     }
     if (size == entries.length) {
@@ -40,7 +41,7 @@ final class Window {
       }
     }
     entries[size++] = pack(minute, failed, hash);
-    return counts();
+    return true;
   }
 
   private static final long FAILED = 1L << 32;
@@ -59,7 +60,8 @@ final class Window {
     size = kept;
   }
 
-  private Counts counts() {
+  /** The counts as of the last {@link #record}. */
+  Counts counts() {
     int failed = 0;
     long first = Long.MAX_VALUE;
     for (int i = 0; i < size; i++) {

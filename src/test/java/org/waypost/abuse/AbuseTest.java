@@ -189,6 +189,23 @@ class AbuseTest {
   }
 
   @Test
+  void reloadingOneUnknownNumberBlocksNeitherTheClientNorItsNetwork() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
+    try (TestApp server = TestApp.start(StoreKind.SQLITE, dir, clock, TRUST_LOOPBACK)) {
+      String typo = unknown(7);
+      for (int i = 0; i < 110; i++) {
+        assertThat(lookupFrom(server, "198.51.100.20", typo).status())
+            .as("reload %d", i)
+            .isEqualTo(404);
+        clock.advance(java.time.Duration.ofSeconds(5));
+      }
+      assertThat(lookupFrom(server, "198.51.100.21", unknown(8)).status())
+          .as("a neighbour in the same /24")
+          .isEqualTo(404);
+    }
+  }
+
+  @Test
   void tooManyLookupsOfRealNumbersAreRateLimitedNotBlocked() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
     try (TestApp server = TestApp.start(StoreKind.SQLITE, dir, clock, TRUST_LOOPBACK)) {

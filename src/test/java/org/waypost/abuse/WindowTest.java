@@ -11,9 +11,19 @@ class WindowTest {
     Window window = new Window();
     window.record(100, 10, 1, true);
     window.record(100, 10, 1, false);
-    Window.Counts counts = window.record(101, 10, 2, false);
+    window.record(101, 10, 2, false);
+    Window.Counts counts = window.counts();
     assertThat(counts.distinct()).isEqualTo(2);
     assertThat(counts.failed()).isEqualTo(1);
+  }
+
+  @Test
+  void recordSaysWhetherTheNumberWasNewToTheWindow() {
+    Window window = new Window();
+    assertThat(window.record(100, 10, 1, true)).isTrue();
+    assertThat(window.record(101, 10, 1, true)).isFalse();
+    assertThat(window.record(101, 10, 2, false)).isTrue();
+    assertThat(window.record(111, 10, 1, true)).as("forgotten, so new again").isTrue();
   }
 
   @Test
@@ -22,7 +32,8 @@ class WindowTest {
     for (int i = 0; i < 15; i++) {
       window.record(100, 10, i, true);
     }
-    Window.Counts later = window.record(110, 10, 99, false);
+    window.record(110, 10, 99, false);
+    Window.Counts later = window.counts();
     assertThat(later.distinct()).isEqualTo(1);
     assertThat(later.failed()).isZero();
   }
@@ -32,7 +43,8 @@ class WindowTest {
     Window window = new Window();
     Window.Counts counts = null;
     for (int i = 0; i < 1000; i++) {
-      counts = window.record(100, 10, i, true);
+      window.record(100, 10, i, true);
+      counts = window.counts();
     }
     assertThat(counts.distinct()).isEqualTo(Window.CAPACITY);
   }
