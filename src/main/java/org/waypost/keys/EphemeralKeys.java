@@ -45,7 +45,7 @@ public final class EphemeralKeys implements Tagger {
   @Override
   public byte[] tag(String domain, byte[] input) {
     long hour = currentHour();
-    Window w = window.updateAndGet(current -> advance(current, hour));
+    Window w = window(hour);
     return mac(w.keyFor(hour), domain, input);
   }
 
@@ -55,11 +55,23 @@ public final class EphemeralKeys implements Tagger {
    */
   public Optional<byte[]> previousTag(String domain, byte[] input) {
     long hour = currentHour();
-    Window w = window.updateAndGet(current -> advance(current, hour));
+    Window w = window(hour);
     if (w.hour() != hour || w.previous() == null || w.previousHour() != hour - 1) {
       return Optional.empty();
     }
     return Optional.of(mac(w.previous(), domain, input));
+  }
+
+  /**
+   * The keys for {@code hour}: a plain read on every request, and a compare-and-set only when the
+   * hour has advanced past the one held.
+   */
+  private Window window(long hour) {
+    Window w = window.get();
+    if (w != null && hour <= w.hour()) {
+      return w;
+    }
+    return window.updateAndGet(current -> advance(current, hour));
   }
 
   private long currentHour() {
