@@ -75,6 +75,9 @@ public final class AbuseDefence {
   private final Bandwidth[] prefixLimits;
   private final Bandwidth shipperLimit;
   private final MeterRegistry meters;
+  // registered on first use, as before, so that no rule or scope is exported before it happens
+  private final ConcurrentMap<String, Counter> refusals = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Blocks.Scope, Counter> blocksImposed = new ConcurrentHashMap<>();
 
   public AbuseDefence(
       AbuseConfig config, EphemeralKeys hourly, Clock clock, Blocks blocks, MeterRegistry meters) {
@@ -242,10 +245,14 @@ public final class AbuseDefence {
   }
 
   private Decision refused(Decision decision) {
-    Counter.builder("waypost.abuse.refused")
-        .description("Requests refused with 429, by rule")
-        .tag("rule", decision.rule())
-        .register(meters)
+    refusals
+        .computeIfAbsent(
+            decision.rule(),
+            rule ->
+                Counter.builder("waypost.abuse.refused")
+                    .description("Requests refused with 429, by rule")
+                    .tag("rule", rule)
+                    .register(meters))
         .increment();
     return decision;
   }
@@ -341,10 +348,14 @@ public final class AbuseDefence {
     if (!tracked.block(rule, until, offence)) {
       return Optional.empty();
     }
-    Counter.builder("waypost.abuse.blocks")
-        .description("Blocks imposed, by scope")
-        .tag("scope", scope.name().toLowerCase(java.util.Locale.ROOT))
-        .register(meters)
+    blocksImposed
+        .computeIfAbsent(
+            scope,
+            s ->
+                Counter.builder("waypost.abuse.blocks")
+                    .description("Blocks imposed, by scope")
+                    .tag("scope", s.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(meters))
         .increment();
     return Optional.of(
         blocks.record(client, scope, rule, lookups, failures, firstSeen, now, until, offence));
