@@ -158,13 +158,6 @@ public final class AbuseDefence {
   }
 
   /**
-   * Before a lookup of {@code numbers} numbers: blocked, over a limit, or allowed (and charged).
-   */
-  public Decision admitLookup(InetAddress client, int numbers) {
-    return admitLookup(subject(client), numbers);
-  }
-
-  /**
    * Who a request comes from, as far as abuse defence is concerned: the state of the client and of
    * its network, looked up once per request and used before and after it is handled. Either may be
    * null: a newcomer this hour, known only to the {@link Newcomers} table.
@@ -199,6 +192,9 @@ public final class AbuseDefence {
     return subject;
   }
 
+  /**
+   * Before a lookup of {@code numbers} numbers: blocked, over a limit, or allowed (and charged).
+   */
   public Decision admitLookup(Subject subject, int numbers) {
     long now = clock.millis();
     Decision blocked = subject.who == null ? null : blockedDecision(subject.who, now);
@@ -259,11 +255,11 @@ public final class AbuseDefence {
 
   /**
    * After a lookup: counts its outcomes into the client's and the prefix's windows, and blocks
-   * either when the enumeration rule is met. Returns the incident created, if any.
+   * either when the enumeration rule is met.
    */
-  public Optional<Blocks.Incident> observeLookups(Subject subject, List<Visit.Lookup> lookups) {
+  public void observeLookups(Subject subject, List<Visit.Lookup> lookups) {
     if (lookups.isEmpty()) {
-      return Optional.empty();
+      return;
     }
     long now = clock.millis();
     long minute = now / 60_000;
@@ -278,7 +274,7 @@ public final class AbuseDefence {
     Tracked who = subject.who;
     Tracked network = subject.network;
     if (who == null && network == null) {
-      return Optional.empty(); // a newcomer that found what it asked for: nothing to count yet
+      return; // a newcomer that found what it asked for: nothing to count yet
     }
     int[] hashes = new int[lookups.size()];
     boolean[] failed = new boolean[lookups.size()];
@@ -304,7 +300,7 @@ public final class AbuseDefence {
     if (counts != null
         && counts.failed() >= config.failures()
         && counts.failed() >= config.failureRate() * counts.distinct()) {
-      return block(
+      block(
           who,
           client,
           Blocks.Scope.CLIENT,
@@ -313,11 +309,12 @@ public final class AbuseDefence {
           counts.failed(),
           counts.firstMinute() * 60_000,
           now);
+      return;
     }
     if (network != null
         && networkCounts[1] >= config.prefixFailures()
         && networkCounts[1] >= config.failureRate() * networkCounts[0]) {
-      return block(
+      block(
           network,
           client,
           Blocks.Scope.PREFIX,
@@ -327,10 +324,9 @@ public final class AbuseDefence {
           now - config.windowMinutes() * 60_000L,
           now);
     }
-    return Optional.empty();
   }
 
-  private Optional<Blocks.Incident> block(
+  private void block(
       Tracked tracked,
       InetAddress client,
       Blocks.Scope scope,
@@ -346,7 +342,7 @@ public final class AbuseDefence {
             + Math.min(
                 TimeUnit.MINUTES.toMillis(minutes), TimeUnit.DAYS.toMillis(config.maxBlockDays()));
     if (!tracked.block(rule, until, offence)) {
-      return Optional.empty();
+      return;
     }
     blocksImposed
         .computeIfAbsent(
@@ -357,8 +353,7 @@ public final class AbuseDefence {
                     .tag("scope", s.name().toLowerCase(java.util.Locale.ROOT))
                     .register(meters))
         .increment();
-    return Optional.of(
-        blocks.record(client, scope, rule, lookups, failures, firstSeen, now, until, offence));
+    blocks.record(client, scope, rule, lookups, failures, firstSeen, now, until, offence);
   }
 
   /** Before a shipper API request authenticated with {@code keyId}. */
@@ -374,10 +369,10 @@ public final class AbuseDefence {
   public Decision admitAuthentication(InetAddress client) {
     AuthFailures failures = auth.getIfPresent(tag(AUTH_DOMAIN, client.getAddress()));
     long now = clock.millis();
-    if (failures != null && failures.lockedUntil(now) > now) {
+    long lockedUntil = failures == null ? 0 : failures.lockedUntil();
+    if (lockedUntil > now) {
       return refused(
-          Decision.blocked(
-              RULE_AUTH, seconds(TimeUnit.MILLISECONDS.toNanos(failures.lockedUntil(now) - now))));
+          Decision.blocked(RULE_AUTH, seconds(TimeUnit.MILLISECONDS.toNanos(lockedUntil - now))));
     }
     return Decision.ALLOWED;
   }
@@ -523,7 +518,7 @@ public final class AbuseDefence {
       }
     }
 
-    synchronized long lockedUntil(long now) {
+    synchronized long lockedUntil() {
       return lockedUntil;
     }
   }

@@ -33,10 +33,6 @@ public final class Blocks {
   /** A block as the index knows it. */
   record Active(String rule, long until, int offence, long createdAt) {}
 
-  /** An incident as created, for callers that report it. */
-  public record Incident(
-      long id, LocalDate day, Scope scope, String rule, Instant blockedUntil, int offence) {}
-
   private final Database database;
   private final IncidentStore store = new IncidentStore();
   private final KeyStore keys;
@@ -55,7 +51,7 @@ public final class Blocks {
     return ("waypost-incident:" + day).getBytes(StandardCharsets.US_ASCII);
   }
 
-  Incident record(
+  void record(
       InetAddress client,
       Scope scope,
       String rule,
@@ -73,20 +69,18 @@ public final class Blocks {
         scope == Scope.CLIENT ? ClientAddresses.normalized(client) : network(client);
     byte[] sealed =
         dayKeys.seal(revealable.getBytes(StandardCharsets.US_ASCII), associatedData(day));
-    long id =
-        database.inTransaction(
-            c ->
-                store.insert(
-                    c,
-                    new IncidentStore.Row(
-                        0, day, rule, scope, clientTag, prefixTag, sealed, lookups, failures,
-                        firstSeen, now, "BLOCKED", until, offence)));
+    database.inTransaction(
+        c ->
+            store.insert(
+                c,
+                new IncidentStore.Row(
+                    0, day, rule, scope, clientTag, prefixTag, sealed, lookups, failures, firstSeen,
+                    now, "BLOCKED", until, offence)));
     remember(
         day,
         scope,
         scope == Scope.CLIENT ? clientTag : prefixTag,
         new Active(rule, until, offence, now));
-    return new Incident(id, day, scope, rule, Instant.ofEpochMilli(until), offence);
   }
 
   /** The network of a prefix block, as text: 203.0.113.0/24 or 2001:db8:1::/48. */

@@ -76,9 +76,4 @@ final class Newcomers {
       hour = currentHour;
     }
   }
-
-  /** Bytes held, whatever the traffic. */
-  long bytes() {
-    return keys.length * (long) (Long.BYTES + Integer.BYTES);
-  }
 }

@@ -11,9 +11,4 @@ record Pseudonym(long high, long low) {
     ByteBuffer buffer = ByteBuffer.wrap(tag);
     return new Pseudonym(buffer.getLong(), buffer.getLong());
   }
-
-  /** A short, stable handle for operators (the first 6 bytes, in hex). */
-  String handle() {
-    return String.format("%012x", high >>> 16);
-  }
 }
