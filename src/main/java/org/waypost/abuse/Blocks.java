@@ -33,13 +33,29 @@ public final class Blocks {
   /** A block as the index knows it. */
   record Active(String rule, long until, int offence, long createdAt) {}
 
+  /** What the index files a block under: its scope and the day tag of the client or network. */
+  private record Key(Scope scope, Pseudonym tag) {}
+
+  /**
+   * One indexed day: its blocks, and its keys, resolved when the day is first indexed and again at
+   * each {@link #refresh}; null while the day has no keys (destroyed), so that it matches nothing.
+   */
+  private static final class Day {
+    final Map<Key, List<Active>> blocks = new ConcurrentHashMap<>();
+    volatile DayKeys keys;
+
+    Day(DayKeys keys) {
+      this.keys = keys;
+    }
+  }
+
   private final Database database;
   private final IncidentStore store = new IncidentStore();
   private final KeyStore keys;
   private final int maxBlockDays;
-  private final ConcurrentSkipListMap<LocalDate, Map<String, List<Active>>> index =
-      new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<LocalDate, Day> index = new ConcurrentSkipListMap<>();
   private volatile long lastSeenId;
+  private static final int TAG_BYTES = 16;
 
   public Blocks(Database database, KeyStore keys, int maxBlockDays) {
     this.database = database;
@@ -77,7 +93,7 @@ public final class Blocks {
                     0, day, rule, scope, clientTag, prefixTag, sealed, lookups, failures, firstSeen,
                     now, "BLOCKED", until, offence)));
     remember(
-        day,
+        indexed(day, dayKeys),
         scope,
         scope == Scope.CLIENT ? clientTag : prefixTag,
         new Active(rule, until, offence, now));
@@ -116,16 +132,16 @@ public final class Blocks {
       return List.of();
     }
     List<Active> found = new ArrayList<>();
-    for (var entry : index.entrySet()) {
-      Optional<DayKeys> dayKeys = keys.existing(entry.getKey());
-      if (dayKeys.isEmpty()) {
+    for (Day day : index.values()) {
+      DayKeys dayKeys = day.keys;
+      if (dayKeys == null) {
         continue;
       }
       byte[] tag =
           scope == Scope.CLIENT
-              ? dayKeys.get().tag(VisitorLog.CLIENT, client.getAddress())
-              : dayKeys.get().tag(VisitorLog.PREFIX, ClientAddresses.networkPrefix(client));
-      List<Active> blocks = entry.getValue().get(key(scope, tag));
+              ? dayKeys.tag(VisitorLog.CLIENT, client.getAddress())
+              : dayKeys.tag(VisitorLog.PREFIX, ClientAddresses.networkPrefix(client));
+      List<Active> blocks = day.blocks.get(new Key(scope, Pseudonym.of(tag)));
       if (blocks != null) {
         synchronized (blocks) {
           found.addAll(blocks);
@@ -135,46 +151,64 @@ public final class Blocks {
     return found;
   }
 
-  private void remember(LocalDate day, Scope scope, byte[] tag, Active active) {
+  /** The indexed day, added with {@code known} keys (or those on file) if it is new. */
+  private Day indexed(LocalDate day, DayKeys known) {
+    Day indexed =
+        index.computeIfAbsent(
+            day, d -> new Day(known != null ? known : keys.existing(d).orElse(null)));
+    if (known != null && indexed.keys == null) {
+      indexed.keys = known; // the day's keys were just obtained, so they exist
+    }
+    return indexed;
+  }
+
+  private static void remember(Day day, Scope scope, byte[] tag, Active active) {
     List<Active> list =
-        index
-            .computeIfAbsent(day, d -> new ConcurrentHashMap<>())
-            .computeIfAbsent(key(scope, tag), k -> new ArrayList<>());
+        day.blocks.computeIfAbsent(new Key(scope, Pseudonym.of(tag)), k -> new ArrayList<>());
     synchronized (list) {
       list.add(active);
     }
   }
 
   /**
-   * Loads incidents recorded since the last look (by this node or another), and forgets old days.
+   * Loads incidents recorded since the last look (by this node or another), forgets old days, and
+   * resolves each indexed day's keys again, so that a day whose keys were destroyed stops matching.
    */
   public void refresh(Instant now) {
     LocalDate oldest = day(now.toEpochMilli()).minusDays(maxBlockDays);
     index.headMap(oldest).clear();
+    for (var entry : index.entrySet()) {
+      entry.getValue().keys = keys.existing(entry.getKey()).orElse(null);
+    }
     List<IncidentStore.Row> rows = database.read(c -> store.since(c, lastSeenId, oldest));
     for (IncidentStore.Row row : rows) {
       if (row.id() > lastSeenId) {
         lastSeenId = row.id();
       }
       byte[] tag = row.scope() == Scope.CLIENT ? row.clientTag() : row.prefixTag();
-      List<Active> known = index.getOrDefault(row.day(), Map.of()).get(key(row.scope(), tag));
-      boolean already =
-          known != null
-              && known.stream()
+      if (tag.length != TAG_BYTES) {
+        continue; // not a tag this node writes: it could never match one
+      }
+      Day day = index.get(row.day());
+      List<Active> known =
+          day == null ? null : day.blocks.get(new Key(row.scope(), Pseudonym.of(tag)));
+      boolean already = false;
+      if (known != null) {
+        synchronized (known) {
+          already =
+              known.stream()
                   .anyMatch(
                       a -> a.createdAt() == row.lastSeen() && a.until() == row.blockedUntil());
+        }
+      }
       if (!already) {
         remember(
-            row.day(),
+            day != null ? day : indexed(row.day(), null),
             row.scope(),
             tag,
             new Active(row.rule(), row.blockedUntil(), row.offence(), row.lastSeen()));
       }
     }
-  }
-
-  private static String key(Scope scope, byte[] tag) {
-    return scope.name() + ':' + java.util.HexFormat.of().formatHex(tag);
   }
 
   private static LocalDate day(long millis) {
