@@ -289,7 +289,10 @@ public final class AuditLog {
 
   /**
    * Signs a checkpoint when the master key is available; otherwise leaves it to the next one (a
-   * command run before {@code keys init}, say). A broken chain is never signed either way.
+   * command run before {@code keys init}, say). A broken chain is never signed either way. Never
+   * throws for a checkpoint problem: callers run it after their action committed, and a checkpoint
+   * folder that cannot be written must not turn that action into a failure; the error is logged and
+   * the scheduled checkpoint task tries again.
    */
   public void checkpointWhenPossible() {
     try {
@@ -298,6 +301,9 @@ public final class AuditLog {
       log.info("audit checkpoint deferred: no master key yet");
     } catch (IllegalStateException e) {
       log.error("audit checkpoint refused: {}", e.getMessage());
+    } catch (CheckpointException e) {
+      log.error(
+          "audit checkpoint failed, left to the scheduled checkpoint task: {}", e.getMessage());
     }
   }
 
