@@ -15,27 +15,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.waypost.json.Json;
+import org.waypost.keys.KeyFiles;
 import org.waypost.keys.MasterKey;
 
 /**
@@ -97,12 +91,7 @@ public final class Checkpoints {
   private static final int TAIL_BYTES = 64 * 1024;
   private static final byte[] SIGNING_ASSOCIATED_DATA =
       "waypost-audit-signing".getBytes(StandardCharsets.UTF_8);
-  private static final Set<PosixFilePermission> FILE_MODE =
-      PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> DIR_MODE =
-      PosixFilePermissions.fromString("rwx------");
   private static final ObjectMapper PLAIN = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   static {
     try {
@@ -181,7 +170,7 @@ public final class Checkpoints {
       }
       channel.force(true);
       if (created) {
-        fsync(folder);
+        KeyFiles.fsync(folder);
       }
       return true;
     } catch (IOException e) {
@@ -245,13 +234,10 @@ public final class Checkpoints {
       KeysetHandle keyset = signingKeyset(true);
       try {
         signer = keyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
-        verifier =
-            keyset
-                .getPublicKeysetHandle()
-                .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
       } catch (GeneralSecurityException e) {
-        throw new CheckpointException("cannot use the audit signing key: " + e.getMessage(), e);
+        throw unusable(e);
       }
+      verifier = verifierOf(keyset);
     }
     return signer;
   }
@@ -263,16 +249,24 @@ public final class Checkpoints {
       if (keyset == null) {
         return null;
       }
-      try {
-        verifier =
-            keyset
-                .getPublicKeysetHandle()
-                .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
-      } catch (GeneralSecurityException e) {
-        throw new CheckpointException("cannot use the audit signing key: " + e.getMessage(), e);
-      }
+      verifier = verifierOf(keyset);
     }
     return verifier;
+  }
+
+  /** The verifier of the public half of the signing {@code keyset}. */
+  private static PublicKeyVerify verifierOf(KeysetHandle keyset) {
+    try {
+      return keyset
+          .getPublicKeysetHandle()
+          .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+    } catch (GeneralSecurityException e) {
+      throw unusable(e);
+    }
+  }
+
+  private static CheckpointException unusable(GeneralSecurityException e) {
+    return new CheckpointException("cannot use the audit signing key: " + e.getMessage(), e);
   }
 
   /**
@@ -392,114 +386,42 @@ public final class Checkpoints {
     createPrivateFolder();
     Set<StandardOpenOption> options =
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    if (!posix()) {
+    if (!KeyFiles.posix(folder)) {
       return FileChannel.open(file, options);
     }
     boolean existed = Files.exists(file);
     FileChannel channel =
-        FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(FILE_MODE));
+        FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(KeyFiles.FILE_MODE));
     if (!existed) {
-      Files.setPosixFilePermissions(file, FILE_MODE); // the umask may have narrowed it
+      Files.setPosixFilePermissions(file, KeyFiles.FILE_MODE); // the umask may have narrowed it
     }
     return channel;
   }
 
   /** Creates {@code target} with {@code content} (0600, fsynced) unless it exists already. */
-  private void createExclusively(Path target, byte[] content) {
-    byte[] random = new byte[8];
-    RANDOM.nextBytes(random);
-    Path temp =
-        folder.resolve(
-            "." + target.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
+  private static void createExclusively(Path target, byte[] content) {
     try {
-      FileAttribute<?>[] attributes =
-          posix()
-              ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)}
-              : new FileAttribute<?>[0];
-      try (FileChannel channel =
-          FileChannel.open(
-              temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
-        if (posix()) {
-          Files.setPosixFilePermissions(temp, FILE_MODE);
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
-      }
-      try {
-        Files.createLink(target, temp); // fails when the name exists: never replaces a key
-      } catch (FileAlreadyExistsException e) {
-        return;
-      } catch (UnsupportedOperationException e) {
-        try {
-          Files.move(temp, target);
-        } catch (FileAlreadyExistsException lost) {
-          return;
-        }
-      }
-      fsync(folder);
+      KeyFiles.createExclusively(target, content); // false: another writer's file won
     } catch (IOException e) {
       throw new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // a hidden leftover; it holds nothing the target does not
-      }
     }
   }
 
   /** Creates the folder and any missing parents with mode 0700; leaves existing ones alone. */
   private void createPrivateFolder() {
-    Deque<Path> missing = new ArrayDeque<>();
-    for (Path p = folder.toAbsolutePath().normalize();
-        p != null && !Files.isDirectory(p);
-        p = p.getParent()) {
-      missing.push(p);
-    }
     try {
-      while (!missing.isEmpty()) {
-        Path p = missing.pop();
-        try {
-          if (posix()) {
-            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIR_MODE));
-            Files.setPosixFilePermissions(p, DIR_MODE);
-          } else {
-            Files.createDirectory(p);
-          }
-        } catch (FileAlreadyExistsException e) {
-          if (!Files.isDirectory(p)) {
-            throw e;
-          }
-        }
-      }
+      KeyFiles.createPrivateDirectories(folder);
     } catch (IOException e) {
       throw new CheckpointException(
           "cannot create the checkpoint folder " + folder + ": " + e.getMessage(), e);
     }
   }
 
-  private boolean posix() {
-    return folder.getFileSystem().supportedFileAttributeViews().contains("posix");
-  }
-
   private static byte[] readIfExists(Path file) {
     try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return null;
+      return KeyFiles.readIfExists(file);
     } catch (IOException e) {
       throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void fsync(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException | UnsupportedOperationException ignored) {
-      // some platforms cannot sync a folder; the files themselves are synced
     }
   }
 

@@ -22,44 +22,46 @@ import java.util.Set;
 /**
  * File operations for key files, which have to be private (0600 in a 0700 folder), appear whole or
  * not at all, never replace a key another process already wrote, and be shredded rather than just
- * unlinked.
+ * unlinked. Public for other keepers of secrets on disk (the audit log's signing key and
+ * checkpoints), so there is one implementation of these rules.
  *
  * <p>Creation writes a temp file beside the target, fsyncs it, then hard-links it to the target
  * name: link(2) fails when the name exists, so of several concurrent creators (threads or
  * processes) exactly one wins and the rest read the winner's file. A rename would silently replace.
+ *
+ * <p>The shared operations throw {@link IOException}, for each caller to report in its own terms
+ * (the key store as {@link KeyStoreException}, say).
  */
-final class KeyFiles {
-  static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-  static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+public final class KeyFiles {
+  public static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> DIR_MODE =
+      PosixFilePermissions.fromString("rwx------");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private KeyFiles() {}
 
   /** Creates {@code dir} and any missing parents with mode 0700; leaves existing folders alone. */
-  static void createPrivateDirectories(Path dir) {
+  public static void createPrivateDirectories(Path dir) throws IOException {
     Path absolute = dir.toAbsolutePath().normalize();
     Deque<Path> missing = new ArrayDeque<>();
     for (Path p = absolute; p != null && !Files.isDirectory(p); p = p.getParent()) {
       missing.push(p);
     }
-    try {
-      while (!missing.isEmpty()) {
-        Path p = missing.pop();
-        try {
-          if (posix(p.getParent())) {
-            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIR_MODE));
-            Files.setPosixFilePermissions(p, DIR_MODE); // the umask may have narrowed it
-          } else {
-            Files.createDirectory(p);
-          }
-        } catch (FileAlreadyExistsException e) {
-          if (!Files.isDirectory(p)) {
-            throw e;
-          }
+    while (!missing.isEmpty()) {
+      Path p = missing.pop();
+      try {
+        if (posix(p.getParent())) {
+          Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIR_MODE));
+          Files.setPosixFilePermissions(p, DIR_MODE); // the umask may have narrowed it
+        } else {
+          Files.createDirectory(p);
+        }
+      } catch (FileAlreadyExistsException e) {
+        if (!Files.isDirectory(p)) {
+          throw e;
         }
       }
-    } catch (IOException e) {
-      throw new KeyStoreException("cannot create the key folder " + dir + ": " + describe(e), e);
     }
   }
 
@@ -68,7 +70,7 @@ final class KeyFiles {
    * call created it. Also returns false when the temp file vanished before it could be linked
    * (another process shredding the day), so the caller re-reads the situation.
    */
-  static boolean createExclusively(Path target, byte[] content) {
+  public static boolean createExclusively(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path temp = dir.resolve(tempName(target));
     try {
@@ -87,21 +89,46 @@ final class KeyFiles {
       }
       fsync(dir);
       return true;
-    } catch (IOException e) {
-      throw new KeyStoreException("cannot write " + target + ": " + describe(e), e);
     } finally {
       try {
         Files.deleteIfExists(temp);
       } catch (IOException ignored) {
-        // a leftover temp file is shredded with its day by destroyBefore
+        // a hidden leftover; in the key folder it is shredded with its day by destroyBefore
       }
+    }
+  }
+
+  /** {@link #createPrivateDirectories} for the key folders, failing as a KeyStoreException. */
+  static void createKeyFolder(Path dir) {
+    try {
+      createPrivateDirectories(dir);
+    } catch (IOException e) {
+      throw new KeyStoreException("cannot create the key folder " + dir + ": " + describe(e), e);
+    }
+  }
+
+  /** {@link #createExclusively} for key files, failing as a KeyStoreException. */
+  static boolean createKeyFile(Path target, byte[] content) {
+    try {
+      return createExclusively(target, content);
+    } catch (IOException e) {
+      throw new KeyStoreException("cannot write " + target + ": " + describe(e), e);
+    }
+  }
+
+  /** {@link #readIfExists} for key files, failing as a KeyStoreException. */
+  static byte[] readKeyFileIfExists(Path file) {
+    try {
+      return readIfExists(file);
+    } catch (IOException e) {
+      throw new KeyStoreException("cannot read the key file " + file + ": " + describe(e), e);
     }
   }
 
   /**
    * Name of a temp file for {@code target}: {@code .<name>.<random>.tmp}, hidden and tied to it.
    */
-  static String tempName(Path target) {
+  private static String tempName(Path target) {
     byte[] random = new byte[8];
     RANDOM.nextBytes(random);
     return "." + target.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp";
@@ -123,6 +150,15 @@ final class KeyFiles {
         channel.write(buffer);
       }
       channel.force(true);
+    }
+  }
+
+  /** The content of {@code file}, or null when it does not exist. */
+  public static byte[] readIfExists(Path file) throws IOException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
     }
   }
 
@@ -153,7 +189,7 @@ final class KeyFiles {
   }
 
   /** Makes a directory's entries durable (a new or removed name); best effort where unsupported. */
-  static void fsync(Path dir) {
+  public static void fsync(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException | UnsupportedOperationException ignored) {
@@ -161,7 +197,8 @@ final class KeyFiles {
     }
   }
 
-  static boolean posix(Path dir) {
+  /** Whether the file system of {@code dir} has POSIX permissions. */
+  public static boolean posix(Path dir) {
     return dir != null && dir.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 

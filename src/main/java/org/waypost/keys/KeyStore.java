@@ -101,7 +101,7 @@ public final class KeyStore {
     this.dir = Objects.requireNonNull(keyDir, "keyDir");
     this.master = Objects.requireNonNull(master, "master");
     Tink.init();
-    KeyFiles.createPrivateDirectories(keyDir);
+    KeyFiles.createKeyFolder(keyDir);
   }
 
   /**
@@ -134,7 +134,7 @@ public final class KeyStore {
             day,
             d -> {
               Path file = keyset(Kind.DAY, d);
-              byte[] content = readIfExists(file);
+              byte[] content = KeyFiles.readKeyFileIfExists(file);
               return content == null ? null : dayKeys(d, open(Kind.DAY, d, file, content));
             }));
   }
@@ -203,11 +203,11 @@ public final class KeyStore {
       if (Files.exists(tombstone(kind, day))) {
         throw new DayKeyDestroyedException(day);
       }
-      byte[] content = readIfExists(file);
+      byte[] content = KeyFiles.readKeyFileIfExists(file);
       if (content != null) {
         return open(kind, day, file, content);
       }
-      boolean created = KeyFiles.createExclusively(file, generate(kind, day));
+      boolean created = KeyFiles.createKeyFile(file, generate(kind, day));
       if (created && Files.exists(tombstone(kind, day))) {
         // Destroyed while we were creating it: the destroyer may have listed the folder before
         // our file appeared, so removing it is up to us.
@@ -294,8 +294,7 @@ public final class KeyStore {
     }
     for (LocalDate day : days) {
       String destroyedAt = clock.instant() + "\n";
-      KeyFiles.createExclusively(
-          tombstone(kind, day), destroyedAt.getBytes(StandardCharsets.UTF_8));
+      KeyFiles.createKeyFile(tombstone(kind, day), destroyedAt.getBytes(StandardCharsets.UTF_8));
       cache.invalidate(day);
       KeyFiles.shred(keyset(kind, day));
     }
@@ -341,17 +340,6 @@ public final class KeyStore {
 
   private Path tombstone(Kind kind, LocalDate day) {
     return dir.resolve(kind.tombstoneName(day));
-  }
-
-  private static byte[] readIfExists(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw new KeyStoreException(
-          "cannot read the key file " + file + ": " + KeyFiles.describe(e), e);
-    }
   }
 
   @Override

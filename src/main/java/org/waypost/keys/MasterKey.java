@@ -91,9 +91,9 @@ public final class MasterKey {
       return false;
     }
     Path parent = file.toAbsolutePath().getParent();
-    KeyFiles.createPrivateDirectories(parent);
+    KeyFiles.createKeyFolder(parent);
     byte[] json = generateJson();
-    return KeyFiles.createExclusively(file, json);
+    return KeyFiles.createKeyFile(file, json);
   }
 
   Aead aead() {
