@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.prf.PrfSet;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -111,15 +111,7 @@ public final class KeyStore {
    * @throws KeyStoreException when the day's file cannot be read or opened with the master key
    */
   public DayKeys day(LocalDate day) {
-    Objects.requireNonNull(day, "day");
-    DayKeys cached = dayCache.getIfPresent(day);
-    if (cached != null) {
-      if (alive(Kind.DAY, day)) {
-        return cached;
-      }
-      dayCache.invalidate(day);
-    }
-    return dayCache.get(day, d -> dayKeys(d, obtain(Kind.DAY, d)));
+    return cachedOrObtained(Kind.DAY, day, dayCache, opened -> dayKeys(day, opened));
   }
 
   /** That day's keys if they exist; never creates them. Empty when absent or destroyed. */
@@ -160,15 +152,8 @@ public final class KeyStore {
    * @throws DayKeyDestroyedException when the day's visitor key was destroyed
    */
   public Tagger visitorTagger(LocalDate day) {
-    Objects.requireNonNull(day, "day");
-    Tagger cached = visitorCache.getIfPresent(day);
-    if (cached != null) {
-      if (alive(Kind.VISITORS, day)) {
-        return cached;
-      }
-      visitorCache.invalidate(day);
-    }
-    return visitorCache.get(day, d -> new PrfTagger(obtain(Kind.VISITORS, d).prf()));
+    return cachedOrObtained(
+        Kind.VISITORS, day, visitorCache, opened -> new PrfTagger(opened.prf()));
   }
 
   /** As {@link #destroyBefore}, for the unique-visitor keys. */
@@ -190,6 +175,23 @@ public final class KeyStore {
   /** Whether the day's keyset file is still there and not tombstoned; cached keys ask this. */
   boolean dayKeysExist(LocalDate day) {
     return alive(Kind.DAY, day);
+  }
+
+  /**
+   * The cached keys of the day while its file is still there and not tombstoned; otherwise drops
+   * them and reads (or creates) the file anew.
+   */
+  private <T> T cachedOrObtained(
+      Kind kind, LocalDate day, Cache<LocalDate, T> cache, Function<Opened, T> make) {
+    Objects.requireNonNull(day, "day");
+    T cached = cache.getIfPresent(day);
+    if (cached != null) {
+      if (alive(kind, day)) {
+        return cached;
+      }
+      cache.invalidate(day);
+    }
+    return cache.get(day, d -> make.apply(obtain(kind, d)));
   }
 
   private DayKeys dayKeys(LocalDate day, Opened opened) {
@@ -242,8 +244,7 @@ public final class KeyStore {
 
   private JsonNode wrap(KeysetHandle keyset, byte[] associatedData)
       throws GeneralSecurityException, IOException {
-    return Json.MAPPER.readTree(
-        TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(keyset, master.aead(), associatedData));
+    return Json.MAPPER.readTree(master.encryptKeyset(keyset, associatedData));
   }
 
   private Opened open(Kind kind, LocalDate day, Path file, byte[] content) {
@@ -275,8 +276,7 @@ public final class KeyStore {
 
   private KeysetHandle unwrap(JsonNode encrypted, byte[] associatedData)
       throws GeneralSecurityException {
-    return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(
-        encrypted.toString(), master.aead(), associatedData);
+    return master.decryptKeyset(encrypted.toString(), associatedData);
   }
 
   private List<LocalDate> destroy(Kind kind, LocalDate cutoff, Cache<LocalDate, ?> cache) {

@@ -96,10 +96,6 @@ public final class MasterKey {
     return KeyFiles.createKeyFile(file, json);
   }
 
-  Aead aead() {
-    return aead;
-  }
-
   /**
    * {@code keyset} encrypted under the master key as Tink JSON, bound to {@code associatedData}:
    * for a feature outside this package that keeps a keyset of its own (the audit log's signing key)
