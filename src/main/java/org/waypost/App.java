@@ -247,10 +247,10 @@ public final class App implements AutoCloseable {
    * that shortening or lengthening retention is as visible as any other access decision.
    */
   private void recordRetentionSetting() {
-    int days = config.privacy().securityLogRetentionDays();
+    Map<String, Object> setting =
+        Map.of("securityLogRetentionDays", config.privacy().securityLogRetentionDays());
     String recorded = audit.latest("config.retention").map(AuditLog.Entry::details).orElse(null);
-    String wanted = "{\"securityLogRetentionDays\":" + days + "}";
-    if (!wanted.equals(recorded)) {
+    if (!AuditLog.canonical(setting).equals(recorded)) {
       database.inTransaction(
           c ->
               audit.append(
@@ -258,7 +258,7 @@ public final class App implements AutoCloseable {
                   Operators.LOCAL_ADMIN,
                   "config.retention",
                   "privacy.securityLogRetentionDays",
-                  Map.of("securityLogRetentionDays", days)));
+                  setting));
       audit.checkpointWhenPossible();
     }
   }

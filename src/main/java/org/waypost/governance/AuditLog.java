@@ -201,21 +201,25 @@ public final class AuditLog {
             try (ResultSet rs = ps.executeQuery()) {
               List<Entry> entries = new ArrayList<>();
               while (rs.next()) {
-                entries.add(
-                    new Entry(
-                        rs.getLong(1),
-                        Instant.ofEpochMilli(rs.getLong(2)),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        rs.getString(6),
-                        rs.getString(7),
-                        rs.getString(8)));
+                entries.add(entry(rs));
               }
               return entries;
             }
           }
         });
+  }
+
+  /** The entry at the current row of {@code rs}, selected as {@link #COLUMNS}. */
+  private static Entry entry(ResultSet rs) throws SQLException {
+    return new Entry(
+        rs.getLong(1),
+        Instant.ofEpochMilli(rs.getLong(2)),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8));
   }
 
   /**
@@ -311,16 +315,14 @@ public final class AuditLog {
   public Optional<Entry> latest(String action) {
     return database.read(
         c -> {
-          try (var ps =
+          try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT seq FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1")) {
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1")) {
             ps.setString(1, action);
-            try (var rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return Optional.<Entry>empty();
-              }
-              long seq = rs.getLong(1);
-              return list(seq - 1, 1).stream().findFirst();
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(entry(rs)) : Optional.<Entry>empty();
             }
           }
         });
@@ -478,8 +480,11 @@ public final class AuditLog {
     }
   }
 
-  /** {@code details} as canonical JSON: keys sorted at every level, no whitespace. */
-  static String canonical(Map<String, ?> details) {
+  /**
+   * {@code details} as canonical JSON: keys sorted at every level, no whitespace; the text {@link
+   * #append} stores, so a caller can compare facts with a recorded entry's details.
+   */
+  public static String canonical(Map<String, ?> details) {
     if (details == null) {
       return "{}";
     }
