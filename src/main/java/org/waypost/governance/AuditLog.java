@@ -311,6 +311,19 @@ public final class AuditLog {
     }
   }
 
+  /** The seq of the newest entry; 0 when the log is empty. */
+  public long lastSeq() {
+    return database.read(
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM audit_log");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
   /** The newest entry recording {@code action}, if any. */
   public Optional<Entry> latest(String action) {
     return database.read(
