@@ -519,11 +519,12 @@ public final class LegalRequests {
     if (filing == null) {
       throw ProblemException.validation("a legal request needs a body");
     }
-    String authority = text(filing.authority(), "authority", MAX_AUTHORITY);
+    String authority = Texts.checked(filing.authority(), "authority", MAX_AUTHORITY);
     if (filing.process() == null) {
       LegalProcess.parse(null); // throws, naming the field and the values
     }
-    String caseReference = text(filing.caseReference(), "caseReference", MAX_CASE_REFERENCE);
+    String caseReference =
+        Texts.checked(filing.caseReference(), "caseReference", MAX_CASE_REFERENCE);
     List<String> numbers = numbers(filing.trackingNumbers());
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     LocalDate from = date(filing.from(), "from", today);
@@ -541,17 +542,6 @@ public final class LegalRequests {
               + " days");
     }
     return new Filing(authority, filing.process(), caseReference, numbers, from, to);
-  }
-
-  private static String text(String value, String field, int max) {
-    String clean = value == null ? "" : value.strip();
-    if (clean.isEmpty() || clean.length() > max) {
-      throw ProblemException.validation(field + " must be 1 to " + max + " characters");
-    }
-    if (clean.chars().anyMatch(Character::isISOControl)) {
-      throw ProblemException.validation(field + " may not contain control characters");
-    }
-    return clean;
   }
 
   /** Normalized, duplicates removed, order kept; each a valid number. */

@@ -80,7 +80,7 @@ public final class Operators {
    *     {@code conflict} when the name is taken
    */
   public Added add(String name, Set<Role> roles, String password) {
-    String cleanName = checkName(name);
+    String cleanName = Texts.checked(name, "an operator name", MAX_NAME_LENGTH);
     if (roles == null || roles.isEmpty()) {
       throw ProblemException.validation("an operator needs at least one role");
     }
@@ -321,18 +321,6 @@ public final class Operators {
         && token.length() == TOKEN_LENGTH
         && token.startsWith(PREFIX)
         && token.charAt(PREFIX.length() + TOKEN_ID_LENGTH) == '_';
-  }
-
-  private static String checkName(String name) {
-    String clean = name == null ? "" : name.strip();
-    if (clean.isEmpty() || clean.length() > MAX_NAME_LENGTH) {
-      throw ProblemException.validation(
-          "an operator name must be 1 to " + MAX_NAME_LENGTH + " characters");
-    }
-    if (clean.chars().anyMatch(Character::isISOControl)) {
-      throw ProblemException.validation("an operator name may not contain control characters");
-    }
-    return clean;
   }
 
   private static String checkPassword(String password) {

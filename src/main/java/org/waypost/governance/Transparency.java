@@ -165,13 +165,7 @@ public final class Transparency {
    */
   public Statement addStatement(String text, Operator by) {
     require(by);
-    String clean = text == null ? "" : text.strip();
-    if (clean.isEmpty() || clean.length() > MAX_STATEMENT) {
-      throw ProblemException.validation("text must be 1 to " + MAX_STATEMENT + " characters");
-    }
-    if (clean.chars().anyMatch(Character::isISOControl)) {
-      throw ProblemException.validation("text may not contain control characters");
-    }
+    String clean = Texts.checked(text, "text", MAX_STATEMENT);
     Statement added =
         database.inTransaction(
             c -> {
