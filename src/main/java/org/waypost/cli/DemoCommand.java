@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.waypost.App;
 import org.waypost.demo.DemoData;
+import org.waypost.governance.Operators;
 import org.waypost.governance.Role;
 import org.waypost.keys.MasterKey;
 import org.waypost.shipper.ApiKeys;
@@ -78,18 +79,12 @@ final class DemoCommand implements Callable<Integer> {
         password =
             app.operators().add(operator.getKey(), operator.getValue(), null).generatedPassword();
       } else {
-        password = newPassword();
+        password = Operators.generatePassword();
         app.operators().setPassword(operator.getKey(), password);
       }
       logins.put(operator.getKey() + " (" + Role.join(operator.getValue()) + ")", password);
     }
     return logins;
-  }
-
-  private static String newPassword() {
-    byte[] bytes = new byte[18];
-    new java.security.SecureRandom().nextBytes(bytes);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   private void print(

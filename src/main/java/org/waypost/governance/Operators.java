@@ -336,8 +336,8 @@ public final class Operators {
     return password;
   }
 
-  /** 144 random bits, as 24 URL-safe characters. */
-  private static String generatePassword() {
+  /** A new strong password: 144 random bits, as 24 URL-safe characters. */
+  public static String generatePassword() {
     byte[] bytes = new byte[18];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
