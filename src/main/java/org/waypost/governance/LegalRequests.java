@@ -26,6 +26,7 @@ import org.waypost.error.ProblemType;
 import org.waypost.keys.DayKeyDestroyedException;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
+import org.waypost.retention.Retention;
 import org.waypost.tracking.InvalidTrackingNumberException;
 import org.waypost.tracking.NumberQuery;
 import org.waypost.tracking.TrackingNumber;
@@ -295,10 +296,11 @@ public final class LegalRequests {
               }
               List<Disclosure.Record> records = new ArrayList<>();
               List<Disclosure.DestroyedDay> destroyed = new ArrayList<>();
+              LocalDate keptFrom = Retention.keptFrom(today, retentionDays);
               for (LocalDate day = request.from();
                   !day.isAfter(request.to());
                   day = day.plusDays(1)) {
-                if (!day.plusDays(retentionDays).isAfter(today)) {
+                if (day.isBefore(keptFrom)) {
                   destroyed.add(destroyedDay(day, today));
                   continue;
                 }
@@ -374,8 +376,8 @@ public final class LegalRequests {
 
   /** What can be said of a day whose data no longer exists. */
   private Disclosure.DestroyedDay destroyedDay(LocalDate day, LocalDate today) {
-    LocalDate policyDate = day.plusDays(retentionDays);
-    if (!policyDate.isAfter(today)) {
+    LocalDate policyDate = Retention.destroyedOn(day, retentionDays);
+    if (day.isBefore(Retention.keptFrom(today, retentionDays))) {
       return new Disclosure.DestroyedDay(
           day,
           policyDate,
