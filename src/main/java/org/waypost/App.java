@@ -235,9 +235,17 @@ public final class App implements AutoCloseable {
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("waypost-scheduler").daemon(true).unstarted(r));
-    every(Duration.ofSeconds(30), "blocks", () -> blocks.refresh(clock.instant()));
-    every(Duration.ofMinutes(1), "audit-checkpoint", audit::checkpointWhenPossible);
-    every(Duration.ofMinutes(15), "sessions", sessions::purgeExpired);
+    every(
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(30),
+        "blocks",
+        () -> blocks.refresh(clock.instant()));
+    every(
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(1),
+        "audit-checkpoint",
+        audit::checkpointWhenPossible);
+    every(Duration.ofMinutes(15), Duration.ofMinutes(15), "sessions", sessions::purgeExpired);
     scheduleRetention();
     return this;
   }
@@ -266,10 +274,11 @@ public final class App implements AutoCloseable {
   /** Applies retention now and every 15 minutes; the key of each new day is made on first use. */
   private void scheduleRetention() {
     Retention retention = retention();
-    every(Duration.ofMinutes(15), "retention", () -> retention.run(clock.instant()));
+    every(Duration.ZERO, Duration.ofMinutes(15), "retention", () -> retention.run(clock.instant()));
   }
 
-  private void every(Duration period, String name, Runnable task) {
+  /** Runs {@code task} first after {@code firstDelay}, then {@code period} after each run ends. */
+  private void every(Duration firstDelay, Duration period, String name, Runnable task) {
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
@@ -278,7 +287,7 @@ public final class App implements AutoCloseable {
             log.error("scheduled task failed task={} error={}", name, e.getClass().getName());
           }
         },
-        name.equals("retention") ? 0 : period.toMillis(),
+        firstDelay.toMillis(),
         period.toMillis(),
         TimeUnit.MILLISECONDS);
   }
