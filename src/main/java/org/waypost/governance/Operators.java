@@ -37,7 +37,8 @@ import org.waypost.error.ProblemType;
  * lane, so that two logins at once do not compete for both cores. A name that does not exist is
  * verified against a dummy hash, so the time a login takes does not tell which names do.
  *
- * <p>Creating operators and tokens is to be recorded in the audit log (guarantee 6) once it exists.
+ * <p>Creating operators, setting passwords, and issuing and revoking tokens are recorded in the
+ * {@link AuditLog} (guarantee 6), each in the transaction of the change it records.
  */
 public final class Operators {
   /** A new operator; {@code generatedPassword} is shown once, and is null when one was given. */
