@@ -14,7 +14,6 @@ import org.waypost.governance.AuditLog;
 import org.waypost.governance.Operator;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
-import org.waypost.retention.Retention;
 
 /**
  * What security operators see of abuse: incidents described by pseudonyms, and — one at a time,
@@ -106,7 +105,7 @@ public final class Incidents {
 
   private String destroyed(LocalDate day) {
     return "The data behind this incident was destroyed on "
-        + Retention.destroyedOn(day, retentionDays)
+        + KeyStore.destroyedOn(day, retentionDays)
         + " under the "
         + retentionDays
         + "-day retention policy; the address can no longer be revealed.";

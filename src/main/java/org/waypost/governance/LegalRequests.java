@@ -26,7 +26,6 @@ import org.waypost.error.ProblemType;
 import org.waypost.keys.DayKeyDestroyedException;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
-import org.waypost.retention.Retention;
 import org.waypost.tracking.InvalidTrackingNumberException;
 import org.waypost.tracking.NumberQuery;
 import org.waypost.tracking.TrackingNumber;
@@ -296,7 +295,7 @@ public final class LegalRequests {
               }
               List<Disclosure.Record> records = new ArrayList<>();
               List<Disclosure.DestroyedDay> destroyed = new ArrayList<>();
-              LocalDate keptFrom = Retention.keptFrom(today, retentionDays);
+              LocalDate keptFrom = KeyStore.keptFrom(today, retentionDays);
               for (LocalDate day = request.from();
                   !day.isAfter(request.to());
                   day = day.plusDays(1)) {
@@ -376,8 +375,8 @@ public final class LegalRequests {
 
   /** What can be said of a day whose data no longer exists. */
   private Disclosure.DestroyedDay destroyedDay(LocalDate day, LocalDate today) {
-    LocalDate policyDate = Retention.destroyedOn(day, retentionDays);
-    if (day.isBefore(Retention.keptFrom(today, retentionDays))) {
+    LocalDate policyDate = KeyStore.destroyedOn(day, retentionDays);
+    if (day.isBefore(KeyStore.keptFrom(today, retentionDays))) {
       return new Disclosure.DestroyedDay(
           day,
           policyDate,

@@ -346,4 +346,21 @@ public final class KeyStore {
   public String toString() {
     return "KeyStore[" + dir + "]";
   }
+
+  /**
+   * The first day whose security log is still kept on {@code today} under a retention of {@code
+   * days} days: a day D is gone once D + days &lt;= today. The one statement of that rule, for
+   * every feature that has to tell a retained day from a destroyed one.
+   */
+  public static LocalDate keptFrom(LocalDate today, int days) {
+    return today.minusDays(days - 1L);
+  }
+
+  /**
+   * The day on which the security log of {@code day} is destroyed under a retention of {@code days}
+   * days: the first {@code today} whose {@link #keptFrom(LocalDate, int)} is after {@code day}.
+   */
+  public static LocalDate destroyedOn(LocalDate day, int days) {
+    return day.plusDays(days);
+  }
 }

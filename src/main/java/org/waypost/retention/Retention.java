@@ -112,24 +112,7 @@ public final class Retention {
 
   /** The first day still kept at {@code at}. */
   public LocalDate keptFrom(Instant at) {
-    return keptFrom(at.atZone(ZoneOffset.UTC).toLocalDate(), securityLogDays);
-  }
-
-  /**
-   * The first day whose security log is still kept on {@code today} under a retention of {@code
-   * days} days: a day D is gone once D + days &lt;= today. The one statement of that rule, for
-   * every feature that has to tell a retained day from a destroyed one.
-   */
-  public static LocalDate keptFrom(LocalDate today, int days) {
-    return today.minusDays(days - 1L);
-  }
-
-  /**
-   * The day on which the security log of {@code day} is destroyed under a retention of {@code days}
-   * days: the first {@code today} whose {@link #keptFrom(LocalDate, int)} is after {@code day}.
-   */
-  public static LocalDate destroyedOn(LocalDate day, int days) {
-    return day.plusDays(days);
+    return KeyStore.keptFrom(at.atZone(ZoneOffset.UTC).toLocalDate(), securityLogDays);
   }
 
   public Report run(Instant at) {
