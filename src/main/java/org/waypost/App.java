@@ -222,7 +222,7 @@ public final class App implements AutoCloseable {
                         PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
                         pages,
                         keyStore,
-                        hourlyKeys,
+                        requests,
                         clock),
                     new AnalyticsRoutes(analytics, gate),
                     new IncidentRoutes(incidents, gate),

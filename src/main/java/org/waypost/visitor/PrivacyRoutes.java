@@ -13,7 +13,6 @@ import java.util.Map;
 import org.waypost.json.Json;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
-import org.waypost.keys.Tagger;
 import org.waypost.web.Pages;
 import org.waypost.web.RequestCapture;
 import org.waypost.web.Routes;
@@ -25,15 +24,15 @@ public final class PrivacyRoutes implements Routes {
   private final PrivacyPolicy policy;
   private final Pages pages;
   private final KeyStore keys;
-  private final Tagger hourly;
+  private final RequestCapture requests;
   private final Clock clock;
 
   public PrivacyRoutes(
-      PrivacyPolicy policy, Pages pages, KeyStore keys, Tagger hourly, Clock clock) {
+      PrivacyPolicy policy, Pages pages, KeyStore keys, RequestCapture requests, Clock clock) {
     this.policy = policy;
     this.pages = pages;
     this.keys = keys;
-    this.hourly = hourly;
+    this.requests = requests;
     this.clock = clock;
   }
 
@@ -72,7 +71,7 @@ public final class PrivacyRoutes implements Routes {
                 "rate limits and abuse counters",
                 Map.of(
                     "clientTag",
-                    truncated(hourly.tag("ratelimit", client.getAddress())),
+                    truncated(requests.pseudonym(ctx)),
                     "form",
                     "keyed hash (HMAC-SHA256) under a key that never leaves memory"),
                 "at most 2 hours; the key changes every hour"),

@@ -63,7 +63,7 @@ public final class RequestCapture {
 
   /**
    * The client's hourly pseudonym (tier 1), computed once per request: abuse defence keys its
-   * counters by it, and the access log prints a prefix of it.
+   * counters by it, the access log prints a prefix of it, and {@code /api/v1/privacy/me} shows it.
    */
   public byte[] pseudonym(Context ctx) {
     byte[] tag = (byte[]) ctx.req().getAttribute(PSEUDONYM);

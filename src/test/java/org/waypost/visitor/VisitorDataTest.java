@@ -62,6 +62,22 @@ class VisitorDataTest {
   }
 
   @Test
+  void theMemoryTierShowsThePseudonymTheAccessLogAndCountersUse() {
+    try (TestApp server = TestApp.start(StoreKind.SQLITE, dir, Clock.systemUTC(), TRUST_LOOPBACK);
+        CapturedLogs logs = new CapturedLogs()) {
+      JsonNode me = server.get("/api/v1/privacy/me", "X-Forwarded-For", CLIENT_V4).json();
+      server.app().accessLog().flush();
+      String shown = me.at("/tiers/0/stored/clientTag").asText();
+      assertThat(logs.lines())
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains("route=/api/v1/privacy/me")
+                      .contains("client=" + shown.substring(0, 12)));
+    }
+  }
+
+  @Test
   void proxiesThatSpeakForwardedAreReadWhenConfigured() {
     Map<String, String> config = new java.util.HashMap<>(TRUST_LOOPBACK);
     config.put("server.forwardedHeader", "Forwarded");
