@@ -5,8 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.password4j.Argon2Function;
 import com.password4j.types.Argon2;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,13 +13,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
+import org.waypost.keys.PrefixedSecret;
 
 /**
  * Operator accounts, their passwords and their API tokens. Only active operators (not disabled) are
@@ -54,9 +52,6 @@ public final class Operators {
 
   private static final int SALT_BYTES = 16;
   private static final String PREFIX = "wpo_";
-  private static final int TOKEN_ID_LENGTH = 16;
-  private static final int SECRET_LENGTH = 43;
-  private static final int TOKEN_LENGTH = PREFIX.length() + TOKEN_ID_LENGTH + 1 + SECRET_LENGTH;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Who the audit log names for changes made from the server's command line. */
@@ -127,12 +122,8 @@ public final class Operators {
    * @throws IllegalArgumentException when no active operator has that name
    */
   public String issueToken(String operatorName) {
-    byte[] idBytes = new byte[TOKEN_ID_LENGTH / 2];
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(idBytes);
-    RANDOM.nextBytes(secret);
-    String tokenId = HexFormat.of().formatHex(idBytes);
-    String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    PrefixedSecret token = PrefixedSecret.issue(PREFIX);
+    String tokenId = token.id();
     long now = clock.millis();
     database.inTransaction(
         c -> {
@@ -147,7 +138,7 @@ public final class Operators {
                   "INSERT INTO operator_tokens (token_id, token_hash, operator_id, created_at)"
                       + " VALUES (?, ?, ?, ?)")) {
             ps.setString(1, tokenId);
-            ps.setBytes(2, sha256(secretText));
+            ps.setBytes(2, token.secretHash());
             ps.setLong(3, operator.id());
             ps.setLong(4, now);
             ps.executeUpdate();
@@ -161,7 +152,7 @@ public final class Operators {
           return null;
         });
     audit.checkpointWhenPossible();
-    return PREFIX + tokenId + "_" + secretText;
+    return token.text();
   }
 
   /** Replaces an operator's password (the demo hands out fresh ones at every start). */
@@ -188,23 +179,23 @@ public final class Operators {
 
   /** The public half of a token, by which it is listed and revoked. */
   public static String tokenIdOf(String token) {
-    if (!wellFormed(token)) {
-      throw new IllegalArgumentException("not an operator token");
-    }
-    return token.substring(PREFIX.length(), PREFIX.length() + TOKEN_ID_LENGTH);
+    return PrefixedSecret.parse(PREFIX, token)
+        .orElseThrow(() -> new IllegalArgumentException("not an operator token"))
+        .id();
   }
 
   /** The active operator whose valid, unrevoked token was presented. */
   public Optional<Operator> authenticateToken(String token) {
-    if (!wellFormed(token)) {
+    Optional<PrefixedSecret> parsed = PrefixedSecret.parse(PREFIX, token);
+    if (parsed.isEmpty()) {
       return Optional.empty();
     }
     Operator cached = verified.getIfPresent(token);
     if (cached != null) {
       return Optional.of(cached);
     }
-    String tokenId = tokenIdOf(token);
-    byte[] presentedHash = sha256(token.substring(PREFIX.length() + TOKEN_ID_LENGTH + 1));
+    PrefixedSecret presented = parsed.get();
+    String tokenId = presented.id();
     Optional<Operator> operator =
         database.read(
             c -> {
@@ -216,7 +207,7 @@ public final class Operators {
                           + " AND o.disabled_at IS NULL")) {
                 ps.setString(1, tokenId);
                 try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next() && MessageDigest.isEqual(rs.getBytes(1), presentedHash)) {
+                  if (rs.next() && presented.matches(rs.getBytes(1))) {
                     return Optional.of(operator(rs, 2));
                   }
                   return Optional.empty();
@@ -288,7 +279,7 @@ public final class Operators {
           return null;
         });
     audit.checkpointWhenPossible();
-    String revoked = PREFIX + tokenId + "_";
+    String revoked = PrefixedSecret.idPrefix(PREFIX, tokenId);
     verified.asMap().keySet().removeIf(token -> token.startsWith(revoked));
   }
 
@@ -315,13 +306,6 @@ public final class Operators {
   private static Operator operator(ResultSet rs, int first) throws SQLException {
     return new Operator(
         rs.getLong(first), rs.getString(first + 1), Role.parse(rs.getString(first + 2)));
-  }
-
-  private static boolean wellFormed(String token) {
-    return token != null
-        && token.length() == TOKEN_LENGTH
-        && token.startsWith(PREFIX)
-        && token.charAt(PREFIX.length() + TOKEN_ID_LENGTH) == '_';
   }
 
   private static String checkPassword(String password) {
@@ -358,14 +342,6 @@ public final class Operators {
               password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.US_ASCII));
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       return false; // not an Argon2 hash Waypost wrote; nothing to match
-    }
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
 

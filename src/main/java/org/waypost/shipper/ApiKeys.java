@@ -2,23 +2,18 @@ package org.waypost.shipper;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
 import org.waypost.governance.Operators;
+import org.waypost.keys.PrefixedSecret;
 
 /**
  * Shipper API keys: {@code wpk_<key id>_<secret>}. The key id finds the row; only a SHA-256 of the
@@ -35,8 +30,6 @@ public final class ApiKeys {
 
   static final Duration CACHE_TTL = Duration.ofSeconds(30);
   private static final String PREFIX = "wpk_";
-  private static final int KEY_ID_LENGTH = 16;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Database database;
   private final Clock clock;
@@ -56,12 +49,8 @@ public final class ApiKeys {
     if (name.isEmpty() || name.length() > 80) {
       throw new IllegalArgumentException("a shipper name must be 1 to 80 characters");
     }
-    byte[] idBytes = new byte[KEY_ID_LENGTH / 2];
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(idBytes);
-    RANDOM.nextBytes(secret);
-    String keyId = HexFormat.of().formatHex(idBytes);
-    String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    PrefixedSecret key = PrefixedSecret.issue(PREFIX);
+    String keyId = key.id();
     long now = clock.millis();
     Shipper shipper =
         database.inTransaction(
@@ -72,7 +61,7 @@ public final class ApiKeys {
                       "INSERT INTO api_keys (key_id, secret_hash, shipper_id, created_at)"
                           + " VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, keyId);
-                ps.setBytes(2, sha256(secretText));
+                ps.setBytes(2, key.secretHash());
                 ps.setLong(3, owner.id());
                 ps.setLong(4, now);
                 ps.executeUpdate();
@@ -86,8 +75,7 @@ public final class ApiKeys {
               return owner;
             });
     audit.checkpointWhenPossible();
-    return new Created(
-        PREFIX + keyId + "_" + secretText, keyId, new Shipper(shipper.id(), shipper.name(), keyId));
+    return new Created(key.text(), keyId, new Shipper(shipper.id(), shipper.name(), keyId));
   }
 
   /** Revokes a key by its public id; within {@link #CACHE_TTL} on every node. */
@@ -107,7 +95,8 @@ public final class ApiKeys {
           return null;
         });
     audit.checkpointWhenPossible();
-    verified.asMap().keySet().removeIf(key -> key.startsWith(PREFIX + keyId + "_"));
+    String revoked = PrefixedSecret.idPrefix(PREFIX, keyId);
+    verified.asMap().keySet().removeIf(key -> key.startsWith(revoked));
   }
 
   private static Shipper findOrCreateShipper(Connection c, String name, long now)
@@ -130,18 +119,16 @@ public final class ApiKeys {
 
   /** The shipper whose valid, unrevoked key was presented. */
   public Optional<Shipper> authenticate(String presented) {
-    if (presented == null
-        || !presented.startsWith(PREFIX)
-        || presented.length() != PREFIX.length() + KEY_ID_LENGTH + 1 + 43
-        || presented.charAt(PREFIX.length() + KEY_ID_LENGTH) != '_') {
+    Optional<PrefixedSecret> parsed = PrefixedSecret.parse(PREFIX, presented);
+    if (parsed.isEmpty()) {
       return Optional.empty();
     }
     Shipper cached = verified.getIfPresent(presented);
     if (cached != null) {
       return Optional.of(cached);
     }
-    String keyId = presented.substring(PREFIX.length(), PREFIX.length() + KEY_ID_LENGTH);
-    String secret = presented.substring(PREFIX.length() + KEY_ID_LENGTH + 1);
+    PrefixedSecret key = parsed.get();
+    String keyId = key.id();
     Optional<Shipper> shipper =
         database.read(
             c -> {
@@ -152,7 +139,7 @@ public final class ApiKeys {
                           + " WHERE k.key_id = ? AND k.revoked_at IS NULL")) {
                 ps.setString(1, keyId);
                 try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next() && MessageDigest.isEqual(rs.getBytes(1), sha256(secret))) {
+                  if (rs.next() && key.matches(rs.getBytes(1))) {
                     return Optional.of(new Shipper(rs.getLong(2), rs.getString(3), keyId));
                   }
                   return Optional.empty();
@@ -161,13 +148,5 @@ public final class ApiKeys {
             });
     shipper.ifPresent(s -> verified.put(presented, s));
     return shipper;
-  }
-
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
   }
 }
