@@ -14,10 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.waypost.abuse.Incidents;
 import org.waypost.console.LegalListPage.FilingForm;
 import org.waypost.console.Sessions.Session;
@@ -37,6 +34,7 @@ import org.waypost.governance.Role;
 import org.waypost.tracking.NumberQuery;
 import org.waypost.web.AbuseGate;
 import org.waypost.web.Pages;
+import org.waypost.web.Problems;
 import org.waypost.web.RequestCapture;
 import org.waypost.web.Routes;
 
@@ -71,7 +69,6 @@ public final class ConsoleRoutes implements Routes {
   private static final String LOGIN = "/operator/login";
   private static final String SESSION_ATTRIBUTE = "waypost.console.session";
   private static final String BACK_ATTRIBUTE = "waypost.console.back";
-  private static final Logger log = LoggerFactory.getLogger(ConsoleRoutes.class);
 
   /** Where a problem page leads back to. */
   private record Back(String href, String text) {}
@@ -604,17 +601,8 @@ public final class ConsoleRoutes implements Routes {
       } catch (HttpResponseException e) {
         throw e; // Javalin's own (a body too large): the server's error mapping answers
       } catch (Exception e) {
-        String requestId = UUID.randomUUID().toString();
-        log.error(
-            "request failed request_id={} route={} error={}",
-            requestId,
-            Routes.template(ctx),
-            e.getClass().getName());
-        problem(
-            ctx,
-            ProblemType.INTERNAL_ERROR,
-            "Something went wrong on our side. Quote request id " + requestId + ".",
-            0);
+        String requestId = Problems.logFailure(ctx, e);
+        problem(ctx, ProblemType.INTERNAL_ERROR, Problems.failureDetail(requestId), 0);
       }
     };
   }

@@ -6,9 +6,6 @@ import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.waypost.config.ServerConfig;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
@@ -22,7 +19,6 @@ import org.waypost.tracking.InvalidTrackingNumberException;
  * text or the request path, since either may hold a tracking number.
  */
 public final class HttpServer {
-  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
   private final Javalin app;
 
@@ -80,16 +76,11 @@ public final class HttpServer {
               routes.exception(
                   Exception.class,
                   (e, ctx) -> {
-                    String requestId = UUID.randomUUID().toString();
-                    log.error(
-                        "request failed request_id={} route={} error={}",
-                        requestId,
-                        Routes.template(ctx),
-                        e.getClass().getName());
+                    String requestId = Problems.logFailure(ctx, e);
                     problems.respond(
                         ctx,
                         ProblemType.INTERNAL_ERROR,
-                        "Something went wrong on our side. Quote request id " + requestId + ".",
+                        Problems.failureDetail(requestId),
                         Map.of("requestId", requestId),
                         0);
                   });

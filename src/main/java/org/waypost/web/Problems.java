@@ -3,6 +3,9 @@ package org.waypost.web;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
 
@@ -11,6 +14,7 @@ import org.waypost.json.Json;
  * same problem as a readable page for people using the site in a browser.
  */
 public final class Problems {
+  private static final Logger log = LoggerFactory.getLogger(Problems.class);
   public static final String CONTENT_TYPE = "application/problem+json";
 
   private final Pages pages;
@@ -49,6 +53,26 @@ public final class Problems {
 
   public void respond(Context ctx, ProblemType type, String detail) {
     respond(ctx, type, detail, Map.of(), 0);
+  }
+
+  /**
+   * Logs a request that failed on Waypost's side and returns the request id to quote to the client.
+   * The line holds the id, the route template and the exception's class: never the exception's
+   * message or the path, since either may hold a tracking number.
+   */
+  public static String logFailure(Context ctx, Exception e) {
+    String requestId = UUID.randomUUID().toString();
+    log.error(
+        "request failed request_id={} route={} error={}",
+        requestId,
+        Routes.template(ctx),
+        e.getClass().getName());
+    return requestId;
+  }
+
+  /** What a client is told when its request failed on Waypost's side. */
+  public static String failureDetail(String requestId) {
+    return "Something went wrong on our side. Quote request id " + requestId + ".";
   }
 
   /** Pages are for browsers on non-API paths; scripts and API paths always get JSON. */
