@@ -20,8 +20,10 @@ final class HttpMetrics {
     this.registry = registry;
   }
 
-  void record(Context ctx, float millis) {
-    String route = Routes.template(ctx);
+  /**
+   * @param route the request's route template ({@link Routes#template})
+   */
+  void record(Context ctx, String route, float millis) {
     String method = ctx.method().name();
     int status = ctx.statusCode();
     String key = method + ' ' + route + ' ' + status;

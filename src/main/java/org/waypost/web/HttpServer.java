@@ -49,9 +49,10 @@ public final class HttpServer {
                   });
               javalin.requestLogger.http(
                   (ctx, millis) -> {
-                    metrics.record(ctx, millis);
+                    String route = Routes.template(ctx);
+                    metrics.record(ctx, route, millis);
                     gate.observe(ctx);
-                    capture.record(ctx, millis);
+                    capture.record(ctx, route, millis);
                   });
               var routes = javalin.routes;
               routes.before(

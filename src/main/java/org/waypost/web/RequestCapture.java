@@ -121,12 +121,11 @@ public final class RequestCapture {
   }
 
   /** Request logger: one visit and one access-log line per request. */
-  void record(Context ctx, float millis) {
+  void record(Context ctx, String route, float millis) {
     InetAddress client = client(ctx);
     if (client == null) {
       return;
     }
-    String route = Routes.template(ctx);
     long micros = (long) (millis * 1000);
     if (accessLog != null && accessLog.enabled()) {
       accessLog.add(ctx.method().name(), route, ctx.statusCode(), micros, pseudonym(ctx));
