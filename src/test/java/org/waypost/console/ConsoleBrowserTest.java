@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -270,8 +272,27 @@ class ConsoleBrowserTest {
     WebElement button = browser.findElement(By.cssSelector(buttonCss));
     button.click();
     WebDriverWait wait = new WebDriverWait(browser, WAIT);
-    wait.until(ExpectedConditions.stalenessOf(button));
+    wait.until(d -> isDetached(button));
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("footer.site-footer")));
+  }
+
+  /**
+   * Whether the element has left the document. Chrome sometimes answers a question about a node of
+   * the page being replaced with "does not belong to the document" instead of a stale-element
+   * error; both mean the same here.
+   */
+  private static boolean isDetached(WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (StaleElementReferenceException e) {
+      return true;
+    } catch (WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   private static String text(String css) {

@@ -22,16 +22,19 @@ public final class CapturedLogs implements AutoCloseable {
   }
 
   public List<String> lines() {
-    synchronized (appender.list) {
-      return appender.list.stream()
-          .map(
-              e ->
-                  e.getFormattedMessage()
-                      + (e.getThrowableProxy() == null
-                          ? ""
-                          : ThrowableProxyUtil.asString(e.getThrowableProxy())))
-          .toList();
+    List<ILoggingEvent> events;
+    // AppenderBase.doAppend adds under the appender's own monitor, from any logging thread.
+    synchronized (appender) {
+      events = List.copyOf(appender.list);
     }
+    return events.stream()
+        .map(
+            e ->
+                e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null
+                        ? ""
+                        : ThrowableProxyUtil.asString(e.getThrowableProxy())))
+        .toList();
   }
 
   @Override
