@@ -71,8 +71,10 @@ import org.waypost.tracking.TrackingNumber;
  * bench.stores} (postgresql,sqlite), {@code bench.shipments} (20000), {@code bench.sqliteShipments}
  * (5000: SQLite commits each registration with its own fsync, one at a time), {@code bench.batch}
  * (1000), {@code bench.inFlight} (4), {@code bench.quietWait} (seconds to wait for an idle machine,
- * 120), {@code bench.jfr} (a file: record a JFR profile of the Waypost PostgreSQL run). Warm-up
- * pieces: a tenth of the measured ones.
+ * 120), {@code bench.jfr} (a file: record a JFR profile of the Waypost PostgreSQL run), {@code
+ * bench.warmupShipments} (as many as the measured pieces: C2 needs some 300 batches on two cores
+ * before the ingestion path stops being recompiled; the JIT time that still falls in the measured
+ * phase is reported beside the figures).
  */
 public final class IngestBenchmark {
   private static final String MAILER_ID = "123456";
@@ -191,9 +193,11 @@ public final class IngestBenchmark {
         notes.add(
             String.format(
                 Locale.ROOT,
-                "WAL written per event: Waypost %,d B, COPY %,d B",
+                "WAL written per event: Waypost %,d B, COPY %,d B; JIT compilation during"
+                    + " Waypost's measured phase: %,d ms",
                 waypost.walBytes() / waypost.rows(),
-                copy.walBytes() / copy.rows()));
+                copy.walBytes() / copy.rows(),
+                waypost.jitMillis()));
       }
     }
   }
@@ -503,7 +507,7 @@ public final class IngestBenchmark {
     long shipperId = app.apiKeys().authenticate(key).orElseThrow().id();
     Random random = new Random(20_261_129L);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-    int warmupShipments = Math.max(200, shipments / 10);
+    int warmupShipments = Integer.getInteger("bench.warmupShipments", Math.max(200, shipments));
     List<Piece> warmPieces = pieces(random, 1_000_000, warmupShipments);
     List<Piece> pieces = pieces(random, 2_000_000, shipments);
     say(
@@ -860,7 +864,13 @@ public final class IngestBenchmark {
 
   // ---- measuring
 
-  record Result(long rows, double seconds, List<Long> latenciesNanos, Cpu cpu, long walBytes) {
+  record Result(
+      long rows,
+      double seconds,
+      List<Long> latenciesNanos,
+      Cpu cpu,
+      long walBytes,
+      long jitMillis) {
     double rate() {
       return rows / seconds;
     }
@@ -887,11 +897,23 @@ public final class IngestBenchmark {
   record Cpu(double jvm, double db, double others, double idle) {}
 
   /** A measured stretch of wall time with the CPU spent in it. */
-  record Phase(long startNanos, long jvmCpu, long dbCpu, long[] system, long wal, Meters meters) {
+  record Phase(
+      long startNanos, long jvmCpu, long dbCpu, long[] system, long wal, long jit, Meters meters) {
     static Phase start(Meters meters) {
       long wal = meters.wal().getAsLong();
       return new Phase(
-          System.nanoTime(), jvmCpuNanos(), meters.dbCpu().nanos(), systemTicks(), wal, meters);
+          System.nanoTime(),
+          jvmCpuNanos(),
+          meters.dbCpu().nanos(),
+          systemTicks(),
+          wal,
+          jitMillis(),
+          meters);
+    }
+
+    /** Time the JIT compilers have spent so far, which in a measured phase is not steady state. */
+    private static long jitMillis() {
+      return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     Result stop(long rows, List<Long> latencies) {
@@ -915,7 +937,8 @@ public final class IngestBenchmark {
           latencies,
           new Cpu(
               jvmCores, dbCores, Math.max(0, busyCores - jvmCores - dbCores), cores * idleShare),
-          meters.wal().getAsLong() - wal);
+          meters.wal().getAsLong() - wal,
+          jitMillis() - jit);
     }
   }
 
