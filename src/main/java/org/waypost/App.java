@@ -1,5 +1,6 @@
 package org.waypost;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -306,6 +307,11 @@ public final class App implements AutoCloseable {
 
   public Clock clock() {
     return clock;
+  }
+
+  /** The metrics {@code /metrics} shows. */
+  public MeterRegistry meters() {
+    return meters;
   }
 
   public Database database() {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.waypost.db.Database;
+import org.waypost.db.Dialect;
 import org.waypost.error.ProblemType;
 
 /**
@@ -46,6 +47,7 @@ public final class EventIngestion {
   private final Counter accepted;
   private final Counter duplicates;
   private final Counter rejected;
+  private final Counter copiesRetried;
 
   public EventIngestion(
       Database database, TrackingStore store, Tracker tracker, Clock clock, MeterRegistry meters) {
@@ -56,6 +58,12 @@ public final class EventIngestion {
     this.accepted = counter(meters, "accepted");
     this.duplicates = counter(meters, "duplicate");
     this.rejected = counter(meters, "rejected");
+    this.copiesRetried =
+        Counter.builder("waypost.events.copy.retried")
+            .description(
+                "Batches whose bulk load met an already stored event id and were stored again"
+                    + " scan by scan")
+            .register(meters);
   }
 
   private static Counter counter(MeterRegistry meters, String outcome) {
@@ -90,7 +98,18 @@ public final class EventIngestion {
     int stored = 0;
     if (!unique.isEmpty()) {
       int before = rejections.size();
-      stored = database.inTransaction(c -> store(c, unique.values(), now, rejections, touched));
+      boolean bulk = database.dialect() == Dialect.POSTGRESQL;
+      try {
+        stored =
+            database.inTransaction(c -> store(c, unique.values(), now, rejections, touched, bulk));
+      } catch (TrackingStore.AlreadyStored resent) {
+        // rolled back: store it again, skipping the scans stored already one by one
+        copiesRetried.increment();
+        rejections.subList(before, rejections.size()).clear();
+        touched.clear();
+        stored =
+            database.inTransaction(c -> store(c, unique.values(), now, rejections, touched, false));
+      }
       int unknown = rejections.size() - before;
       duplicateCount += unique.size() - unknown - stored;
     }
@@ -102,13 +121,18 @@ public final class EventIngestion {
     return new Outcome(stored, duplicateCount, List.copyOf(rejections));
   }
 
-  /** Stores what it can; appends a rejection for each scan of an unknown piece. */
+  /**
+   * Stores what it can; appends a rejection for each scan of an unknown piece. {@code bulk} loads
+   * the scans with one COPY (PostgreSQL), betting that none is stored yet, as in a carrier's feed;
+   * a resent scan fails the transaction with {@link TrackingStore.AlreadyStored}.
+   */
   private int store(
       Connection c,
       Iterable<Valid> events,
       Instant now,
       List<Rejection> rejections,
-      Set<String> touched)
+      Set<String> touched,
+      boolean bulk)
       throws SQLException {
     Set<String> numbers = new HashSet<>();
     for (Valid v : events) {
@@ -128,7 +152,8 @@ public final class EventIngestion {
         toInsert.add(new TrackingStore.NewEvent(v.event(), shipment));
       }
     }
-    Map<String, Long> inserted = store.insertEvents(c, toInsert, now);
+    Map<String, Long> inserted =
+        bulk ? store.copyNewEvents(c, toInsert, now) : store.insertEvents(c, toInsert, now);
     Map<Long, List<StoredEvent>> newByShipment = new LinkedHashMap<>();
     Map<Long, Shipment> byId = new LinkedHashMap<>();
     for (TrackingStore.NewEvent e : toInsert) {

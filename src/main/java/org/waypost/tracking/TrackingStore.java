@@ -9,11 +9,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.waypost.db.BinaryCopy;
 import org.waypost.db.Dialect;
 
 /**
@@ -34,6 +36,9 @@ public final class TrackingStore {
       "event_id, shipment_id, tracking_number, type, event_time, event_time_offset,"
           + " description, city, region, postal_code, country, received_at";
   private static final int INSERT_EVENT_PARAMETERS = 12;
+
+  /** How many receipt sequence numbers one nextval reserves on PostgreSQL (migration V10). */
+  static final int EVENT_SEQ_BLOCK = 1024;
 
   private final Dialect dialect;
 
@@ -254,6 +259,99 @@ public final class TrackingStore {
       }
     }
     return inserted;
+  }
+
+  /**
+   * Raised when a bulk load meets a scan whose {@code eventId} is stored already; the transaction
+   * is then lost, and the batch should be stored again through {@link #insertEvents}, which skips
+   * such scans one by one.
+   */
+  public static final class AlreadyStored extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AlreadyStored(SQLException cause) {
+      super("an event id is stored already", cause, false, false);
+    }
+  }
+
+  /**
+   * PostgreSQL only, the fast way for {@link #insertEvents} when none of the scans is stored yet:
+   * takes their receipt sequence numbers in blocks and loads them with one binary COPY. Throws
+   * {@link AlreadyStored}, leaving the transaction aborted, if an event id is already stored (or is
+   * stored meanwhile by another transaction); the caller then stores the batch again through {@link
+   * #insertEvents}, which skips such scans one by one.
+   */
+  public Map<String, Long> copyNewEvents(Connection c, List<NewEvent> events, Instant receivedAt)
+      throws SQLException {
+    if (dialect != Dialect.POSTGRESQL) {
+      throw new IllegalStateException("COPY is PostgreSQL's");
+    }
+    Map<String, Long> inserted = new HashMap<>();
+    if (events.isEmpty()) {
+      return inserted;
+    }
+    long[] seqs = nextEventSeqs(c, events.size());
+    BinaryCopy rows = new BinaryCopy(INSERT_EVENT_PARAMETERS + 1, events.size() * 256);
+    long received = receivedAt.toEpochMilli();
+    for (int i = 0; i < events.size(); i++) {
+      ScanEvent event = events.get(i).event();
+      Shipment shipment = events.get(i).shipment();
+      Location location = event.location();
+      rows.row()
+          .int8(seqs[i])
+          .text(event.eventId())
+          .int8(shipment.id())
+          .text(shipment.trackingNumber())
+          .text(event.type().name())
+          .int8(event.time().toInstant().toEpochMilli())
+          .int4(event.time().getOffset().getTotalSeconds())
+          .text(event.description())
+          .text(location == null ? null : location.city())
+          .text(location == null ? null : location.region())
+          .text(location == null ? null : location.postalCode())
+          .text(location == null ? null : location.country())
+          .int8(received);
+      inserted.put(event.eventId(), seqs[i]);
+    }
+    try {
+      rows.into(c, "scan_events", "seq, " + INSERT_EVENT_COLUMNS);
+    } catch (SQLException e) {
+      if (dialect.isUniqueViolation(e)) {
+        throw new AlreadyStored(e);
+      }
+      throw e;
+    }
+    return inserted;
+  }
+
+  /**
+   * {@code count} new receipt sequence numbers, ascending: one nextval of scan_events' sequence
+   * (which counts in steps of {@link #EVENT_SEQ_BLOCK}, see migration V10) reserves a block.
+   */
+  private static long[] nextEventSeqs(Connection c, int count) throws SQLException {
+    int blocks = (count + EVENT_SEQ_BLOCK - 1) / EVENT_SEQ_BLOCK;
+    long[] starts = new long[blocks];
+    int taken = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT nextval(pg_get_serial_sequence('scan_events', 'seq'))"
+                + " FROM generate_series(1, ?)")) {
+      ps.setInt(1, blocks);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (taken < blocks && rs.next()) {
+          starts[taken++] = rs.getLong(1);
+        }
+      }
+    }
+    if (taken != blocks) {
+      throw new SQLException("took " + taken + " of " + blocks + " sequence blocks");
+    }
+    Arrays.sort(starts);
+    long[] seqs = new long[count];
+    for (int i = 0; i < count; i++) {
+      seqs[i] = starts[i / EVENT_SEQ_BLOCK] + i % EVENT_SEQ_BLOCK;
+    }
+    return seqs;
   }
 
   /**
