@@ -215,7 +215,7 @@ public final class EventReader {
 
   private static OffsetDateTime time(String text) {
     try {
-      return OffsetDateTime.parse(text);
+      return OffsetTimes.parse(text);
     } catch (DateTimeParseException e) {
       throw new Fields.Invalid(
           "time must be an ISO-8601 date-time with an offset, such as 2026-11-28T14:03:00-08:00");

@@ -36,7 +36,6 @@ public record TrackingNumber(String value, Scheme scheme) {
   private static final int[] S10_WEIGHTS = {8, 6, 4, 2, 3, 5, 9, 7};
   private static final Pattern S10_SHAPE = Pattern.compile("[A-Z]{2}[0-9]{9}[A-Z]{2}");
   private static final Pattern TWO_LETTERS = Pattern.compile("[A-Z]{2}");
-  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
   private static final String EMPTY = "Enter a tracking number.";
   private static final String BAD_CHARACTERS =
@@ -127,6 +126,9 @@ public record TrackingNumber(String value, Scheme scheme) {
    * validation to refuse, rather than mapped (as Character.toUpperCase maps the dotless i to I).
    */
   private static String clean(String raw) {
+    if (isUpperAlphanumeric(raw)) {
+      return raw; // as sent by machines: nothing to drop or change
+    }
     StringBuilder out = new StringBuilder(raw.length());
     raw.codePoints()
         .filter(codePoint -> !isSeparator(codePoint))
@@ -202,7 +204,7 @@ public record TrackingNumber(String value, Scheme scheme) {
     if (normalized.isEmpty()) {
       return Verdict.refused(EMPTY);
     }
-    if (!normalized.chars().allMatch(c -> isAsciiDigit(c) || (c >= 'A' && c <= 'Z'))) {
+    if (!isUpperAlphanumeric(normalized)) {
       return Verdict.refused(BAD_CHARACTERS);
     }
     return isDigits(normalized) ? judgeUsps(normalized) : judgeS10(normalized);
@@ -313,7 +315,23 @@ public record TrackingNumber(String value, Scheme scheme) {
   }
 
   private static boolean isDigits(String s) {
-    return DIGITS.matcher(s).matches();
+    for (int i = 0; i < s.length(); i++) {
+      if (!isAsciiDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return !s.isEmpty();
+  }
+
+  /** Only the digits 0-9 and the letters A-Z (and not empty). */
+  private static boolean isUpperAlphanumeric(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!isAsciiDigit(c) && (c < 'A' || c > 'Z')) {
+        return false;
+      }
+    }
+    return !s.isEmpty();
   }
 
   private static void requireDigits(String s, int length, String name) {
