@@ -205,6 +205,24 @@ class TrackingStoreContractTest {
                     }
                   });
       assertThat(distinctSeqs).isEqualTo(count + 1);
+      if (kind == StoreKind.POSTGRESQL) {
+        long increment =
+            app.database()
+                .read(
+                    c -> {
+                      try (var rs =
+                          c.createStatement()
+                              .executeQuery(
+                                  "SELECT increment_by FROM pg_sequences WHERE sequencename ="
+                                      + " 'scan_events_seq_seq'")) {
+                        rs.next();
+                        return rs.getLong(1);
+                      }
+                    });
+        assertThat(increment)
+            .as("a nextval reserves the block the bulk load uses (migration V10)")
+            .isEqualTo(TrackingStore.EVENT_SEQ_BLOCK);
+      }
       assertThat(status(app, number)).isEqualTo(TrackingStatus.DELIVERED);
     }
   }
