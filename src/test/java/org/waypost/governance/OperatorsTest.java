@@ -300,7 +300,8 @@ class OperatorsTest {
 
     long wrong = Long.MAX_VALUE;
     long unknown = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
+    // the fastest of five of each, so that a busy machine's pauses do not decide
+    for (int i = 0; i < 5; i++) {
       long start = System.nanoTime();
       assertThat(operators.authenticatePassword("alice", "not her password")).isEmpty();
       wrong = Math.min(wrong, System.nanoTime() - start);
