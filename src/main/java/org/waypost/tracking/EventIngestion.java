@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Set;
 import org.waypost.db.Database;
 import org.waypost.db.Dialect;
 import org.waypost.error.ProblemType;
+import org.waypost.tracking.TrackingStore.Piece;
 
 /**
  * Stores a batch of scans and moves each affected piece's projection, all in one transaction: a
@@ -138,55 +140,56 @@ public final class EventIngestion {
     for (Valid v : events) {
       numbers.add(v.event().trackingNumber().value());
     }
-    Map<String, Shipment> shipments = store.lockLatest(c, numbers);
+    Map<String, Piece> pieces = store.lockLatest(c, numbers);
     List<TrackingStore.NewEvent> toInsert = new ArrayList<>();
     for (Valid v : events) {
-      Shipment shipment = shipments.get(v.event().trackingNumber().value());
-      if (shipment == null) {
+      Piece piece = pieces.get(v.event().trackingNumber().value());
+      if (piece == null) {
         rejections.add(
             new Rejection(
                 v.index(),
                 ProblemType.NOT_FOUND,
                 "No shipment is registered under this tracking number; register it first."));
       } else {
-        toInsert.add(new TrackingStore.NewEvent(v.event(), shipment));
+        toInsert.add(new TrackingStore.NewEvent(v.event(), piece));
       }
     }
     Map<String, Long> inserted =
         bulk ? store.copyNewEvents(c, toInsert, now) : store.insertEvents(c, toInsert, now);
-    Map<Long, List<StoredEvent>> newByShipment = new LinkedHashMap<>();
-    Map<Long, Shipment> byId = new LinkedHashMap<>();
+    Map<Long, List<StoredEvent>> newByPiece = new LinkedHashMap<>();
+    Map<Long, Piece> byId = new HashMap<>();
     for (TrackingStore.NewEvent e : toInsert) {
       Long seq = inserted.get(e.event().eventId());
       if (seq != null) {
         ScanEvent event = e.event();
-        newByShipment
-            .computeIfAbsent(e.shipment().id(), id -> new ArrayList<>())
+        newByPiece
+            .computeIfAbsent(e.piece().id(), id -> new ArrayList<>())
             .add(
                 new StoredEvent(
                     seq, event.type(), event.time(), event.location(), event.description()));
-        byId.put(e.shipment().id(), e.shipment());
+        byId.put(e.piece().id(), e.piece());
       }
     }
-    List<Shipment> changed = new ArrayList<>();
-    for (var entry : newByShipment.entrySet()) {
-      Shipment shipment = byId.get(entry.getKey());
-      changed.add(shipment.withProjection(project(c, shipment, entry.getValue())));
-      touched.add(shipment.trackingNumber());
+    List<Piece> changed = new ArrayList<>();
+    for (var entry : newByPiece.entrySet()) {
+      Piece piece = byId.get(entry.getKey());
+      changed.add(
+          new Piece(piece.id(), piece.trackingNumber(), project(c, piece, entry.getValue())));
+      touched.add(piece.trackingNumber());
     }
     store.updateProjections(c, changed);
     return inserted.size();
   }
 
   /** Folds new scans onto the stored projection, or replays the history when one is late. */
-  private Projection project(Connection c, Shipment shipment, List<StoredEvent> added)
+  private Projection project(Connection c, Piece piece, List<StoredEvent> added)
       throws SQLException {
     added.sort(
         Comparator.comparingLong((StoredEvent e) -> e.time().toInstant().toEpochMilli())
             .thenComparingLong(StoredEvent::seq));
-    Projection projection = shipment.projection();
+    Projection projection = piece.projection();
     if (!projection.canFold(added.get(0))) {
-      return Projection.replay(store.historyInFoldOrder(c, shipment.id()));
+      return Projection.replay(store.historyInFoldOrder(c, piece.id()));
     }
     for (StoredEvent event : added) {
       projection = projection.fold(event);

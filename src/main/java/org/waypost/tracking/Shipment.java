@@ -15,10 +15,4 @@ public record Shipment(
     Location origin,
     Location destination,
     Instant createdAt,
-    Projection projection) {
-
-  public Shipment withProjection(Projection next) {
-    return new Shipment(
-        id, trackingNumber, shipperId, service, reference, origin, destination, createdAt, next);
-  }
-}
+    Projection projection) {}

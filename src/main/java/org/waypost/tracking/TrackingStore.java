@@ -30,6 +30,13 @@ public final class TrackingStore {
           + " created_at, status, status_text, status_time, status_time_offset,"
           + " accepted_at, accepted_at_offset, delivered_at, delivered_at_offset,"
           + " last_event_time, last_event_seq";
+
+  /** What ingestion needs of a piece: which it is, and its projection. */
+  private static final String PIECE_COLUMNS =
+      "id, tracking_number, status, status_text, status_time, status_time_offset,"
+          + " accepted_at, accepted_at_offset, delivered_at, delivered_at_offset,"
+          + " last_event_time, last_event_seq";
+
   private static final String EVENT_COLUMNS =
       "seq, type, event_time, event_time_offset, description, city, region, postal_code, country";
   private static final String INSERT_EVENT_COLUMNS =
@@ -60,20 +67,23 @@ public final class TrackingStore {
     }
   }
 
+  /** A piece as ingestion sees it: which it is, under which number, and its projection. */
+  public record Piece(long id, String trackingNumber, Projection projection) {}
+
   /**
    * The most recent piece for each of {@code numbers}, locked until commit on PostgreSQL so that
    * concurrent batches fold their scans one after the other.
    */
-  public Map<String, Shipment> lockLatest(Connection c, Collection<String> numbers)
+  public Map<String, Piece> lockLatest(Connection c, Collection<String> numbers)
       throws SQLException {
-    Map<String, Shipment> latest = new HashMap<>();
+    Map<String, Piece> latest = new HashMap<>();
     List<String> all = List.copyOf(numbers);
     if (dialect == Dialect.POSTGRESQL) {
       // one array parameter: one cached plan, whatever the batch size
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT "
-                  + SHIPMENT_COLUMNS
+                  + PIECE_COLUMNS
                   + " FROM shipments WHERE tracking_number = ANY (?) ORDER BY id FOR UPDATE")) {
         ps.setArray(1, c.createArrayOf("varchar", all.toArray()));
         collectLatest(ps, latest);
@@ -86,7 +96,7 @@ public final class TrackingStore {
       List<String> part = all.subList(from, Math.min(all.size(), from + chunk));
       String sql =
           "SELECT "
-              + SHIPMENT_COLUMNS
+              + PIECE_COLUMNS
               + " FROM shipments WHERE tracking_number IN ("
               + placeholders(part.size())
               + ") ORDER BY id";
@@ -100,12 +110,12 @@ public final class TrackingStore {
     return latest;
   }
 
-  private static void collectLatest(PreparedStatement ps, Map<String, Shipment> latest)
+  private static void collectLatest(PreparedStatement ps, Map<String, Piece> latest)
       throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        Shipment shipment = shipment(rs);
-        latest.merge(shipment.trackingNumber(), shipment, (a, b) -> a.id() > b.id() ? a : b);
+        Piece piece = new Piece(rs.getLong(1), rs.getString(2), projection(rs, 3));
+        latest.merge(piece.trackingNumber(), piece, (a, b) -> a.id() > b.id() ? a : b);
       }
     }
   }
@@ -212,7 +222,7 @@ public final class TrackingStore {
   }
 
   /** A scan about to be stored, with the piece it belongs to. */
-  public record NewEvent(ScanEvent event, Shipment shipment) {}
+  public record NewEvent(ScanEvent event, Piece piece) {}
 
   /**
    * Inserts the events whose {@code eventId} is new; returns the receipt sequence of each event
@@ -242,8 +252,8 @@ public final class TrackingStore {
         for (NewEvent e : part) {
           ScanEvent event = e.event();
           ps.setString(p++, event.eventId());
-          ps.setLong(p++, e.shipment().id());
-          ps.setString(p++, e.shipment().trackingNumber());
+          ps.setLong(p++, e.piece().id());
+          ps.setString(p++, e.piece().trackingNumber());
           ps.setString(p++, event.type().name());
           ps.setLong(p++, event.time().toInstant().toEpochMilli());
           ps.setInt(p++, event.time().getOffset().getTotalSeconds());
@@ -295,13 +305,13 @@ public final class TrackingStore {
     long received = receivedAt.toEpochMilli();
     for (int i = 0; i < events.size(); i++) {
       ScanEvent event = events.get(i).event();
-      Shipment shipment = events.get(i).shipment();
+      Piece piece = events.get(i).piece();
       Location location = event.location();
       rows.row()
           .int8(seqs[i])
           .text(event.eventId())
-          .int8(shipment.id())
-          .text(shipment.trackingNumber())
+          .int8(piece.id())
+          .text(piece.trackingNumber())
           .text(event.type().name())
           .int8(event.time().toInstant().toEpochMilli())
           .int4(event.time().getOffset().getTotalSeconds())
@@ -379,8 +389,8 @@ public final class TrackingStore {
       ScanEvent event = e.event();
       Location location = event.location();
       ids[i] = event.eventId();
-      shipments[i] = e.shipment().id();
-      numbers[i] = e.shipment().trackingNumber();
+      shipments[i] = e.piece().id();
+      numbers[i] = e.piece().trackingNumber();
       types[i] = event.type().name();
       times[i] = event.time().toInstant().toEpochMilli();
       offsets[i] = event.time().getOffset().getTotalSeconds();
@@ -442,12 +452,12 @@ public final class TrackingStore {
     }
   }
 
-  public void updateProjections(Connection c, Collection<Shipment> shipments) throws SQLException {
-    if (shipments.isEmpty()) {
+  public void updateProjections(Connection c, Collection<Piece> pieces) throws SQLException {
+    if (pieces.isEmpty()) {
       return;
     }
     if (dialect == Dialect.POSTGRESQL) {
-      updateProjectionsAsArrays(c, shipments);
+      updateProjectionsAsArrays(c, pieces);
       return;
     }
     try (PreparedStatement ps =
@@ -456,9 +466,9 @@ public final class TrackingStore {
                 + " status_time_offset = ?, accepted_at = ?, accepted_at_offset = ?,"
                 + " delivered_at = ?, delivered_at_offset = ?, last_event_time = ?,"
                 + " last_event_seq = ? WHERE id = ?")) {
-      for (Shipment shipment : shipments) {
-        setProjection(ps, 1, shipment.projection());
-        ps.setLong(11, shipment.id());
+      for (Piece piece : pieces) {
+        setProjection(ps, 1, piece.projection());
+        ps.setLong(11, piece.id());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -466,9 +476,9 @@ public final class TrackingStore {
   }
 
   /** PostgreSQL: every piece's new projection in one set-based UPDATE. */
-  private static void updateProjectionsAsArrays(Connection c, Collection<Shipment> shipments)
+  private static void updateProjectionsAsArrays(Connection c, Collection<Piece> pieces)
       throws SQLException {
-    int n = shipments.size();
+    int n = pieces.size();
     Long[] ids = new Long[n];
     String[] statuses = new String[n];
     String[] texts = new String[n];
@@ -477,9 +487,9 @@ public final class TrackingStore {
     Long[] lastTimes = new Long[n];
     Long[] lastSeqs = new Long[n];
     int i = 0;
-    for (Shipment shipment : shipments) {
-      Projection p = shipment.projection();
-      ids[i] = shipment.id();
+    for (Piece piece : pieces) {
+      Projection p = piece.projection();
+      ids[i] = piece.id();
       statuses[i] = p.status().name();
       texts[i] = p.statusText();
       OffsetDateTime[] values = {p.statusTime(), p.acceptedAt(), p.deliveredAt()};
@@ -518,15 +528,7 @@ public final class TrackingStore {
   }
 
   private static Shipment shipment(ResultSet rs) throws SQLException {
-    Projection projection =
-        new Projection(
-            TrackingStatus.valueOf(rs.getString(15)),
-            rs.getString(16),
-            time(rs, 17),
-            time(rs, 19),
-            time(rs, 21),
-            rs.getLong(23),
-            rs.getLong(24));
+    Projection projection = projection(rs, 15);
     return new Shipment(
         rs.getLong(1),
         rs.getString(2),
@@ -537,6 +539,18 @@ public final class TrackingStore {
         location(rs, 10),
         Instant.ofEpochMilli(rs.getLong(14)),
         projection);
+  }
+
+  /** The projection in the ten columns from {@code at} on, in {@link #PIECE_COLUMNS}' order. */
+  private static Projection projection(ResultSet rs, int at) throws SQLException {
+    return new Projection(
+        TrackingStatus.valueOf(rs.getString(at)),
+        rs.getString(at + 1),
+        time(rs, at + 2),
+        time(rs, at + 4),
+        time(rs, at + 6),
+        rs.getLong(at + 8),
+        rs.getLong(at + 9));
   }
 
   private static int setProjection(PreparedStatement ps, int at, Projection p) throws SQLException {
