@@ -247,7 +247,7 @@ public final class App implements AutoCloseable {
         "audit-checkpoint",
         audit::checkpointWhenPossible);
     every(Duration.ofMinutes(15), Duration.ofMinutes(15), "sessions", sessions::purgeExpired);
-    scheduleRetention();
+    scheduleRetention(blocks);
     return this;
   }
 
@@ -272,10 +272,20 @@ public final class App implements AutoCloseable {
     }
   }
 
-  /** Applies retention now and every 15 minutes; the key of each new day is made on first use. */
-  private void scheduleRetention() {
+  /**
+   * Applies retention now and every 15 minutes; the key of each new day is made on first use. The
+   * block index lets go of destroyed days' keys at once rather than at its next refresh.
+   */
+  private void scheduleRetention(Blocks blocks) {
     Retention retention = retention();
-    every(Duration.ZERO, Duration.ofMinutes(15), "retention", () -> retention.run(clock.instant()));
+    every(
+        Duration.ZERO,
+        Duration.ofMinutes(15),
+        "retention",
+        () -> {
+          retention.run(clock.instant());
+          blocks.refresh(clock.instant());
+        });
   }
 
   /** Runs {@code task} first after {@code firstDelay}, then {@code period} after each run ends. */
