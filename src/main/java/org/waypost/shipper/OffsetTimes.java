@@ -57,35 +57,32 @@ final class OffsetTimes {
         nano *= 10;
       }
     }
-    ZoneOffset offset;
-    if (at == n - 1 && text.charAt(at) == 'Z') {
-      offset = ZoneOffset.UTC;
-    } else if (at == n - 6 && (text.charAt(at) == '+' || text.charAt(at) == '-')) {
+    int offsetHours = 0;
+    int offsetMinutes = 0;
+    if (at == n - 6 && (text.charAt(at) == '+' || text.charAt(at) == '-')) {
       int hours = digits(text, at + 1, 2);
       int minutes = digits(text, at + 4, 2);
       if (text.charAt(at + 3) != ':' || (hours | minutes) < 0) {
         return null;
       }
       int sign = text.charAt(at) == '-' ? -1 : 1;
-      offset = offset(sign * hours, sign * minutes);
-      if (offset == null) {
-        return null;
-      }
-    } else {
+      offsetHours = sign * hours;
+      offsetMinutes = sign * minutes;
+    } else if (at != n - 1 || text.charAt(at) != 'Z') {
       return null;
     }
     try {
-      return OffsetDateTime.of(year, month, day, hour, minute, second, nano, offset);
+      return OffsetDateTime.of(
+          year,
+          month,
+          day,
+          hour,
+          minute,
+          second,
+          nano,
+          ZoneOffset.ofHoursMinutes(offsetHours, offsetMinutes));
     } catch (DateTimeException e) {
-      return null; // let the formatter word the error
-    }
-  }
-
-  private static ZoneOffset offset(int hours, int minutes) {
-    try {
-      return ZoneOffset.ofHoursMinutes(hours, minutes);
-    } catch (DateTimeException e) {
-      return null;
+      return null; // out of range: let the formatter word the error
     }
   }
 

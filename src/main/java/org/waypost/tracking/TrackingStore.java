@@ -23,19 +23,21 @@ import org.waypost.db.Dialect;
  * one transaction (see {@link org.waypost.db.Database#inTransaction}).
  */
 public final class TrackingStore {
+  /** A shipment's projection, in the order {@link #projection(ResultSet, int)} reads it. */
+  private static final String PROJECTION_COLUMNS =
+      "status, status_text, status_time, status_time_offset,"
+          + " accepted_at, accepted_at_offset, delivered_at, delivered_at_offset,"
+          + " last_event_time, last_event_seq";
+
   private static final String SHIPMENT_COLUMNS =
       "id, tracking_number, shipper_id, service, reference,"
           + " origin_city, origin_region, origin_postal_code, origin_country,"
           + " destination_city, destination_region, destination_postal_code, destination_country,"
-          + " created_at, status, status_text, status_time, status_time_offset,"
-          + " accepted_at, accepted_at_offset, delivered_at, delivered_at_offset,"
-          + " last_event_time, last_event_seq";
+          + " created_at, "
+          + PROJECTION_COLUMNS;
 
   /** What ingestion needs of a piece: which it is, and its projection. */
-  private static final String PIECE_COLUMNS =
-      "id, tracking_number, status, status_text, status_time, status_time_offset,"
-          + " accepted_at, accepted_at_offset, delivered_at, delivered_at_offset,"
-          + " last_event_time, last_event_seq";
+  private static final String PIECE_COLUMNS = "id, tracking_number, " + PROJECTION_COLUMNS;
 
   private static final String EVENT_COLUMNS =
       "seq, type, event_time, event_time_offset, description, city, region, postal_code, country";
@@ -541,7 +543,7 @@ public final class TrackingStore {
         projection);
   }
 
-  /** The projection in the ten columns from {@code at} on, in {@link #PIECE_COLUMNS}' order. */
+  /** The projection in the ten columns from {@code at} on ({@link #PROJECTION_COLUMNS}). */
   private static Projection projection(ResultSet rs, int at) throws SQLException {
     return new Projection(
         TrackingStatus.valueOf(rs.getString(at)),
