@@ -48,6 +48,7 @@ import org.waypost.config.WaypostConfig;
 import org.waypost.db.Dialect;
 import org.waypost.json.Json;
 import org.waypost.keys.MasterKey;
+import org.waypost.testing.Sql;
 import org.waypost.tracking.Location;
 import org.waypost.tracking.Service;
 import org.waypost.tracking.ShipmentRegistry;
@@ -210,17 +211,8 @@ public final class IngestBenchmark {
   }
 
   private static long walPosition(App app) {
-    return app.database()
-        .read(
-            c -> {
-              try (Statement s = c.createStatement();
-                  ResultSet rs =
-                      s.executeQuery(
-                          "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
-                rs.next();
-                return rs.getLong(1);
-              }
-            });
+    return Sql.longValue(
+        app.database(), "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
   }
 
   private static void sql(App app, String statement) {
@@ -793,17 +785,7 @@ public final class IngestBenchmark {
         posted.accepted() == feed.measured().size(),
         "accepted " + posted.accepted() + " of " + feed.measured().size());
     long delivered =
-        app.database()
-            .read(
-                c -> {
-                  try (Statement s = c.createStatement();
-                      ResultSet rs =
-                          s.executeQuery(
-                              "SELECT COUNT(*) FROM shipments WHERE status = 'DELIVERED'")) {
-                    rs.next();
-                    return rs.getLong(1);
-                  }
-                });
+        Sql.longValue(app.database(), "SELECT COUNT(*) FROM shipments WHERE status = 'DELIVERED'");
     long pieces = (feed.warmup().size() + feed.measured().size()) / CHAIN.size();
     expect(delivered == pieces, delivered + " of " + pieces + " pieces show DELIVERED");
     return result;

@@ -14,6 +14,7 @@ import org.waypost.config.WaypostConfig;
 import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
 import org.waypost.testing.MutableClock;
+import org.waypost.testing.Sql;
 import org.waypost.testing.TestApp;
 import org.waypost.visitor.VisitorLog;
 
@@ -64,17 +65,7 @@ class RetentionCommandTest {
     assertThat(sealed).isNotEmpty();
     assertThat(VisitorLog.associatedData(LocalDate.parse("2026-11-02"))).isNotEmpty();
     try (App app = App.open(config, clock)) {
-      long rows =
-          app.database()
-              .read(
-                  c -> {
-                    try (var rs =
-                        c.createStatement().executeQuery("SELECT COUNT(*) FROM security_log")) {
-                      rs.next();
-                      return rs.getLong(1);
-                    }
-                  });
-      assertThat(rows).isZero();
+      assertThat(Sql.longValue(app.database(), "SELECT COUNT(*) FROM security_log")).isZero();
     }
   }
 

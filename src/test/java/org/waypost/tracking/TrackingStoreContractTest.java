@@ -28,6 +28,7 @@ import org.waypost.config.WaypostConfig;
 import org.waypost.error.ProblemType;
 import org.waypost.testing.Fixtures;
 import org.waypost.testing.MutableClock;
+import org.waypost.testing.Sql;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 
@@ -193,32 +194,13 @@ class TrackingStoreContractTest {
       var outcome = app.ingestion().ingest(batch(scans.toArray(ScanEvent[]::new)));
 
       assertThat(outcome.accepted()).isEqualTo(count + 1);
-      long distinctSeqs =
-          app.database()
-              .read(
-                  c -> {
-                    try (var rs =
-                        c.createStatement()
-                            .executeQuery("SELECT COUNT(DISTINCT seq) FROM scan_events")) {
-                      rs.next();
-                      return rs.getLong(1);
-                    }
-                  });
-      assertThat(distinctSeqs).isEqualTo(count + 1);
+      assertThat(Sql.longValue(app.database(), "SELECT COUNT(DISTINCT seq) FROM scan_events"))
+          .isEqualTo(count + 1);
       if (kind == StoreKind.POSTGRESQL) {
         long increment =
-            app.database()
-                .read(
-                    c -> {
-                      try (var rs =
-                          c.createStatement()
-                              .executeQuery(
-                                  "SELECT increment_by FROM pg_sequences WHERE sequencename ="
-                                      + " 'scan_events_seq_seq'")) {
-                        rs.next();
-                        return rs.getLong(1);
-                      }
-                    });
+            Sql.longValue(
+                app.database(),
+                "SELECT increment_by FROM pg_sequences WHERE sequencename = 'scan_events_seq_seq'");
         assertThat(increment)
             .as("a nextval reserves the block the bulk load uses (migration V10)")
             .isEqualTo(TrackingStore.EVENT_SEQ_BLOCK);

@@ -26,6 +26,7 @@ import org.waypost.retention.Retention;
 import org.waypost.testing.CapturedLogs;
 import org.waypost.testing.Fixtures;
 import org.waypost.testing.MutableClock;
+import org.waypost.testing.Sql;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 import org.waypost.tracking.TrackingNumber;
@@ -163,16 +164,7 @@ class VisitorDataTest {
   }
 
   private static long securityLogRows(TestApp server) {
-    return server
-        .app()
-        .database()
-        .read(
-            c -> {
-              try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM security_log")) {
-                rs.next();
-                return rs.getLong(1);
-              }
-            });
+    return countRows(server, "security_log");
   }
 
   /** Every row of every Waypost table, as text (what a database dump would show). */
@@ -407,16 +399,7 @@ class VisitorDataTest {
   }
 
   private static long countRows(TestApp server, String from) {
-    return server
-        .app()
-        .database()
-        .read(
-            c -> {
-              try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + from)) {
-                rs.next();
-                return rs.getLong(1);
-              }
-            });
+    return Sql.longValue(server.app().database(), "SELECT COUNT(*) FROM " + from);
   }
 
   @Test
