@@ -76,7 +76,7 @@ public final class Database implements AutoCloseable {
     try {
       Flyway.configure()
           .dataSource(dataSource)
-          .locations("classpath:db/migration")
+          .locations("classpath:db/migration", dialect.migrationLocation())
           .placeholders(dialect.migrationPlaceholders())
           .load()
           .migrate();

@@ -1,6 +1,7 @@
 package org.waypost.db;
 
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,6 +42,14 @@ public enum Dialect {
 
   Map<String, String> migrationPlaceholders() {
     return placeholders;
+  }
+
+  /**
+   * Migrations written for this database alone, beside the shared ones in {@code db/migration}:
+   * used where the two need different statements, not just different words.
+   */
+  String migrationLocation() {
+    return "classpath:db/dialect/" + name().toLowerCase(Locale.ROOT);
   }
 
   /**

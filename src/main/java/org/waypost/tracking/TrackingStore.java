@@ -440,18 +440,48 @@ public final class TrackingStore {
     }
   }
 
-  /** Deletes pieces delivered before {@code cutoff}, with their scans; returns how many. */
+  /**
+   * Deletes pieces delivered before {@code cutoff}, with their scans; returns how many pieces.
+   *
+   * <p>Scans carry no foreign key (migration V11), so the order matters. The pieces go first, and
+   * their scans in a second statement: ingestion locks a piece before it stores scans for it, so a
+   * batch either locked the piece before this DELETE reached it (the DELETE then waits for its
+   * commit, and the second statement, which starts later, sees and deletes its scans), or finds the
+   * piece gone.
+   */
   public int deleteDeliveredBefore(Connection c, Instant cutoff) throws SQLException {
-    String pieces = "SELECT id FROM shipments WHERE status = 'DELIVERED' AND delivered_at < ?";
-    try (PreparedStatement events =
-            c.prepareStatement("DELETE FROM scan_events WHERE shipment_id IN (" + pieces + ")");
-        PreparedStatement shipments =
-            c.prepareStatement("DELETE FROM shipments WHERE id IN (" + pieces + ")")) {
-      events.setLong(1, cutoff.toEpochMilli());
-      events.executeUpdate();
-      shipments.setLong(1, cutoff.toEpochMilli());
-      return shipments.executeUpdate();
+    List<Long> pieces = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM shipments WHERE status = 'DELIVERED' AND delivered_at < ? RETURNING id")) {
+      ps.setLong(1, cutoff.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          pieces.add(rs.getLong(1));
+        }
+      }
     }
+    if (dialect == Dialect.POSTGRESQL) {
+      try (PreparedStatement ps =
+          c.prepareStatement("DELETE FROM scan_events WHERE shipment_id = ANY (?)")) {
+        ps.setArray(1, c.createArrayOf("bigint", pieces.toArray()));
+        ps.executeUpdate();
+      }
+      return pieces.size();
+    }
+    int chunk = Math.min(1000, dialect.maxParameters());
+    for (int from = 0; from < pieces.size(); from += chunk) {
+      List<Long> part = pieces.subList(from, Math.min(pieces.size(), from + chunk));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "DELETE FROM scan_events WHERE shipment_id IN (" + placeholders(part.size()) + ")")) {
+        for (int i = 0; i < part.size(); i++) {
+          ps.setLong(i + 1, part.get(i));
+        }
+        ps.executeUpdate();
+      }
+    }
+    return pieces.size();
   }
 
   public void updateProjections(Connection c, Collection<Piece> pieces) throws SQLException {

@@ -26,6 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.waypost.App;
 import org.waypost.config.WaypostConfig;
 import org.waypost.error.ProblemType;
+import org.waypost.keys.MasterKey;
+import org.waypost.retention.Retention;
 import org.waypost.testing.Fixtures;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.Sql;
@@ -377,29 +379,7 @@ class TrackingStoreContractTest {
       // Another writer stores event "shared" for the first piece and holds its transaction open,
       // so the batch for the second piece, which locks only that piece, meets it mid-insert.
       Future<?> other =
-          pool.submit(
-              () ->
-                  app.database()
-                      .inTransaction(
-                          c -> {
-                            try (var ps =
-                                c.prepareStatement(
-                                    "INSERT INTO scan_events (event_id, shipment_id,"
-                                        + " tracking_number, type, event_time, event_time_offset,"
-                                        + " description, received_at)"
-                                        + " VALUES ('shared', ?, ?, 'ACCEPTED', 0, 0, 'x', 0)")) {
-                              ps.setLong(1, first.id());
-                              ps.setString(2, first.trackingNumber());
-                              ps.executeUpdate();
-                            }
-                            stored.countDown();
-                            try {
-                              commit.await();
-                            } catch (InterruptedException e) {
-                              Thread.currentThread().interrupt();
-                            }
-                            return null;
-                          }));
+          storeAndHold(pool, app, first.id(), first.trackingNumber(), "shared", stored, commit);
       assertThat(stored.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       Future<EventIngestion.Outcome> batch =
           pool.submit(
@@ -422,6 +402,83 @@ class TrackingStoreContractTest {
       assertThat(result.events()).hasSize(1);
       assertThat(result.status()).isEqualTo(TrackingStatus.IN_TRANSIT);
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void retentionRacingABatchLeavesNoScanWithoutItsPiece(StoreKind kind) throws Exception {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      var piece = app.shipments().register(shipper, priorityToFairfax());
+      String number = piece.trackingNumber();
+      app.ingestion()
+          .ingest(
+              batch(
+                  scan("accepted", number, EventType.ACCEPTED, "2026-06-01T09:00:00Z"),
+                  scan("delivered", number, EventType.DELIVERED, "2026-06-03T15:00:00Z")));
+      MasterKey.createIfMissing(Path.of(app.config().privacy().masterKeyFile()));
+      CountDownLatch stored = new CountDownLatch(1);
+      CountDownLatch commit = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      // A batch that has locked the piece, as ingestion does first, and stored a late scan for it,
+      // holds its transaction open while retention comes for the piece (scans carry no foreign
+      // key since V11: only the order of retention's deletes keeps this scan from outliving it).
+      Future<?> late = storeAndHold(pool, app, piece.id(), number, "late", stored, commit);
+      assertThat(stored.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      Future<Retention.Report> retention = pool.submit(() -> app.retention().run(NOW));
+      Thread.sleep(300);
+      assertThat(retention).isNotDone();
+      commit.countDown();
+      late.get();
+      assertThat(retention.get().shipmentsDeleted()).isEqualTo(1);
+      pool.shutdown();
+      assertThat(Sql.longValue(app.database(), "SELECT COUNT(*) FROM shipments")).isZero();
+      assertThat(Sql.longValue(app.database(), "SELECT COUNT(*) FROM scan_events")).isZero();
+    }
+  }
+
+  /**
+   * In a transaction of its own, locks piece {@code pieceId} as ingestion does and stores scan
+   * {@code eventId} for it; opens {@code stored} then, and commits once {@code commit} opens.
+   */
+  private static Future<?> storeAndHold(
+      ExecutorService pool,
+      App app,
+      long pieceId,
+      String number,
+      String eventId,
+      CountDownLatch stored,
+      CountDownLatch commit) {
+    return pool.submit(
+        () ->
+            app.database()
+                .inTransaction(
+                    c -> {
+                      try (var lock =
+                          c.prepareStatement(
+                              "SELECT id FROM shipments WHERE id = ?"
+                                  + app.database().dialect().forUpdate())) {
+                        lock.setLong(1, pieceId);
+                        lock.executeQuery().close();
+                      }
+                      try (var ps =
+                          c.prepareStatement(
+                              "INSERT INTO scan_events (event_id, shipment_id, tracking_number,"
+                                  + " type, event_time, event_time_offset, description,"
+                                  + " received_at) VALUES (?, ?, ?, 'ACCEPTED', 0, 0, 'x', 0)")) {
+                        ps.setString(1, eventId);
+                        ps.setLong(2, pieceId);
+                        ps.setString(3, number);
+                        ps.executeUpdate();
+                      }
+                      stored.countDown();
+                      try {
+                        commit.await();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      return null;
+                    }));
   }
 
   private static long acceptedAt(java.sql.Connection c, String number)
