@@ -75,21 +75,31 @@ public final class DemoData {
 
   /** One tracking number per status, the most recently registered. */
   public static Map<TrackingStatus, String> samples(App app) {
-    return app.database()
-        .read(
-            c -> {
-              Map<TrackingStatus, String> samples = new EnumMap<>(TrackingStatus.class);
-              try (PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT status, tracking_number FROM shipments WHERE id IN"
-                              + " (SELECT MAX(id) FROM shipments GROUP BY status)");
-                  ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  samples.put(TrackingStatus.valueOf(rs.getString(1)), rs.getString(2));
-                }
-              }
-              return samples;
-            });
+    List<String> newestFirst =
+        app.database()
+            .read(
+                c -> {
+                  List<String> numbers = new ArrayList<>();
+                  try (PreparedStatement ps =
+                          c.prepareStatement(
+                              "SELECT tracking_number FROM shipments ORDER BY id DESC");
+                      ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                      numbers.add(rs.getString(1));
+                    }
+                  }
+                  return numbers;
+                });
+    Map<TrackingStatus, String> samples = new EnumMap<>(TrackingStatus.class);
+    for (String number : newestFirst) {
+      app.tracker()
+          .lookup(TrackingNumber.parse(number))
+          .ifPresent(found -> samples.putIfAbsent(found.result().status(), number));
+      if (samples.size() == TrackingStatus.values().length) {
+        break;
+      }
+    }
+    return samples;
   }
 
   private void seed(long shipperId) {

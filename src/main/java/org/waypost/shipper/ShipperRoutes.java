@@ -15,6 +15,7 @@ import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
 import org.waypost.tracking.EventIngestion;
+import org.waypost.tracking.Projection;
 import org.waypost.tracking.Service;
 import org.waypost.tracking.Shipment;
 import org.waypost.tracking.ShipmentRegistry;
@@ -119,7 +120,7 @@ public final class ShipperRoutes implements Routes {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("trackingNumber", shipment.trackingNumber());
     out.put("service", shipment.service());
-    out.put("status", shipment.projection().status());
+    out.put("status", Projection.initial().status()); // a new piece has no scan yet
     out.put("origin", shipment.origin());
     out.put("destination", shipment.destination());
     out.put("reference", shipment.reference());

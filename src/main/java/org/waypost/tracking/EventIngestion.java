@@ -21,9 +21,10 @@ import org.waypost.error.ProblemType;
 import org.waypost.tracking.TrackingStore.Piece;
 
 /**
- * Stores a batch of scans and moves each affected piece's projection, all in one transaction: a
- * batch is acknowledged only after its commit. Scans are idempotent by {@code eventId}; one bad
- * scan is rejected on its own without failing the others.
+ * Stores a batch of scans in one transaction: a batch is acknowledged only after its commit. Scans
+ * are idempotent by {@code eventId}; one bad scan is rejected on its own without failing the
+ * others. A piece's status is not kept here but folded from its scans when it is looked up ({@link
+ * Projection}), so storing a scan touches its piece's row only when the scan is a delivery.
  */
 public final class EventIngestion {
   /** Scans dated further ahead than this are taken for clock errors and rejected. */
@@ -140,7 +141,7 @@ public final class EventIngestion {
     for (Valid v : events) {
       numbers.add(v.event().trackingNumber().value());
     }
-    Map<String, Piece> pieces = store.lockLatest(c, numbers);
+    Map<String, Piece> pieces = store.latestPieces(c, numbers);
     List<TrackingStore.NewEvent> toInsert = new ArrayList<>();
     for (Valid v : events) {
       Piece piece = pieces.get(v.event().trackingNumber().value());
@@ -156,44 +157,16 @@ public final class EventIngestion {
     }
     Map<String, Long> inserted =
         bulk ? store.copyNewEvents(c, toInsert, now) : store.insertEvents(c, toInsert, now);
-    Map<Long, List<StoredEvent>> newByPiece = new LinkedHashMap<>();
-    Map<Long, Piece> byId = new HashMap<>();
+    Map<Long, Long> delivered = new HashMap<>();
     for (TrackingStore.NewEvent e : toInsert) {
-      Long seq = inserted.get(e.event().eventId());
-      if (seq != null) {
-        ScanEvent event = e.event();
-        newByPiece
-            .computeIfAbsent(e.piece().id(), id -> new ArrayList<>())
-            .add(
-                new StoredEvent(
-                    seq, event.type(), event.time(), event.location(), event.description()));
-        byId.put(e.piece().id(), e.piece());
+      if (inserted.containsKey(e.event().eventId())) {
+        touched.add(e.piece().trackingNumber());
+        if (e.event().type().status() == TrackingStatus.DELIVERED) {
+          delivered.merge(e.piece().id(), e.event().time().toInstant().toEpochMilli(), Math::max);
+        }
       }
     }
-    List<Piece> changed = new ArrayList<>();
-    for (var entry : newByPiece.entrySet()) {
-      Piece piece = byId.get(entry.getKey());
-      changed.add(
-          new Piece(piece.id(), piece.trackingNumber(), project(c, piece, entry.getValue())));
-      touched.add(piece.trackingNumber());
-    }
-    store.updateProjections(c, changed);
+    store.markDelivered(c, delivered);
     return inserted.size();
-  }
-
-  /** Folds new scans onto the stored projection, or replays the history when one is late. */
-  private Projection project(Connection c, Piece piece, List<StoredEvent> added)
-      throws SQLException {
-    added.sort(
-        Comparator.comparingLong((StoredEvent e) -> e.time().toInstant().toEpochMilli())
-            .thenComparingLong(StoredEvent::seq));
-    Projection projection = piece.projection();
-    if (!projection.canFold(added.get(0))) {
-      return Projection.replay(store.historyInFoldOrder(c, piece.id()));
-    }
-    for (StoredEvent event : added) {
-      projection = projection.fold(event);
-    }
-    return projection;
   }
 }

@@ -14,5 +14,4 @@ public record Shipment(
     String reference,
     Location origin,
     Location destination,
-    Instant createdAt,
-    Projection projection) {}
+    Instant createdAt) {}

@@ -7,11 +7,4 @@ import java.time.OffsetDateTime;
  * same event time (the later-received wins).
  */
 public record StoredEvent(
-    long seq, EventType type, OffsetDateTime time, Location location, String description) {
-
-  /** Event-time order, then receipt order: the order the projection folds in. */
-  public boolean isAfter(long otherEpochMillis, long otherSeq) {
-    long millis = time.toInstant().toEpochMilli();
-    return millis > otherEpochMillis || (millis == otherEpochMillis && seq > otherSeq);
-  }
-}
+    long seq, EventType type, OffsetDateTime time, Location location, String description) {}

@@ -24,8 +24,9 @@ public record TrackingResult(
       String description,
       Location location) {}
 
+  /** The piece's status and estimate are folded from its history here, at every lookup. */
   static TrackingResult of(Shipment shipment, List<StoredEvent> newestFirst, int standardDays) {
-    Projection projection = shipment.projection();
+    Projection projection = Projection.replay(newestFirst.reversed());
     List<Event> events =
         newestFirst.stream()
             .map(

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,24 +22,15 @@ import org.waypost.db.Dialect;
  * one transaction (see {@link org.waypost.db.Database#inTransaction}).
  */
 public final class TrackingStore {
-  /** A shipment's projection, in the order {@link #projection(ResultSet, int)} reads it. */
-  private static final String PROJECTION_COLUMNS =
-      "status, status_text, status_time, status_time_offset,"
-          + " accepted_at, accepted_at_offset, delivered_at, delivered_at_offset,"
-          + " last_event_time, last_event_seq";
-
   private static final String SHIPMENT_COLUMNS =
       "id, tracking_number, shipper_id, service, reference,"
           + " origin_city, origin_region, origin_postal_code, origin_country,"
           + " destination_city, destination_region, destination_postal_code, destination_country,"
-          + " created_at, "
-          + PROJECTION_COLUMNS;
-
-  /** What ingestion needs of a piece: which it is, and its projection. */
-  private static final String PIECE_COLUMNS = "id, tracking_number, " + PROJECTION_COLUMNS;
+          + " created_at";
 
   private static final String EVENT_COLUMNS =
       "seq, type, event_time, event_time_offset, description, city, region, postal_code, country";
+  private static final int EVENT_COLUMN_COUNT = 9;
   private static final String INSERT_EVENT_COLUMNS =
       "event_id, shipment_id, tracking_number, type, event_time, event_time_offset,"
           + " description, city, region, postal_code, country, received_at";
@@ -48,6 +38,9 @@ public final class TrackingStore {
 
   /** How many receipt sequence numbers one nextval reserves on PostgreSQL (migration V10). */
   static final int EVENT_SEQ_BLOCK = 1024;
+
+  /** How many pieces retention locks, folds and deletes at a time. */
+  private static final int RETENTION_CHUNK = 500;
 
   private final Dialect dialect;
 
@@ -69,14 +62,16 @@ public final class TrackingStore {
     }
   }
 
-  /** A piece as ingestion sees it: which it is, under which number, and its projection. */
-  public record Piece(long id, String trackingNumber, Projection projection) {}
+  /** A piece as ingestion sees it: which it is, and under which number. */
+  public record Piece(long id, String trackingNumber) {}
 
   /**
-   * The most recent piece for each of {@code numbers}, locked until commit on PostgreSQL so that
-   * concurrent batches fold their scans one after the other.
+   * The most recent piece for each of {@code numbers}. On PostgreSQL each piece under those numbers
+   * is share-locked until commit ({@code FOR KEY SHARE}, in id order): batches storing scans for
+   * the same piece do not wait for each other, but retention cannot delete the piece until the
+   * scans are committed (see {@link #deleteDeliveredBefore}).
    */
-  public Map<String, Piece> lockLatest(Connection c, Collection<String> numbers)
+  public Map<String, Piece> latestPieces(Connection c, Collection<String> numbers)
       throws SQLException {
     Map<String, Piece> latest = new HashMap<>();
     List<String> all = List.copyOf(numbers);
@@ -84,9 +79,8 @@ public final class TrackingStore {
       // one array parameter: one cached plan, whatever the batch size
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT "
-                  + PIECE_COLUMNS
-                  + " FROM shipments WHERE tracking_number = ANY (?) ORDER BY id FOR UPDATE")) {
+              "SELECT id, tracking_number FROM shipments WHERE tracking_number = ANY (?)"
+                  + " ORDER BY id FOR KEY SHARE")) {
         ps.setArray(1, c.createArrayOf("varchar", all.toArray()));
         collectLatest(ps, latest);
       }
@@ -97,11 +91,9 @@ public final class TrackingStore {
     for (int from = 0; from < all.size(); from += chunk) {
       List<String> part = all.subList(from, Math.min(all.size(), from + chunk));
       String sql =
-          "SELECT "
-              + PIECE_COLUMNS
-              + " FROM shipments WHERE tracking_number IN ("
+          "SELECT id, tracking_number FROM shipments WHERE tracking_number IN ("
               + placeholders(part.size())
-              + ") ORDER BY id";
+              + ")";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int i = 0; i < part.size(); i++) {
           ps.setString(i + 1, part.get(i));
@@ -116,7 +108,7 @@ public final class TrackingStore {
       throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        Piece piece = new Piece(rs.getLong(1), rs.getString(2), projection(rs, 3));
+        Piece piece = new Piece(rs.getLong(1), rs.getString(2));
         latest.merge(piece.trackingNumber(), piece, (a, b) -> a.id() > b.id() ? a : b);
       }
     }
@@ -124,40 +116,55 @@ public final class TrackingStore {
 
   /** The history of one piece, newest first (the order the public sees). */
   public List<StoredEvent> historyNewestFirst(Connection c, long shipmentId) throws SQLException {
-    return history(c, shipmentId, "DESC");
-  }
-
-  /** The history of one piece in fold order: event time, then receipt. */
-  public List<StoredEvent> historyInFoldOrder(Connection c, long shipmentId) throws SQLException {
-    return history(c, shipmentId, "ASC");
-  }
-
-  private List<StoredEvent> history(Connection c, long shipmentId, String direction)
-      throws SQLException {
-    String sql =
-        "SELECT "
-            + EVENT_COLUMNS
-            + " FROM scan_events WHERE shipment_id = ?"
-            + " ORDER BY event_time "
-            + direction
-            + ", seq "
-            + direction;
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + EVENT_COLUMNS
+                + " FROM scan_events WHERE shipment_id = ? ORDER BY event_time DESC, seq DESC")) {
       ps.setLong(1, shipmentId);
       try (ResultSet rs = ps.executeQuery()) {
         List<StoredEvent> events = new ArrayList<>();
         while (rs.next()) {
-          events.add(
-              new StoredEvent(
-                  rs.getLong(1),
-                  EventType.valueOf(rs.getString(2)),
-                  time(rs, 3),
-                  location(rs, 6),
-                  rs.getString(5)));
+          events.add(storedEvent(rs));
         }
         return events;
       }
     }
+  }
+
+  /** The histories of up to a few hundred pieces, each in fold order (event time, then receipt). */
+  Map<Long, List<StoredEvent>> historiesInFoldOrder(Connection c, List<Long> shipmentIds)
+      throws SQLException {
+    Map<Long, List<StoredEvent>> histories = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + EVENT_COLUMNS
+                + ", shipment_id FROM scan_events WHERE shipment_id IN ("
+                + placeholders(shipmentIds.size())
+                + ") ORDER BY shipment_id, event_time, seq")) {
+      for (int i = 0; i < shipmentIds.size(); i++) {
+        ps.setLong(i + 1, shipmentIds.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          histories
+              .computeIfAbsent(rs.getLong(EVENT_COLUMN_COUNT + 1), id -> new ArrayList<>())
+              .add(storedEvent(rs));
+        }
+      }
+    }
+    return histories;
+  }
+
+  /** A scan from the {@link #EVENT_COLUMNS} at the start of the current row. */
+  private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
+    return new StoredEvent(
+        rs.getLong(1),
+        EventType.valueOf(rs.getString(2)),
+        time(rs, 3),
+        location(rs, 6),
+        rs.getString(5));
   }
 
   /** Allocates the next value of a numbering scheme's serial; never the same value twice. */
@@ -191,13 +198,12 @@ public final class TrackingStore {
       Location destination,
       Instant createdAt)
       throws SQLException {
-    Projection projection = Projection.initial();
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO shipments ("
                 + SHIPMENT_COLUMNS.substring("id, ".length())
                 + ") VALUES ("
-                + placeholders(23)
+                + placeholders(13)
                 + ") RETURNING id")) {
       ps.setString(1, number);
       ps.setLong(2, shipperId);
@@ -206,19 +212,10 @@ public final class TrackingStore {
       setLocation(ps, 5, origin);
       setLocation(ps, 9, destination);
       ps.setLong(13, createdAt.toEpochMilli());
-      setProjection(ps, 14, projection);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new Shipment(
-            rs.getLong(1),
-            number,
-            shipperId,
-            service,
-            reference,
-            origin,
-            destination,
-            createdAt,
-            projection);
+            rs.getLong(1), number, shipperId, service, reference, origin, destination, createdAt);
       }
     }
   }
@@ -441,126 +438,87 @@ public final class TrackingStore {
   }
 
   /**
-   * Deletes pieces delivered before {@code cutoff}, with their scans; returns how many pieces.
-   *
-   * <p>Scans carry no foreign key (migration V11), so the order matters. The pieces go first, and
-   * their scans in a second statement: ingestion locks a piece before it stores scans for it, so a
-   * batch either locked the piece before this DELETE reached it (the DELETE then waits for its
-   * commit, and the second statement, which starts later, sees and deletes its scans), or finds the
-   * piece gone.
+   * Records that pieces received a delivery scan: {@code shipments.delivered_at} keeps the event
+   * time of the newest one (epoch ms, by piece id), which is where retention looks for candidates.
    */
-  public int deleteDeliveredBefore(Connection c, Instant cutoff) throws SQLException {
-    List<Long> pieces = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "DELETE FROM shipments WHERE status = 'DELIVERED' AND delivered_at < ? RETURNING id")) {
-      ps.setLong(1, cutoff.toEpochMilli());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          pieces.add(rs.getLong(1));
-        }
-      }
-    }
-    if (dialect == Dialect.POSTGRESQL) {
-      try (PreparedStatement ps =
-          c.prepareStatement("DELETE FROM scan_events WHERE shipment_id = ANY (?)")) {
-        ps.setArray(1, c.createArrayOf("bigint", pieces.toArray()));
-        ps.executeUpdate();
-      }
-      return pieces.size();
-    }
-    int chunk = Math.min(1000, dialect.maxParameters());
-    for (int from = 0; from < pieces.size(); from += chunk) {
-      List<Long> part = pieces.subList(from, Math.min(pieces.size(), from + chunk));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "DELETE FROM scan_events WHERE shipment_id IN (" + placeholders(part.size()) + ")")) {
-        for (int i = 0; i < part.size(); i++) {
-          ps.setLong(i + 1, part.get(i));
-        }
-        ps.executeUpdate();
-      }
-    }
-    return pieces.size();
-  }
-
-  public void updateProjections(Connection c, Collection<Piece> pieces) throws SQLException {
-    if (pieces.isEmpty()) {
-      return;
-    }
-    if (dialect == Dialect.POSTGRESQL) {
-      updateProjectionsAsArrays(c, pieces);
+  public void markDelivered(Connection c, Map<Long, Long> deliveredAtByPiece) throws SQLException {
+    if (deliveredAtByPiece.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE shipments SET status = ?, status_text = ?, status_time = ?,"
-                + " status_time_offset = ?, accepted_at = ?, accepted_at_offset = ?,"
-                + " delivered_at = ?, delivered_at_offset = ?, last_event_time = ?,"
-                + " last_event_seq = ? WHERE id = ?")) {
-      for (Piece piece : pieces) {
-        setProjection(ps, 1, piece.projection());
-        ps.setLong(11, piece.id());
+            "UPDATE shipments SET delivered_at = ?"
+                + " WHERE id = ? AND (delivered_at IS NULL OR delivered_at < ?)")) {
+      for (var piece : deliveredAtByPiece.entrySet()) {
+        ps.setLong(1, piece.getValue());
+        ps.setLong(2, piece.getKey());
+        ps.setLong(3, piece.getValue());
         ps.addBatch();
       }
       ps.executeBatch();
     }
   }
 
-  /** PostgreSQL: every piece's new projection in one set-based UPDATE. */
-  private static void updateProjectionsAsArrays(Connection c, Collection<Piece> pieces)
-      throws SQLException {
-    int n = pieces.size();
-    Long[] ids = new Long[n];
-    String[] statuses = new String[n];
-    String[] texts = new String[n];
-    Long[][] times = new Long[3][n];
-    Integer[][] offsets = new Integer[3][n];
-    Long[] lastTimes = new Long[n];
-    Long[] lastSeqs = new Long[n];
-    int i = 0;
-    for (Piece piece : pieces) {
-      Projection p = piece.projection();
-      ids[i] = piece.id();
-      statuses[i] = p.status().name();
-      texts[i] = p.statusText();
-      OffsetDateTime[] values = {p.statusTime(), p.acceptedAt(), p.deliveredAt()};
-      for (int t = 0; t < 3; t++) {
-        times[t][i] = values[t] == null ? null : values[t].toInstant().toEpochMilli();
-        offsets[t][i] = values[t] == null ? null : values[t].getOffset().getTotalSeconds();
+  /**
+   * Deletes the pieces whose status is DELIVERED since before {@code cutoff}, with their scans;
+   * returns how many pieces.
+   *
+   * <p>Candidates are pieces with a delivery scan before the cutoff ({@code delivered_at}). Each is
+   * locked first ({@code FOR UPDATE} on PostgreSQL, which waits for any batch still storing scans
+   * for it and keeps new ones out), then its whole history is folded, since a later scan may have
+   * turned it from delivered (a return, say). Scans carry no foreign key (migration V11); this lock
+   * is what keeps a scan from outliving its piece.
+   */
+  public int deleteDeliveredBefore(Connection c, Instant cutoff) throws SQLException {
+    int deleted = 0;
+    long after = 0;
+    while (true) {
+      List<Long> candidates = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT id FROM shipments WHERE delivered_at < ? AND id > ? ORDER BY id LIMIT "
+                  + RETENTION_CHUNK
+                  + dialect.forUpdate())) {
+        ps.setLong(1, cutoff.toEpochMilli());
+        ps.setLong(2, after);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            candidates.add(rs.getLong(1));
+          }
+        }
       }
-      lastTimes[i] = p.lastEventMillis();
-      lastSeqs[i] = p.lastEventSeq();
-      i++;
+      if (candidates.isEmpty()) {
+        return deleted;
+      }
+      after = candidates.getLast();
+      Map<Long, List<StoredEvent>> histories = historiesInFoldOrder(c, candidates);
+      List<Long> expired = new ArrayList<>();
+      for (long id : candidates) {
+        Projection projection = Projection.replay(histories.getOrDefault(id, List.of()));
+        if (projection.status() == TrackingStatus.DELIVERED
+            && projection.deliveredAt().toInstant().isBefore(cutoff)) {
+          expired.add(id);
+        }
+      }
+      if (!expired.isEmpty()) {
+        deleteByIds(c, "DELETE FROM scan_events WHERE shipment_id IN (", expired);
+        deleteByIds(c, "DELETE FROM shipments WHERE id IN (", expired);
+        deleted += expired.size();
+      }
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE shipments s SET status = v.status, status_text = v.status_text,"
-                + " status_time = v.status_time, status_time_offset = v.status_time_offset,"
-                + " accepted_at = v.accepted_at, accepted_at_offset = v.accepted_at_offset,"
-                + " delivered_at = v.delivered_at, delivered_at_offset = v.delivered_at_offset,"
-                + " last_event_time = v.last_event_time, last_event_seq = v.last_event_seq"
-                + " FROM unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[],"
-                + " ?::integer[], ?::bigint[], ?::integer[], ?::bigint[], ?::integer[],"
-                + " ?::bigint[], ?::bigint[]) AS v(id, status, status_text, status_time,"
-                + " status_time_offset, accepted_at, accepted_at_offset, delivered_at,"
-                + " delivered_at_offset, last_event_time, last_event_seq)"
-                + " WHERE s.id = v.id")) {
-      ps.setArray(1, c.createArrayOf("bigint", ids));
-      ps.setArray(2, c.createArrayOf("varchar", statuses));
-      ps.setArray(3, c.createArrayOf("varchar", texts));
-      for (int t = 0; t < 3; t++) {
-        ps.setArray(4 + 2 * t, c.createArrayOf("bigint", times[t]));
-        ps.setArray(5 + 2 * t, c.createArrayOf("integer", offsets[t]));
+  }
+
+  private static void deleteByIds(Connection c, String sqlStart, List<Long> ids)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sqlStart + placeholders(ids.size()) + ")")) {
+      for (int i = 0; i < ids.size(); i++) {
+        ps.setLong(i + 1, ids.get(i));
       }
-      ps.setArray(10, c.createArrayOf("bigint", lastTimes));
-      ps.setArray(11, c.createArrayOf("bigint", lastSeqs));
       ps.executeUpdate();
     }
   }
 
   private static Shipment shipment(ResultSet rs) throws SQLException {
-    Projection projection = projection(rs, 15);
     return new Shipment(
         rs.getLong(1),
         rs.getString(2),
@@ -569,42 +527,7 @@ public final class TrackingStore {
         rs.getString(5),
         location(rs, 6),
         location(rs, 10),
-        Instant.ofEpochMilli(rs.getLong(14)),
-        projection);
-  }
-
-  /** The projection in the ten columns from {@code at} on ({@link #PROJECTION_COLUMNS}). */
-  private static Projection projection(ResultSet rs, int at) throws SQLException {
-    return new Projection(
-        TrackingStatus.valueOf(rs.getString(at)),
-        rs.getString(at + 1),
-        time(rs, at + 2),
-        time(rs, at + 4),
-        time(rs, at + 6),
-        rs.getLong(at + 8),
-        rs.getLong(at + 9));
-  }
-
-  private static int setProjection(PreparedStatement ps, int at, Projection p) throws SQLException {
-    ps.setString(at, p.status().name());
-    ps.setString(at + 1, p.statusText());
-    setTime(ps, at + 2, p.statusTime());
-    setTime(ps, at + 4, p.acceptedAt());
-    setTime(ps, at + 6, p.deliveredAt());
-    ps.setLong(at + 8, p.lastEventMillis());
-    ps.setLong(at + 9, p.lastEventSeq());
-    return at + 10;
-  }
-
-  private static void setTime(PreparedStatement ps, int at, OffsetDateTime time)
-      throws SQLException {
-    if (time == null) {
-      ps.setNull(at, Types.BIGINT);
-      ps.setNull(at + 1, Types.INTEGER);
-    } else {
-      ps.setLong(at, time.toInstant().toEpochMilli());
-      ps.setInt(at + 1, time.getOffset().getTotalSeconds());
-    }
+        Instant.ofEpochMilli(rs.getLong(14)));
   }
 
   private static OffsetDateTime time(ResultSet rs, int at) throws SQLException {

@@ -1,10 +1,8 @@
 -- Scans no longer carry a foreign key to their piece. On PostgreSQL its check ran once per row, as
 -- a locking SELECT on shipments through SPI: 20 % of the database's work while ingesting, for a
 -- piece that ingestion has already locked in the same transaction. What the key promised still
--- holds, by how the two writers of these tables work (docs/operations.md, "Scans and their
--- pieces"): ingestion locks each piece (SELECT ... FOR UPDATE) before storing its scans, and
--- retention deletes the pieces first and their scans after, in a later statement of the same
--- transaction, which sees every scan committed meanwhile.
+-- holds, by how the two writers of these tables lock a piece (docs/operations.md, "Scans and their
+-- pieces").
 ALTER TABLE scan_events DROP CONSTRAINT scan_events_shipment_id_fkey;
 
 -- Event ids and tracking numbers are identifiers: they are only ever compared for equality, and

@@ -18,16 +18,15 @@ import org.waypost.testing.Sql;
 import org.waypost.testing.StoreKind;
 
 /**
- * Migration V11 takes the foreign key off scan_events (a table rebuild on SQLite) without losing a
- * row, the receipt sequence, the event-id uniqueness or the history index; on PostgreSQL the
- * identifiers it compares in indexes compare byte by byte.
+ * The tracking tables' later migrations keep what was stored before them. V11 takes the foreign key
+ * off scan_events (a table rebuild on SQLite) without losing a row, the receipt sequence, the
+ * event-id uniqueness or the history index, and on PostgreSQL makes identifiers compare byte by
+ * byte. V12 drops the stored status and keeps, in delivered_at, the newest delivery scan's time.
  */
-class ScanEventsMigrationTest {
+class TrackingMigrationsTest {
   @TempDir Path dir;
 
-  @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void scansStoredBeforeV11SurviveItAndTheKeyIsGone(StoreKind kind) throws SQLException {
+  private DatabaseConfig migratedTo(StoreKind kind, String version) {
     Map<String, String> store = kind.freshStore(dir);
     DatabaseConfig config =
         new DatabaseConfig(store.get("database.url"), store.get("database.user"), "", 2);
@@ -36,9 +35,17 @@ class ScanEventsMigrationTest {
         .dataSource(config.url(), config.user(), config.password())
         .locations("classpath:db/migration", dialect.migrationLocation())
         .placeholders(dialect.migrationPlaceholders())
-        .target("10")
+        .target(version)
         .load()
         .migrate();
+    return config;
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void scansStoredBeforeV11SurviveItAndTheKeyIsGone(StoreKind kind) throws SQLException {
+    DatabaseConfig config = migratedTo(kind, "10");
+    Dialect dialect = Dialect.of(config.url());
     try (Connection c = DriverManager.getConnection(config.url(), config.user(), "");
         Statement s = c.createStatement()) {
       s.execute("INSERT INTO shippers (name, created_at) VALUES ('Acme', 0)");
@@ -120,5 +127,79 @@ class ScanEventsMigrationTest {
             .isEqualTo(3);
       }
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void v12KeepsTheNewestDeliveryScanTimeAndDropsTheStoredStatus(StoreKind kind)
+      throws SQLException {
+    DatabaseConfig config = migratedTo(kind, "11");
+    try (Connection c = DriverManager.getConnection(config.url(), config.user(), "");
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO shippers (name, created_at) VALUES ('Acme', 0)");
+      // moving: never delivered; delivered: twice (a correction); returned: delivered, then
+      // returned, so its stored projection had no delivery time
+      String[][] pieces = {
+        {"moving", "IN_TRANSIT", "NULL"},
+        {"delivered", "DELIVERED", "7000"},
+        {"returned", "RETURN_TO_SENDER", "NULL"}
+      };
+      for (String[] piece : pieces) {
+        s.execute(
+            "INSERT INTO shipments (tracking_number, shipper_id, service, origin_country,"
+                + " destination_country, created_at, status, status_text, delivered_at,"
+                + " last_event_time, last_event_seq) SELECT '"
+                + piece[0]
+                + "', id, 'PRIORITY', 'US', 'US', 0, '"
+                + piece[1]
+                + "', 'x', "
+                + piece[2]
+                + ", 0, 0 FROM shippers");
+      }
+      String[][] scans = {
+        {"m1", "moving", "ARRIVED", "1000"},
+        {"d1", "delivered", "DELIVERED", "5000"},
+        {"d2", "delivered", "DELIVERED", "7000"},
+        {"r1", "returned", "DELIVERED", "3000"},
+        {"r2", "returned", "RETURN_TO_SENDER", "4000"}
+      };
+      for (String[] scan : scans) {
+        s.execute(
+            "INSERT INTO scan_events (event_id, shipment_id, tracking_number, type, event_time,"
+                + " event_time_offset, description, received_at) SELECT '"
+                + scan[0]
+                + "', id, tracking_number, '"
+                + scan[2]
+                + "', "
+                + scan[3]
+                + ", 0, 'x', 0 FROM shipments WHERE tracking_number = '"
+                + scan[1]
+                + "'");
+      }
+    }
+
+    try (Database database = Database.open(config)) {
+      assertThat(deliveredAt(database, "moving")).isNull();
+      assertThat(deliveredAt(database, "delivered")).isEqualTo(7000L);
+      assertThat(deliveredAt(database, "returned")).isEqualTo(3000L);
+      assertThat(Sql.longValue(database, "SELECT COUNT(*) FROM scan_events")).isEqualTo(5);
+      assertThatThrownBy(() -> Sql.longValue(database, "SELECT COUNT(status) FROM shipments"))
+          .isInstanceOf(DatabaseException.class);
+    }
+  }
+
+  private static Long deliveredAt(Database database, String number) {
+    return database.read(
+        c -> {
+          try (var ps =
+              c.prepareStatement("SELECT delivered_at FROM shipments WHERE tracking_number = ?")) {
+            ps.setString(1, number);
+            try (var rs = ps.executeQuery()) {
+              rs.next();
+              long value = rs.getLong(1);
+              return rs.wasNull() ? null : value;
+            }
+          }
+        });
   }
 }
