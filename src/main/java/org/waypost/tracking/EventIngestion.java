@@ -9,12 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.waypost.db.Database;
 import org.waypost.db.Dialect;
 import org.waypost.error.ProblemType;
@@ -157,7 +158,7 @@ public final class EventIngestion {
     }
     Map<String, Long> inserted =
         bulk ? store.copyNewEvents(c, toInsert, now) : store.insertEvents(c, toInsert, now);
-    Map<Long, Long> delivered = new HashMap<>();
+    SortedMap<Long, Long> delivered = new TreeMap<>();
     for (TrackingStore.NewEvent e : toInsert) {
       if (inserted.containsKey(e.event().eventId())) {
         touched.add(e.piece().trackingNumber());

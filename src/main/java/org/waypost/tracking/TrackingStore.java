@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import org.waypost.db.BinaryCopy;
 import org.waypost.db.Dialect;
 
@@ -441,8 +442,23 @@ public final class TrackingStore {
    * Records that pieces received a delivery scan: {@code shipments.delivered_at} keeps the event
    * time of the newest one (epoch ms, by piece id), which is where retention looks for candidates.
    */
-  public void markDelivered(Connection c, Map<Long, Long> deliveredAtByPiece) throws SQLException {
+  public void markDelivered(Connection c, SortedMap<Long, Long> deliveredAtByPiece)
+      throws SQLException {
     if (deliveredAtByPiece.isEmpty()) {
+      return;
+    }
+    // in id order, as every writer locks pieces, so two batches cannot deadlock over them
+    if (dialect == Dialect.POSTGRESQL) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE shipments s SET delivered_at = v.delivered_at"
+                  + " FROM unnest(?::bigint[], ?::bigint[]) AS v(id, delivered_at)"
+                  + " WHERE s.id = v.id AND (s.delivered_at IS NULL"
+                  + " OR s.delivered_at < v.delivered_at)")) {
+        ps.setArray(1, c.createArrayOf("bigint", deliveredAtByPiece.keySet().toArray()));
+        ps.setArray(2, c.createArrayOf("bigint", deliveredAtByPiece.values().toArray()));
+        ps.executeUpdate();
+      }
       return;
     }
     try (PreparedStatement ps =

@@ -450,6 +450,32 @@ class TrackingStoreContractTest {
 
   @ParameterizedTest
   @EnumSource(StoreKind.class)
+  void thePieceRowKeepsTheNewestDeliveryScanWhateverTheArrivalOrder(StoreKind kind) {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+      String deliveredAt =
+          "SELECT delivered_at FROM shipments WHERE tracking_number = '" + number + "'";
+
+      app.ingestion()
+          .ingest(batch(scan("d-jun5", number, EventType.DELIVERED, "2026-06-05T15:00:00Z")));
+      app.ingestion()
+          .ingest(batch(scan("d-jun3", number, EventType.DELIVERED, "2026-06-03T15:00:00Z")));
+      assertThat(Sql.longValue(app.database(), deliveredAt))
+          .isEqualTo(Instant.parse("2026-06-05T15:00:00Z").toEpochMilli());
+
+      app.ingestion()
+          .ingest(
+              batch(
+                  scan("a-nov", number, EventType.ARRIVED, "2026-11-20T10:00:00Z"),
+                  scan("d-nov", number, EventType.DELIVERED, "2026-11-20T15:00:00Z")));
+      assertThat(Sql.longValue(app.database(), deliveredAt))
+          .isEqualTo(Instant.parse("2026-11-20T15:00:00Z").toEpochMilli());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
   void retentionRacingABatchLeavesNoScanWithoutItsPiece(StoreKind kind) throws Exception {
     try (App app = open(kind)) {
       long shipper = app.apiKeys().create("Acme").shipper().id();
