@@ -509,8 +509,9 @@ class TrackingStoreContractTest {
   }
 
   /**
-   * In a transaction of its own, locks piece {@code pieceId} as ingestion does and stores scan
-   * {@code eventId} for it; opens {@code stored} then, and commits once {@code commit} opens.
+   * In a transaction of its own, locks piece {@code pieceId} (the newest under {@code number}) as
+   * ingestion does and stores scan {@code eventId} for it; opens {@code stored} then, and commits
+   * once {@code commit} opens.
    */
   private static Future<?> storeAndHold(
       ExecutorService pool,
@@ -525,13 +526,11 @@ class TrackingStoreContractTest {
             app.database()
                 .inTransaction(
                     c -> {
-                      try (var lock =
-                          c.prepareStatement(
-                              "SELECT id FROM shipments WHERE id = ?"
-                                  + app.database().dialect().forUpdate())) {
-                        lock.setLong(1, pieceId);
-                        lock.executeQuery().close();
-                      }
+                      // the lock ingestion takes (FOR KEY SHARE on PostgreSQL)
+                      var locked =
+                          new TrackingStore(app.database().dialect())
+                              .latestPieces(c, List.of(number));
+                      assertThat(locked.get(number).id()).isEqualTo(pieceId);
                       try (var ps =
                           c.prepareStatement(
                               "INSERT INTO scan_events (event_id, shipment_id, tracking_number,"
