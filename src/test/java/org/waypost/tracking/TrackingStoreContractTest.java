@@ -363,6 +363,57 @@ class TrackingStoreContractTest {
     }
   }
 
+  /**
+   * A shipper's retry may resend a batch, reordered, while the first send is still being stored.
+   * Two transactions inserting the same event ids in opposite orders would each wait for the
+   * other's uncommitted ids: a deadlock, which PostgreSQL breaks by failing one of them.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aBatchResentReorderedWhileStillBeingStoredIsStoredOnce(StoreKind kind) throws Exception {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      List<String> numbers = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        numbers.add(app.shipments().register(shipper, priorityToFairfax()).trackingNumber());
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      for (int round = 0; round < 10; round++) {
+        List<ScanEvent> scans = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+          String time =
+              Instant.parse("2026-11-20T00:00:00Z")
+                  .plusSeconds(3600L * round + i)
+                  .atOffset(java.time.ZoneOffset.UTC)
+                  .toString();
+          scans.add(scan("r" + round + "-" + i, numbers.get(i % 20), EventType.ARRIVED, time));
+        }
+        List<ScanEvent> reordered = new ArrayList<>(scans);
+        Collections.reverse(reordered);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<EventIngestion.Outcome>> sends = new ArrayList<>();
+        for (List<ScanEvent> send : List.of(scans, reordered)) {
+          sends.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return app.ingestion().ingest(batch(send.toArray(ScanEvent[]::new)));
+                  }));
+        }
+        go.countDown();
+        int accepted = 0;
+        for (Future<EventIngestion.Outcome> send : sends) {
+          EventIngestion.Outcome outcome = send.get();
+          assertThat(outcome.rejected()).isEmpty();
+          accepted += outcome.accepted();
+        }
+        assertThat(accepted).as("round %d", round).isEqualTo(400);
+      }
+      pool.shutdown();
+      assertThat(Sql.longValue(app.database(), "SELECT COUNT(*) FROM scan_events")).isEqualTo(4000);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void anEventIdStoredMeanwhileForAnotherPieceCountsAsADuplicate(StoreKind kind) throws Exception {
