@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.waypost.config.DatabaseConfig;
 
 /**
@@ -74,15 +75,17 @@ public final class Database implements AutoCloseable {
 
   private void migrate() {
     try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration", dialect.migrationLocation())
-          .placeholders(dialect.migrationPlaceholders())
-          .load()
-          .migrate();
+      migrations(dialect).dataSource(dataSource).load().migrate();
     } catch (RuntimeException e) {
       throw new DatabaseException("database migration failed: " + rootMessage(e), e);
     }
+  }
+
+  /** Waypost's migrations for {@code dialect}: the shared ones and the dialect's own. */
+  static FluentConfiguration migrations(Dialect dialect) {
+    return Flyway.configure()
+        .locations("classpath:db/migration", dialect.migrationLocation())
+        .placeholders(dialect.migrationPlaceholders());
   }
 
   private static void createParentFolder(String url) {

@@ -156,11 +156,11 @@ public final class EventIngestion {
         toInsert.add(new TrackingStore.NewEvent(v.event(), piece));
       }
     }
-    Map<String, Long> inserted =
+    Set<String> inserted =
         bulk ? store.copyNewEvents(c, toInsert, now) : store.insertEvents(c, toInsert, now);
     SortedMap<Long, Long> delivered = new TreeMap<>();
     for (TrackingStore.NewEvent e : toInsert) {
-      if (inserted.containsKey(e.event().eventId())) {
+      if (inserted.contains(e.event().eventId())) {
         touched.add(e.piece().trackingNumber());
         if (e.event().type().status() == TrackingStatus.DELIVERED) {
           delivered.merge(e.piece().id(), e.event().time().toInstant().toEpochMilli(), Math::max);

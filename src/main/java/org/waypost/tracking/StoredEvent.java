@@ -3,8 +3,8 @@ package org.waypost.tracking;
 import java.time.OffsetDateTime;
 
 /**
- * A scan as stored: {@code seq} is the order of receipt, which breaks ties between scans with the
- * same event time (the later-received wins).
+ * A scan as stored and read back. A history is read in event-time order with ties broken by receipt
+ * (the later-received scan sorts later), which is the order {@link Projection} folds in.
  */
 public record StoredEvent(
-    long seq, EventType type, OffsetDateTime time, Location location, String description) {}
+    EventType type, OffsetDateTime time, Location location, String description) {}

@@ -12,9 +12,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.stream.IntStream;
 import org.waypost.db.BinaryCopy;
@@ -31,9 +33,11 @@ public final class TrackingStore {
           + " destination_city, destination_region, destination_postal_code, destination_country,"
           + " created_at";
 
+  /** A stored scan, in the order {@link #storedEvent} reads it. */
   private static final String EVENT_COLUMNS =
-      "seq, type, event_time, event_time_offset, description, city, region, postal_code, country";
-  private static final int EVENT_COLUMN_COUNT = 9;
+      "type, event_time, event_time_offset, description, city, region, postal_code, country";
+
+  private static final int EVENT_COLUMN_COUNT = EVENT_COLUMNS.split(",").length;
   private static final String INSERT_EVENT_COLUMNS =
       "event_id, shipment_id, tracking_number, type, event_time, event_time_offset,"
           + " description, city, region, postal_code, country, received_at";
@@ -163,11 +167,7 @@ public final class TrackingStore {
   /** A scan from the {@link #EVENT_COLUMNS} at the start of the current row. */
   private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
     return new StoredEvent(
-        rs.getLong(1),
-        EventType.valueOf(rs.getString(2)),
-        time(rs, 3),
-        location(rs, 6),
-        rs.getString(5));
+        EventType.valueOf(rs.getString(1)), time(rs, 2), location(rs, 5), rs.getString(4));
   }
 
   /** Allocates the next value of a numbering scheme's serial; never the same value twice. */
@@ -227,12 +227,12 @@ public final class TrackingStore {
   public record NewEvent(ScanEvent event, Piece piece) {}
 
   /**
-   * Inserts the events whose {@code eventId} is new; returns the receipt sequence of each event
-   * that was inserted, by event id. Events already stored are skipped, not failed.
+   * Inserts the events whose {@code eventId} is new; returns the ids of those inserted. Events
+   * already stored are skipped, not failed.
    */
-  public Map<String, Long> insertEvents(Connection c, List<NewEvent> events, Instant receivedAt)
+  public Set<String> insertEvents(Connection c, List<NewEvent> events, Instant receivedAt)
       throws SQLException {
-    Map<String, Long> inserted = new HashMap<>();
+    Set<String> inserted = new HashSet<>();
     if (dialect == Dialect.POSTGRESQL) {
       insertEventsAsArrays(c, events, receivedAt, inserted);
       return inserted;
@@ -248,7 +248,7 @@ public final class TrackingStore {
       for (int i = 0; i < part.size(); i++) {
         sql.append(i == 0 ? "" : ",").append(row);
       }
-      sql.append(" ON CONFLICT (event_id) DO NOTHING RETURNING seq, event_id");
+      sql.append(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id");
       try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
         int p = 1;
         for (NewEvent e : part) {
@@ -265,7 +265,7 @@ public final class TrackingStore {
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            inserted.put(rs.getString(2), rs.getLong(1));
+            inserted.add(rs.getString(1));
           }
         }
       }
@@ -293,12 +293,12 @@ public final class TrackingStore {
    * stored meanwhile by another transaction); the caller then stores the batch again through {@link
    * #insertEvents}, which skips such scans one by one.
    */
-  public Map<String, Long> copyNewEvents(Connection c, List<NewEvent> events, Instant receivedAt)
+  public Set<String> copyNewEvents(Connection c, List<NewEvent> events, Instant receivedAt)
       throws SQLException {
     if (dialect != Dialect.POSTGRESQL) {
       throw new IllegalStateException("COPY is PostgreSQL's");
     }
-    Map<String, Long> inserted = new HashMap<>();
+    Set<String> inserted = new HashSet<>();
     if (events.isEmpty()) {
       return inserted;
     }
@@ -323,7 +323,7 @@ public final class TrackingStore {
           .text(location == null ? null : location.postalCode())
           .text(location == null ? null : location.country())
           .int8(received);
-      inserted.put(event.eventId(), seqs[i]);
+      inserted.add(event.eventId());
     }
     try {
       rows.into(c, "scan_events", "seq, " + INSERT_EVENT_COLUMNS);
@@ -386,7 +386,7 @@ public final class TrackingStore {
    * 13,000 scalars is most of the cost of a batch otherwise.
    */
   private static void insertEventsAsArrays(
-      Connection c, List<NewEvent> events, Instant receivedAt, Map<String, Long> inserted)
+      Connection c, List<NewEvent> events, Instant receivedAt, Set<String> inserted)
       throws SQLException {
     int n = events.size();
     long[] reserved = nextEventSeqs(c, n);
@@ -429,7 +429,7 @@ public final class TrackingStore {
                 + ") SELECT * FROM unnest(?::bigint[], ?::varchar[], ?::bigint[], ?::varchar[],"
                 + " ?::varchar[], ?::bigint[], ?::integer[], ?::varchar[], ?::varchar[],"
                 + " ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])"
-                + " ON CONFLICT (event_id) DO NOTHING RETURNING seq, event_id")) {
+                + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id")) {
       Object[][] columns = {
         seqs,
         ids,
@@ -454,7 +454,7 @@ public final class TrackingStore {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          inserted.put(rs.getString(2), rs.getLong(1));
+          inserted.add(rs.getString(1));
         }
       }
     }

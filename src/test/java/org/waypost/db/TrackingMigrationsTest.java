@@ -9,7 +9,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,11 +29,8 @@ class TrackingMigrationsTest {
     Map<String, String> store = kind.freshStore(dir);
     DatabaseConfig config =
         new DatabaseConfig(store.get("database.url"), store.get("database.user"), "", 2);
-    Dialect dialect = Dialect.of(config.url());
-    Flyway.configure()
+    Database.migrations(Dialect.of(config.url()))
         .dataSource(config.url(), config.user(), config.password())
-        .locations("classpath:db/migration", dialect.migrationLocation())
-        .placeholders(dialect.migrationPlaceholders())
         .target(version)
         .load()
         .migrate();

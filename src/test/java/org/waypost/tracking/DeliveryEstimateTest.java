@@ -31,16 +31,16 @@ class DeliveryEstimateTest {
 
   /** A piece accepted at {@code accepted} and not scanned since. */
   private static Projection piece(OffsetDateTime accepted) {
-    return Projection.replay(List.of(scan(1, EventType.ACCEPTED, accepted)));
+    return Projection.replay(List.of(scan(EventType.ACCEPTED, accepted)));
   }
 
   /** A piece accepted at {@code accepted}, whose latest scan is {@code type} at {@code time}. */
   private static Projection piece(OffsetDateTime accepted, EventType type, OffsetDateTime time) {
-    return Projection.replay(List.of(scan(1, EventType.ACCEPTED, accepted), scan(2, type, time)));
+    return Projection.replay(List.of(scan(EventType.ACCEPTED, accepted), scan(type, time)));
   }
 
-  private static StoredEvent scan(long seq, EventType type, OffsetDateTime time) {
-    return new StoredEvent(seq, type, time, new Location("Los Angeles", "CA", "90052", "US"), null);
+  private static StoredEvent scan(EventType type, OffsetDateTime time) {
+    return new StoredEvent(type, time, new Location("Los Angeles", "CA", "90052", "US"), null);
   }
 
   @Nested
@@ -166,7 +166,7 @@ class DeliveryEstimateTest {
     @Test
     void beforeAcceptance() {
       Projection labelOnly =
-          Projection.replay(List.of(scan(1, EventType.LABEL_CREATED, pacific(11, 28, 10, 0))));
+          Projection.replay(List.of(scan(EventType.LABEL_CREATED, pacific(11, 28, 10, 0))));
 
       assertThat(labelOnly.status()).isEqualTo(TrackingStatus.PRE_TRANSIT);
       assertThat(DeliveryEstimate.expected(labelOnly, PRIORITY_DAYS)).isNull();
@@ -199,9 +199,9 @@ class DeliveryEstimateTest {
       Projection projection =
           Projection.replay(
               List.of(
-                  scan(1, EventType.ACCEPTED, pacific(11, 30, 9, 0)),
-                  scan(2, EventType.DELIVERED, pacific(12, 1, 11, 0)),
-                  scan(3, EventType.ARRIVED, pacific(12, 1, 18, 0))));
+                  scan(EventType.ACCEPTED, pacific(11, 30, 9, 0)),
+                  scan(EventType.DELIVERED, pacific(12, 1, 11, 0)),
+                  scan(EventType.ARRIVED, pacific(12, 1, 18, 0))));
 
       assertThat(projection.status()).isEqualTo(TrackingStatus.DELIVERED);
       assertThat(DeliveryEstimate.expected(projection, PRIORITY_DAYS)).isNull();

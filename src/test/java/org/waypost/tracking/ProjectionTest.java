@@ -44,8 +44,8 @@ class ProjectionTest {
     return new Location("Los Angeles", "CA", "90052", "US");
   }
 
-  private static StoredEvent scan(long seq, EventType type, OffsetDateTime time) {
-    return new StoredEvent(seq, type, time, losAngeles(), type.defaultDescription());
+  private static StoredEvent scan(EventType type, OffsetDateTime time) {
+    return new StoredEvent(type, time, losAngeles(), type.defaultDescription());
   }
 
   /** Scans numbered in the order given, which must already be the fold order. */
@@ -81,8 +81,7 @@ class ProjectionTest {
   @Test
   void theShipperDescriptionOfTheLatestScanIsShown() {
     StoredEvent arrived =
-        new StoredEvent(
-            1, EventType.ARRIVED, monday(20, 0), losAngeles(), "Arrived at regional hub");
+        new StoredEvent(EventType.ARRIVED, monday(20, 0), losAngeles(), "Arrived at regional hub");
 
     assertThat(Projection.initial().fold(arrived).statusText())
         .isEqualTo("Arrived at regional hub");
@@ -93,13 +92,13 @@ class ProjectionTest {
     Projection departedLast =
         Projection.replay(
             List.of(
-                scan(1, EventType.ARRIVED, monday(20, 0)),
-                scan(2, EventType.OUT_FOR_DELIVERY, monday(20, 0))));
+                scan(EventType.ARRIVED, monday(20, 0)),
+                scan(EventType.OUT_FOR_DELIVERY, monday(20, 0))));
     Projection arrivedLast =
         Projection.replay(
             List.of(
-                scan(1, EventType.OUT_FOR_DELIVERY, monday(20, 0)),
-                scan(2, EventType.ARRIVED, monday(20, 0))));
+                scan(EventType.OUT_FOR_DELIVERY, monday(20, 0)),
+                scan(EventType.ARRIVED, monday(20, 0))));
 
     assertThat(departedLast.status()).isEqualTo(TrackingStatus.OUT_FOR_DELIVERY);
     assertThat(arrivedLast.status()).isEqualTo(TrackingStatus.IN_TRANSIT);
@@ -373,18 +372,15 @@ class ProjectionTest {
     }
   }
 
-  /** The scans as stored, numbered 1, 2, ... in arrival order. */
+  /** The scans as stored, in arrival order. */
   private static List<StoredEvent> received(List<Scan> arrival) {
-    List<StoredEvent> events = new ArrayList<>();
-    for (Scan s : arrival) {
-      events.add(scan(events.size() + 1, s.type(), s.time()));
-    }
-    return events;
+    return arrival.stream().map(s -> scan(s.type(), s.time())).toList();
   }
 
   /**
    * What a lookup shows after the scans arrived in this order: the stored history (event times kept
    * to the millisecond), in the order TrackingStore reads it (ORDER BY event_time, seq), folded.
+   * The sort is stable, so scans with the same event time stay in arrival (receipt) order.
    */
   private static Projection asLookedUp(List<Scan> arrival) {
     return Projection.replay(
@@ -392,14 +388,11 @@ class ProjectionTest {
             .map(
                 e ->
                     new StoredEvent(
-                        e.seq(),
                         e.type(),
                         e.time().truncatedTo(ChronoUnit.MILLIS),
                         e.location(),
                         e.description()))
-            .sorted(
-                Comparator.comparingLong((StoredEvent e) -> e.time().toInstant().toEpochMilli())
-                    .thenComparingLong(StoredEvent::seq))
+            .sorted(Comparator.comparingLong(e -> e.time().toInstant().toEpochMilli()))
             .toList());
   }
 
