@@ -7,18 +7,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.waypost.cli.WaypostCommand;
 import org.waypost.testing.CapturedLogs;
+import org.waypost.testing.FilesOnDisk;
 import org.waypost.testing.Fixtures;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.StoreKind;
@@ -284,15 +283,14 @@ class LegalRequestFlowTest {
   }
 
   private static void assertNoFileContains(Path dir, String secret) throws IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(Files::isRegularFile).toList();
-    }
-    assertThat(files)
+    Map<Path, byte[]> files = FilesOnDisk.read(dir);
+    assertThat(files.keySet())
         .anySatisfy(f -> assertThat(f.getFileName().toString()).startsWith("waypost.db"));
-    for (Path file : files) {
-      String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-      assertThat(content).as("%s holds %s", file.getFileName(), secret).doesNotContain(secret);
+    for (var file : files.entrySet()) {
+      String content = new String(file.getValue(), StandardCharsets.ISO_8859_1);
+      assertThat(content)
+          .as("%s holds %s", file.getKey().getFileName(), secret)
+          .doesNotContain(secret);
     }
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +25,7 @@ import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.testing.Audits;
+import org.waypost.testing.FilesOnDisk;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
@@ -358,10 +358,8 @@ class OperatorsTest {
 
   private static byte[] filesUnder(Path root) throws Exception {
     var all = new java.io.ByteArrayOutputStream();
-    try (var files = Files.walk(root)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        all.write(Files.readAllBytes(file));
-      }
+    for (byte[] content : FilesOnDisk.read(root).values()) {
+      all.write(content);
     }
     return all.toByteArray();
   }

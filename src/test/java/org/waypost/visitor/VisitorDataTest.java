@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +14,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +22,7 @@ import org.waypost.governance.Role;
 import org.waypost.keys.DayKeyDestroyedException;
 import org.waypost.retention.Retention;
 import org.waypost.testing.CapturedLogs;
+import org.waypost.testing.FilesOnDisk;
 import org.waypost.testing.Fixtures;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.Sql;
@@ -208,18 +207,16 @@ class VisitorDataTest {
   }
 
   private static void assertNoFileContains(Path dir, List<String> secrets) throws IOException {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(Files::isRegularFile).toList();
-    }
-    assertThat(files)
+    Map<Path, byte[]> files = FilesOnDisk.read(dir);
+    assertThat(files.keySet())
         .anySatisfy(f -> assertThat(f.getFileName().toString()).startsWith("waypost.db"));
-    assertThat(files).anySatisfy(f -> assertThat(f.getFileName().toString()).startsWith("day-"));
-    for (Path file : files) {
-      String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    assertThat(files.keySet())
+        .anySatisfy(f -> assertThat(f.getFileName().toString()).startsWith("day-"));
+    for (var file : files.entrySet()) {
+      String content = new String(file.getValue(), StandardCharsets.ISO_8859_1);
       for (String secret : secrets) {
         assertThat(content)
-            .as("%s must not contain %s", file.getFileName(), secret)
+            .as("%s must not contain %s", file.getKey().getFileName(), secret)
             .doesNotContainIgnoringCase(secret);
       }
     }
