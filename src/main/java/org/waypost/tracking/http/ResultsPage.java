@@ -1,8 +1,9 @@
-package org.waypost.tracking;
+package org.waypost.tracking.http;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.waypost.tracking.TrackingResult;
 import org.waypost.web.Pages.Site;
 
 /** One section per number asked: its result, or why there is none. */

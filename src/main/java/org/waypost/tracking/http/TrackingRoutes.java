@@ -1,4 +1,4 @@
-package org.waypost.tracking;
+package org.waypost.tracking.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -12,14 +12,23 @@ import java.util.Optional;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
-import org.waypost.visitor.Outcome;
+import org.waypost.tracking.InvalidTrackingNumberException;
+import org.waypost.tracking.NumberQuery;
+import org.waypost.tracking.Tracker;
+import org.waypost.tracking.TrackingNumber;
+import org.waypost.web.Exchange;
+import org.waypost.web.Exchange.Outcome;
+import org.waypost.web.Gate;
 import org.waypost.web.Pages;
 import org.waypost.web.Problems;
-import org.waypost.web.RequestCapture;
 import org.waypost.web.Responses;
 import org.waypost.web.Routes;
 
-/** The public face: the tracking JSON API, the search form and the results page. */
+/**
+ * The public face: the tracking JSON API, the search form and the results page. Every route that
+ * looks numbers up charges them to the client at the {@link Gate} before it looks: one for a number
+ * in the path, the count of the parsed query (or one, when it cannot be parsed) for a list.
+ */
 public final class TrackingRoutes implements Routes {
   private static final byte[] RESULTS_OPEN = "{\"results\":[".getBytes();
   private static final byte[] RESULTS_CLOSE = "]}".getBytes();
@@ -29,10 +38,12 @@ public final class TrackingRoutes implements Routes {
 
   private final Tracker tracker;
   private final Pages pages;
+  private final Gate gate;
 
-  public TrackingRoutes(Tracker tracker, Pages pages) {
+  public TrackingRoutes(Tracker tracker, Pages pages, Gate gate) {
     this.tracker = tracker;
     this.pages = pages;
+    this.gate = gate;
   }
 
   @Override
@@ -46,7 +57,7 @@ public final class TrackingRoutes implements Routes {
   /** The outcome for one number: a lookup, or the problem that stands in for it. */
   private record Answer(String number, Tracker.Lookup lookup, ProblemType problem, String detail) {}
 
-  private Answer answer(Context ctx, String normalized) {
+  private Answer answer(Exchange exchange, String normalized) {
     Answer answer;
     try {
       TrackingNumber number = TrackingNumber.parse(normalized);
@@ -59,7 +70,7 @@ public final class TrackingRoutes implements Routes {
     } catch (InvalidTrackingNumberException e) {
       answer = new Answer(e.normalized(), null, ProblemType.INVALID_TRACKING_NUMBER, e.detail());
     }
-    RequestCapture.lookup(ctx, answer.number(), outcome(answer));
+    exchange.lookup(answer.number(), outcome(answer));
     return answer;
   }
 
@@ -70,8 +81,26 @@ public final class TrackingRoutes implements Routes {
     return answer.problem() == ProblemType.NOT_FOUND ? Outcome.NOT_FOUND : Outcome.INVALID;
   }
 
+  /**
+   * The numbers of a list query, charged at the gate: a query that cannot be parsed is charged as
+   * one lookup before its problem is answered, so that malformed queries are limited too.
+   */
+  private NumberQuery admitted(Exchange exchange, String raw) {
+    NumberQuery query;
+    try {
+      query = NumberQuery.parse(raw);
+    } catch (ProblemException e) {
+      gate.admitLookups(exchange, 1);
+      throw e;
+    }
+    gate.admitLookups(exchange, query.numbers().size());
+    return query;
+  }
+
   private void one(Context ctx) {
-    Answer answer = answer(ctx, TrackingNumber.normalize(ctx.pathParam("number")));
+    Exchange exchange = Exchange.of(ctx);
+    gate.admitLookups(exchange, 1);
+    Answer answer = answer(exchange, TrackingNumber.normalize(ctx.pathParam("number")));
     if (answer.lookup() == null) {
       throw new ProblemException(answer.problem(), answer.detail());
     }
@@ -79,7 +108,8 @@ public final class TrackingRoutes implements Routes {
   }
 
   private void many(Context ctx) {
-    NumberQuery query = NumberQuery.parse(ctx.queryParam("numbers"));
+    Exchange exchange = Exchange.of(ctx);
+    NumberQuery query = admitted(exchange, ctx.queryParam("numbers"));
     ByteArrayOutputStream out = new ByteArrayOutputStream(2048 * query.numbers().size());
     try {
       out.write(RESULTS_OPEN);
@@ -89,7 +119,7 @@ public final class TrackingRoutes implements Routes {
           out.write(',');
         }
         first = false;
-        Answer answer = answer(ctx, number);
+        Answer answer = answer(exchange, number);
         if (answer.lookup() != null) {
           out.write(answer.lookup().json());
         } else {
@@ -113,11 +143,15 @@ public final class TrackingRoutes implements Routes {
   }
 
   private void results(Context ctx) {
+    Exchange exchange = Exchange.of(ctx);
     String raw = ctx.queryParam("numbers");
     NumberQuery query;
     try {
-      query = NumberQuery.parse(raw);
+      query = admitted(exchange, raw);
     } catch (ProblemException e) {
+      if (e.type().status() == 429) {
+        throw e;
+      }
       ctx.status(e.type().status());
       ctx.html(
           pages.render("home.jte", new HomePage(pages.site(), raw == null ? "" : raw, e.detail())));
@@ -125,7 +159,7 @@ public final class TrackingRoutes implements Routes {
     }
     List<ResultsPage.Entry> entries = new ArrayList<>();
     for (String number : query.numbers()) {
-      Answer answer = answer(ctx, number);
+      Answer answer = answer(exchange, number);
       entries.add(
           new ResultsPage.Entry(
               entries.size() + 1,

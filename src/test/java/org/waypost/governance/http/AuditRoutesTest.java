@@ -1,4 +1,4 @@
-package org.waypost.governance;
+package org.waypost.governance.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +19,12 @@ import org.waypost.config.WaypostConfig;
 import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
+import org.waypost.governance.AuditLog;
 import org.waypost.governance.AuditLog.Entry;
+import org.waypost.governance.Checkpoints;
+import org.waypost.governance.OperatorAuth;
+import org.waypost.governance.Operators;
+import org.waypost.governance.Role;
 import org.waypost.json.Json;
 import org.waypost.keys.MasterKey;
 import org.waypost.testing.MutableClock;

@@ -1,4 +1,4 @@
-package org.waypost.abuse;
+package org.waypost.abuse.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
@@ -6,21 +6,22 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.waypost.abuse.Incidents;
 import org.waypost.error.ProblemException;
 import org.waypost.governance.Operator;
 import org.waypost.governance.Role;
+import org.waypost.governance.http.OperatorAccess;
 import org.waypost.json.Json;
-import org.waypost.web.AbuseGate;
 import org.waypost.web.Routes;
 
 /** Incidents for the security role: the list (no addresses) and the audited reveal. */
 public final class IncidentRoutes implements Routes {
   private final Incidents incidents;
-  private final AbuseGate gate;
+  private final OperatorAccess access;
 
-  public IncidentRoutes(Incidents incidents, AbuseGate gate) {
+  public IncidentRoutes(Incidents incidents, OperatorAccess access) {
     this.incidents = incidents;
-    this.gate = gate;
+    this.access = access;
   }
 
   @Override
@@ -30,7 +31,7 @@ public final class IncidentRoutes implements Routes {
   }
 
   private void list(Context ctx) {
-    gate.operator(ctx, Role.SECURITY);
+    access.require(ctx, Role.SECURITY);
     int limit = 100;
     String text = ctx.queryParam("limit");
     if (text != null) {
@@ -49,7 +50,7 @@ public final class IncidentRoutes implements Routes {
   }
 
   private void reveal(Context ctx) throws IOException {
-    Operator operator = gate.operator(ctx, Role.SECURITY);
+    Operator operator = access.require(ctx, Role.SECURITY);
     long id;
     try {
       id = Long.parseLong(ctx.pathParam("id"));

@@ -1,5 +1,6 @@
-package org.waypost.tracking;
+package org.waypost.tracking.http;
 
+import org.waypost.tracking.NumberQuery;
 import org.waypost.web.Pages.Site;
 
 /** The search form, possibly with what was typed and why it was refused. */

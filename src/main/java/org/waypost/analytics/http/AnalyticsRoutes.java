@@ -1,20 +1,21 @@
-package org.waypost.analytics;
+package org.waypost.analytics.http;
 
 import io.javalin.config.RoutesConfig;
+import org.waypost.analytics.Analytics;
 import org.waypost.error.ProblemException;
 import org.waypost.governance.Role;
+import org.waypost.governance.http.OperatorAccess;
 import org.waypost.json.Json;
-import org.waypost.web.AbuseGate;
 import org.waypost.web.Routes;
 
 /** {@code GET /api/v1/admin/analytics}: the aggregates, for operators with the admin role. */
 public final class AnalyticsRoutes implements Routes {
   private final Analytics analytics;
-  private final AbuseGate gate;
+  private final OperatorAccess access;
 
-  public AnalyticsRoutes(Analytics analytics, AbuseGate gate) {
+  public AnalyticsRoutes(Analytics analytics, OperatorAccess access) {
     this.analytics = analytics;
-    this.gate = gate;
+    this.access = access;
   }
 
   @Override
@@ -22,7 +23,7 @@ public final class AnalyticsRoutes implements Routes {
     routes.get(
         "/api/v1/admin/analytics",
         ctx -> {
-          gate.operator(ctx, Role.ADMIN);
+          access.require(ctx, Role.ADMIN);
           String resolution = ctx.queryParam("resolution");
           if (resolution != null && !resolution.equals("day") && !resolution.equals("hour")) {
             throw ProblemException.validation("resolution must be day or hour");

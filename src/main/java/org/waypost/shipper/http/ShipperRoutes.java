@@ -1,4 +1,4 @@
-package org.waypost.shipper;
+package org.waypost.shipper.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,18 +10,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.waypost.catalog.Service;
 import org.waypost.config.ServerConfig;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
+import org.waypost.shipper.ApiKeys;
+import org.waypost.shipper.EventReader;
+import org.waypost.shipper.Fields;
+import org.waypost.shipper.LimitedInputStream;
 import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.Projection;
-import org.waypost.tracking.Service;
 import org.waypost.tracking.Shipment;
 import org.waypost.tracking.ShipmentRegistry;
-import org.waypost.web.AbuseGate;
+import org.waypost.web.Exchange;
+import org.waypost.web.Gate;
 import org.waypost.web.Problems;
-import org.waypost.web.RequestCapture;
 import org.waypost.web.Routes;
 
 /** The shipper API: register shipments (numbers issued on request) and post scan events. */
@@ -34,14 +38,14 @@ public final class ShipperRoutes implements Routes {
   private final EventIngestion ingestion;
   private final EventReader reader;
   private final long maxRequestBytes;
-  private final AbuseGate gate;
+  private final Gate gate;
 
   public ShipperRoutes(
       ApiKeys apiKeys,
       ShipmentRegistry registry,
       EventIngestion ingestion,
       ServerConfig server,
-      AbuseGate gate) {
+      Gate gate) {
     this.apiKeys = apiKeys;
     this.gate = gate;
     this.registry = registry;
@@ -62,9 +66,10 @@ public final class ShipperRoutes implements Routes {
         header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
             ? header.substring(7).strip()
             : null;
+    Exchange exchange = Exchange.of(ctx);
     ApiKeys.Shipper shipper =
-        gate.authenticated(
-            ctx,
+        gate.authenticate(
+            exchange,
             () ->
                 apiKeys
                     .authenticate(key)
@@ -73,8 +78,8 @@ public final class ShipperRoutes implements Routes {
                             new ProblemException(
                                 ProblemType.UNAUTHORIZED,
                                 "A valid shipper API key is required: Authorization: Bearer <key>.")));
-    RequestCapture.shipperKey(ctx, shipper.keyId());
-    gate.shipperRequest(shipper.keyId());
+    exchange.shipperKey(shipper.keyId());
+    gate.admitShipper(exchange, shipper.keyId());
     return shipper;
   }
 

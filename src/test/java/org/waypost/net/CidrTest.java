@@ -1,4 +1,4 @@
-package org.waypost.config;
+package org.waypost.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

@@ -1,4 +1,4 @@
-package org.waypost.governance;
+package org.waypost.governance.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.waypost.error.ProblemException;
+import org.waypost.governance.LegalProcess;
+import org.waypost.governance.LegalRequests;
 import org.waypost.governance.LegalRequests.Disclosure;
 import org.waypost.governance.LegalRequests.Filing;
 import org.waypost.governance.LegalRequests.LegalRequest;
+import org.waypost.governance.Operator;
+import org.waypost.governance.Role;
 import org.waypost.json.Json;
-import org.waypost.web.AbuseGate;
 import org.waypost.web.Routes;
 
 /**
@@ -36,11 +39,11 @@ public final class LegalRequestRoutes implements Routes {
           + " \"DATE\", \"to\": \"DATE\"}";
 
   private final LegalRequests requests;
-  private final AbuseGate gate;
+  private final OperatorAccess access;
 
-  public LegalRequestRoutes(LegalRequests requests, AbuseGate gate) {
+  public LegalRequestRoutes(LegalRequests requests, OperatorAccess access) {
     this.requests = requests;
-    this.gate = gate;
+    this.access = access;
   }
 
   @Override
@@ -54,7 +57,7 @@ public final class LegalRequestRoutes implements Routes {
   }
 
   private void file(Context ctx) {
-    Operator operator = gate.operator(ctx, Role.LEGAL);
+    Operator operator = access.require(ctx, Role.LEGAL);
     JsonNode body = body(ctx, FILING_FIELDS, FILING_SHAPE, true);
     String process = text(body, "legalProcess");
     Filing filing =
@@ -103,21 +106,21 @@ public final class LegalRequestRoutes implements Routes {
   }
 
   private void approve(Context ctx) {
-    Operator operator = gate.operator(ctx, Role.PRIVACY);
+    Operator operator = access.require(ctx, Role.PRIVACY);
     long id = id(ctx);
     body(ctx, Set.of(), "no body, or {}", false);
     json(ctx, describe(requests.approve(id, operator)));
   }
 
   private void reject(Context ctx) {
-    Operator operator = gate.operator(ctx, Role.PRIVACY);
+    Operator operator = access.require(ctx, Role.PRIVACY);
     long id = id(ctx);
     JsonNode body = body(ctx, Set.of("reason"), "{\"reason\": \"...\"}", false);
     json(ctx, describe(requests.reject(id, operator, text(body, "reason"))));
   }
 
   private void execute(Context ctx) {
-    Operator operator = gate.operator(ctx, Role.LEGAL);
+    Operator operator = access.require(ctx, Role.LEGAL);
     long id = id(ctx);
     body(ctx, Set.of(), "no body, or {}", false);
     Disclosure disclosure = requests.execute(id, operator);
@@ -130,7 +133,7 @@ public final class LegalRequestRoutes implements Routes {
 
   /** An operator with the legal or the privacy role: both may read requests. */
   private void requireReader(Context ctx) {
-    gate.operator(ctx, Role.LEGAL, Role.PRIVACY);
+    access.require(ctx, Role.LEGAL, Role.PRIVACY);
   }
 
   /** The request as JSON: the contract's field names, times ISO-8601 in UTC. */

@@ -1,4 +1,4 @@
-package org.waypost.visitor;
+package org.waypost.visitor.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -13,8 +13,11 @@ import java.util.Map;
 import org.waypost.json.Json;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
+import org.waypost.net.IpLiterals;
+import org.waypost.visitor.PrivacyPolicy;
+import org.waypost.visitor.VisitorLog;
+import org.waypost.web.Exchange;
 import org.waypost.web.Pages;
-import org.waypost.web.RequestCapture;
 import org.waypost.web.Routes;
 
 /** The privacy policy page, and {@code /api/v1/privacy/me}: what this very request leaves. */
@@ -24,15 +27,12 @@ public final class PrivacyRoutes implements Routes {
   private final PrivacyPolicy policy;
   private final Pages pages;
   private final KeyStore keys;
-  private final RequestCapture requests;
   private final Clock clock;
 
-  public PrivacyRoutes(
-      PrivacyPolicy policy, Pages pages, KeyStore keys, RequestCapture requests, Clock clock) {
+  public PrivacyRoutes(PrivacyPolicy policy, Pages pages, KeyStore keys, Clock clock) {
     this.policy = policy;
     this.pages = pages;
     this.keys = keys;
-    this.requests = requests;
     this.clock = clock;
   }
 
@@ -49,15 +49,16 @@ public final class PrivacyRoutes implements Routes {
   }
 
   private void me(Context ctx) {
-    InetAddress client = RequestCapture.client(ctx);
-    boolean signal = RequestCapture.privacySignal(ctx);
+    Exchange exchange = Exchange.of(ctx);
+    InetAddress client = exchange.client();
+    boolean signal = exchange.privacySignal();
     LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
     DayKeys day = keys.day(today);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("ip", ClientAddresses.normalized(client));
+    out.put("ip", IpLiterals.normalized(client));
     out.put(
         "ipSource",
-        RequestCapture.forwarded(ctx)
+        exchange.forwarded()
             ? "forwarded by a trusted proxy (X-Forwarded-For or Forwarded)"
             : "the connection itself (forwarding headers are only believed from trusted proxies)");
     out.put("gpc", "1".equals(ctx.header("Sec-GPC")));
@@ -71,7 +72,7 @@ public final class PrivacyRoutes implements Routes {
                 "rate limits and abuse counters",
                 Map.of(
                     "clientTag",
-                    truncated(requests.pseudonym(ctx)),
+                    truncated(exchange.pseudonym()),
                     "form",
                     "keyed hash (HMAC-SHA256) under a key that never leaves memory"),
                 "at most 2 hours; the key changes every hour"),
@@ -84,7 +85,7 @@ public final class PrivacyRoutes implements Routes {
                     "clientTag",
                     truncated(day.tag(VisitorLog.CLIENT, client.getAddress())),
                     "networkTag",
-                    truncated(day.tag(VisitorLog.PREFIX, ClientAddresses.networkPrefix(client))),
+                    truncated(day.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client))),
                     "numbersAsked",
                     "one keyed hash per number, under the same day's key"),
                 policy.securityLogDays()

@@ -1,5 +1,6 @@
-package org.waypost.governance;
+package org.waypost.governance.http;
 
+import org.waypost.governance.Transparency;
 import org.waypost.web.Pages.Site;
 
 /** The transparency report page's model. */

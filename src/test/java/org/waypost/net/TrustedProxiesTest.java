@@ -1,4 +1,4 @@
-package org.waypost.visitor;
+package org.waypost.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.waypost.config.Cidr;
 
 /**
  * The client address that every tier of visitor data is keyed by. A wrong answer lets a client
@@ -22,15 +21,15 @@ import org.waypost.config.Cidr;
  * (RFC 5737, RFC 3849) and loopback appear, apart from the 10.0.0.0/8 proxy network the chain test
  * needs; no address here is ever contacted.
  */
-class ClientAddressesTest {
+class TrustedProxiesTest {
   private static final String LOOPBACK = "127.0.0.1";
   private static final List<String> NONE = List.of();
 
-  private static ClientAddresses trusting(String... cidrs) {
-    return new ClientAddresses(Stream.of(cidrs).map(Cidr::parse).toList());
+  private static TrustedProxies trusting(String... cidrs) {
+    return new TrustedProxies(Stream.of(cidrs).map(Cidr::parse).toList(), false);
   }
 
-  private static ClientAddresses behindLoopbackProxy() {
+  private static TrustedProxies behindLoopbackProxy() {
     return trusting("127.0.0.0/8", "::1/128");
   }
 
@@ -43,19 +42,19 @@ class ClientAddressesTest {
     }
   }
 
-  private static String xff(ClientAddresses addresses, String peer, String... values) {
-    return ClientAddresses.normalized(addresses.resolve(peer, List.of(values), NONE));
+  private static String xff(TrustedProxies addresses, String peer, String... values) {
+    return IpLiterals.normalized(addresses.resolve(peer, List.of(values), NONE));
   }
 
-  private static String forwarded(ClientAddresses addresses, String peer, String... values) {
-    return ClientAddresses.normalized(addresses.resolve(peer, NONE, List.of(values)));
+  private static String forwarded(TrustedProxies addresses, String peer, String... values) {
+    return IpLiterals.normalized(addresses.resolve(peer, NONE, List.of(values)));
   }
 
   @Nested
   class XForwardedFor {
     @Test
     void anUntrustedPeersHeadersAreIgnored() {
-      ClientAddresses addresses = behindLoopbackProxy();
+      TrustedProxies addresses = behindLoopbackProxy();
       assertThat(xff(addresses, "198.51.100.9", "203.0.113.7")).isEqualTo("198.51.100.9");
       assertThat(
               addresses.resolve("198.51.100.9", List.of("203.0.113.7"), List.of("for=203.0.113.8")))
@@ -81,7 +80,7 @@ class ClientAddressesTest {
 
     @Test
     void theChainIsWalkedFromTheRightPastTrustedProxies() {
-      ClientAddresses addresses = trusting("10.0.0.0/8", "127.0.0.0/8");
+      TrustedProxies addresses = trusting("10.0.0.0/8", "127.0.0.0/8");
       assertThat(xff(addresses, LOOPBACK, "198.51.100.9, 203.0.113.7, 10.0.0.2"))
           .isEqualTo("203.0.113.7");
     }
@@ -95,7 +94,7 @@ class ClientAddressesTest {
 
     @Test
     void severalHeaderLinesFormOneChain() {
-      ClientAddresses addresses = trusting("127.0.0.0/8", "198.51.100.0/24");
+      TrustedProxies addresses = trusting("127.0.0.0/8", "198.51.100.0/24");
       assertThat(xff(addresses, LOOPBACK, "192.0.2.1, 203.0.113.7", "198.51.100.2"))
           .isEqualTo("203.0.113.7");
       assertThat(xff(addresses, LOOPBACK, "203.0.113.7", "198.51.100.2,198.51.100.3"))
@@ -104,13 +103,13 @@ class ClientAddressesTest {
 
     @Test
     void whenEveryHopIsTrustedTheLeftmostIsTheClient() {
-      ClientAddresses addresses = trusting("127.0.0.0/8", "203.0.113.0/24");
+      TrustedProxies addresses = trusting("127.0.0.0/8", "203.0.113.0/24");
       assertThat(xff(addresses, LOOPBACK, "203.0.113.5, 203.0.113.6")).isEqualTo("203.0.113.5");
     }
 
     @Test
     void anUnparseableHopEndsTheWalkAtTheLastGoodAddress() {
-      ClientAddresses addresses = trusting("127.0.0.0/8", "198.51.100.0/24");
+      TrustedProxies addresses = trusting("127.0.0.0/8", "198.51.100.0/24");
       assertThat(xff(addresses, LOOPBACK, "192.0.2.1, unknown, 198.51.100.2"))
           .isEqualTo("198.51.100.2");
       assertThat(xff(addresses, LOOPBACK, "192.0.2.1, garbage!")).isEqualTo(LOOPBACK);
@@ -121,7 +120,7 @@ class ClientAddressesTest {
     @ValueSource(strings = {"localhost", "example.org", "ip6-localhost", "203.0.113.7.nip.io"})
     void aHostNameIsGarbageAndNeverResolved(String name) {
       assertThat(xff(behindLoopbackProxy(), LOOPBACK, "192.0.2.1, " + name)).isEqualTo(LOOPBACK);
-      assertThat(ClientAddresses.literal(name)).isNull();
+      assertThat(IpLiterals.literal(name)).isNull();
     }
 
     @Test
@@ -146,7 +145,7 @@ class ClientAddressesTest {
       assertThat(client).isInstanceOf(Inet4Address.class).isEqualTo(ip("203.0.113.7"));
       assertThat(behindLoopbackProxy().resolve("::ffff:203.0.113.7", NONE, NONE))
           .isInstanceOf(Inet4Address.class);
-      assertThat(ClientAddresses.literal("::FFFF:cb00:7107")).isEqualTo(ip("203.0.113.7"));
+      assertThat(IpLiterals.literal("::FFFF:cb00:7107")).isEqualTo(ip("203.0.113.7"));
     }
 
     @Test
@@ -155,7 +154,7 @@ class ClientAddressesTest {
           behindLoopbackProxy().resolve(LOOPBACK, List.of("2001:db8::7%eth0"), NONE);
       assertThat(client).isInstanceOf(Inet6Address.class);
       assertThat(((Inet6Address) client).getScopeId()).isZero();
-      assertThat(ClientAddresses.normalized(client)).isEqualTo("2001:db8::7");
+      assertThat(IpLiterals.normalized(client)).isEqualTo("2001:db8::7");
     }
   }
 
@@ -207,7 +206,7 @@ class ClientAddressesTest {
 
     @Test
     void unknownObfuscatedOrMissingForEndsTheWalk() {
-      ClientAddresses addresses = trusting("127.0.0.0/8", "198.51.100.0/24");
+      TrustedProxies addresses = trusting("127.0.0.0/8", "198.51.100.0/24");
       assertThat(forwarded(addresses, LOOPBACK, "for=192.0.2.60, for=unknown")).isEqualTo(LOOPBACK);
       assertThat(forwarded(addresses, LOOPBACK, "for=192.0.2.60, for=_hidden, for=198.51.100.3"))
           .isEqualTo("198.51.100.3");
@@ -225,7 +224,7 @@ class ClientAddressesTest {
 
     @Test
     void whenEveryHopIsTrustedTheLeftmostIsTheClient() {
-      ClientAddresses addresses = trusting("::1/128", "2001:db8:aaaa::/48");
+      TrustedProxies addresses = trusting("::1/128", "2001:db8:aaaa::/48");
       assertThat(
               forwarded(addresses, "::1", "for=\"[2001:db8:aaaa::5]\", for=\"[2001:db8:aaaa::6]\""))
           .isEqualTo("2001:db8:aaaa::5");
@@ -244,7 +243,7 @@ class ClientAddressesTest {
 
     @Test
     void aTrustedIpv6ProxyIsBelieved() {
-      ClientAddresses addresses = trusting("2001:db8:ffff::/48");
+      TrustedProxies addresses = trusting("2001:db8:ffff::/48");
       assertThat(xff(addresses, "2001:db8:ffff::2", "2001:db8::7")).isEqualTo("2001:db8::7");
       assertThat(xff(addresses, "2001:db8:fffe::2", "2001:db8::7")).isEqualTo("2001:db8:fffe::2");
     }
@@ -288,7 +287,7 @@ class ClientAddressesTest {
         })
     void agreeWithJavasOwnParser(String text) {
       InetAddress expected = ip(text);
-      InetAddress parsed = ClientAddresses.literal(text);
+      InetAddress parsed = IpLiterals.literal(text);
       assertThat(parsed).isEqualTo(expected);
       assertThat(parsed.getAddress()).isEqualTo(expected.getAddress());
     }
@@ -323,35 +322,34 @@ class ClientAddressesTest {
           "\uff12001:db8::7"
         })
     void anythingElseIsNull(String text) {
-      assertThat(ClientAddresses.literal(text)).isNull();
+      assertThat(IpLiterals.literal(text)).isNull();
     }
 
     @Test
     void nullIsNoLiteral() {
-      assertThat(ClientAddresses.literal(null)).isNull();
+      assertThat(IpLiterals.literal(null)).isNull();
     }
 
     @Test
     void bracketsAndZoneIdsAreAccepted() {
-      assertThat(ClientAddresses.literal("[2001:db8::7]")).isEqualTo(ip("2001:db8::7"));
-      assertThat(ClientAddresses.literal("2001:db8::7%1")).isEqualTo(ip("2001:db8::7"));
+      assertThat(IpLiterals.literal("[2001:db8::7]")).isEqualTo(ip("2001:db8::7"));
+      assertThat(IpLiterals.literal("2001:db8::7%1")).isEqualTo(ip("2001:db8::7"));
     }
 
     @Test
     void normalizedIsRfc5952() {
-      assertThat(ClientAddresses.normalized(ip("2001:0DB8:0000:0000:0000:0000:0000:0001")))
+      assertThat(IpLiterals.normalized(ip("2001:0DB8:0000:0000:0000:0000:0000:0001")))
           .isEqualTo("2001:db8::1");
-      assertThat(ClientAddresses.normalized(ip("2001:db8:0:0:1:0:0:1")))
+      assertThat(IpLiterals.normalized(ip("2001:db8:0:0:1:0:0:1")))
           .as("the first of two equally long runs is shortened")
           .isEqualTo("2001:db8::1:0:0:1");
-      assertThat(ClientAddresses.normalized(ip("2001:db8:0:1:1:1:1:1")))
+      assertThat(IpLiterals.normalized(ip("2001:db8:0:1:1:1:1:1")))
           .as("a single zero group stays")
           .isEqualTo("2001:db8:0:1:1:1:1:1");
-      assertThat(ClientAddresses.normalized(ip("2001:db8:0:0:1:0:0:0")))
-          .isEqualTo("2001:db8:0:0:1::");
-      assertThat(ClientAddresses.normalized(ip("::"))).isEqualTo("::");
-      assertThat(ClientAddresses.normalized(ip("::1"))).isEqualTo("::1");
-      assertThat(ClientAddresses.normalized(ip("192.0.2.1"))).isEqualTo("192.0.2.1");
+      assertThat(IpLiterals.normalized(ip("2001:db8:0:0:1:0:0:0"))).isEqualTo("2001:db8:0:0:1::");
+      assertThat(IpLiterals.normalized(ip("::"))).isEqualTo("::");
+      assertThat(IpLiterals.normalized(ip("::1"))).isEqualTo("::1");
+      assertThat(IpLiterals.normalized(ip("192.0.2.1"))).isEqualTo("192.0.2.1");
     }
   }
 
@@ -359,18 +357,18 @@ class ClientAddressesTest {
   class NetworkPrefix {
     @Test
     void ipv4IsTheSlash24() {
-      byte[] a = ClientAddresses.networkPrefix(ip("203.0.113.7"));
-      byte[] b = ClientAddresses.networkPrefix(ip("203.0.113.200"));
-      byte[] other = ClientAddresses.networkPrefix(ip("203.0.114.1"));
+      byte[] a = IpLiterals.networkPrefix(ip("203.0.113.7"));
+      byte[] b = IpLiterals.networkPrefix(ip("203.0.113.200"));
+      byte[] other = IpLiterals.networkPrefix(ip("203.0.114.1"));
       assertThat(a).isEqualTo(b).isEqualTo(new byte[] {(byte) 203, 0, 113, 0, 24});
       assertThat(a).isNotEqualTo(other);
     }
 
     @Test
     void ipv6IsTheSlash48() {
-      byte[] a = ClientAddresses.networkPrefix(ip("2001:db8:1:2::7"));
-      byte[] b = ClientAddresses.networkPrefix(ip("2001:db8:1:ffff:1:2:3:4"));
-      byte[] other = ClientAddresses.networkPrefix(ip("2001:db8:2::7"));
+      byte[] a = IpLiterals.networkPrefix(ip("2001:db8:1:2::7"));
+      byte[] b = IpLiterals.networkPrefix(ip("2001:db8:1:ffff:1:2:3:4"));
+      byte[] other = IpLiterals.networkPrefix(ip("2001:db8:2::7"));
       assertThat(a).isEqualTo(b).hasSize(17);
       assertThat(a[16]).isEqualTo((byte) 48);
       assertThat(Arrays.copyOf(a, 16)).isEqualTo(ip("2001:db8:1::").getAddress());

@@ -1,5 +1,6 @@
-package org.waypost.visitor;
+package org.waypost.visitor.http;
 
+import org.waypost.visitor.PrivacyPolicy;
 import org.waypost.web.Pages.Site;
 
 /** The privacy policy page's model. */

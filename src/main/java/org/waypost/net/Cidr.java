@@ -1,14 +1,10 @@
-package org.waypost.config;
+package org.waypost.net;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /** An IPv4 or IPv6 network such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}. */
 public record Cidr(byte[] network, int prefixLength) {
-  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
-  private static final String IPV4 = OCTET + "(\\." + OCTET + "){3}";
-
   public Cidr {
     network = network.clone();
   }
@@ -21,17 +17,12 @@ public record Cidr(byte[] network, int prefixLength) {
     String trimmed = text.trim();
     int slash = trimmed.indexOf('/');
     String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
-    boolean ipv6 = address.contains(":") && address.matches("[0-9A-Fa-f:.]+");
-    if (!ipv6 && !address.matches(IPV4)) {
-      // Only literals reach InetAddress.getByName: anything else would be looked up in DNS, and
-      // shortened forms such as 198.51.100 would be read the inet_aton way.
+    // Only a literal is an address: a name would need DNS, and a shortened IPv4 form such as
+    // 198.51.100 would be read the inet_aton way (as 198.51.0.100).
+    byte[] bytes =
+        address.indexOf('%') >= 0 ? null : IpLiterals.bytes(address, 0, address.length());
+    if (bytes == null) {
       throw new IllegalArgumentException("'" + trimmed + "' is not an IP network");
-    }
-    byte[] bytes;
-    try {
-      bytes = InetAddress.getByName(address).getAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not an IP network", e);
     }
     int bits = bytes.length * 8;
     int prefix = bits;
@@ -102,10 +93,6 @@ public record Cidr(byte[] network, int prefixLength) {
 
   @Override
   public String toString() {
-    try {
-      return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
+    return IpLiterals.normalized(network) + "/" + prefixLength;
   }
 }

@@ -1,4 +1,4 @@
-package org.waypost.analytics;
+package org.waypost.visitor;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +15,27 @@ import java.util.Map;
  * distinct visitor tags of days not yet counted. Plain queries: this corner needs no model.
  */
 public final class TrafficCounts {
+  /** Dimensions of the counters: what each count is a count of. */
+  public static final String REQUESTS = "requests";
+
+  public static final String STATUS = "status";
+  public static final String LOOKUPS = "lookups";
+  public static final String BROWSER = "browser";
+  public static final String OS = "os";
+  public static final String DEVICE = "device";
+  public static final String TRAFFIC = "traffic";
+  public static final String REFERRER = "referrer";
+  public static final String COUNTRY = "country";
+  public static final String EXCLUDED = "excluded";
+  public static final String VISITORS = "visitors";
+
+  /** Values of the traffic, excluded and visitors dimensions. */
+  public static final String BOT = "bot";
+
+  public static final String HUMAN = "human";
+  public static final String PRIVACY_SIGNAL = "privacy_signal";
+  public static final String UNIQUE = "unique";
+
   /** A counter's address: period 'H' (bucket 2026-11-29T13) or 'D' (bucket 2026-11-29). */
   public record Cell(char period, String bucket, String dimension, String value) {}
 
@@ -87,7 +108,7 @@ public final class TrafficCounts {
   /** Counts a finished day's visitors into the aggregates and deletes their tags. */
   public long finishVisitors(Connection c, LocalDate day) throws SQLException {
     long count = visitorsSoFar(c, day);
-    add(c, Map.of(new Cell('D', day.toString(), Analytics.VISITORS, Analytics.UNIQUE), count));
+    add(c, Map.of(new Cell('D', day.toString(), VISITORS, UNIQUE), count));
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM daily_visitors WHERE day = ?")) {
       ps.setString(1, day.toString());
       ps.executeUpdate();

@@ -1,12 +1,14 @@
-package org.waypost.governance;
+package org.waypost.governance.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Set;
 import org.waypost.error.ProblemException;
+import org.waypost.governance.Operator;
+import org.waypost.governance.Role;
+import org.waypost.governance.Transparency;
 import org.waypost.json.Json;
-import org.waypost.web.AbuseGate;
 import org.waypost.web.Pages;
 import org.waypost.web.Routes;
 
@@ -19,12 +21,12 @@ public final class TransparencyRoutes implements Routes {
 
   private final Transparency transparency;
   private final Pages pages;
-  private final AbuseGate gate;
+  private final OperatorAccess access;
 
-  public TransparencyRoutes(Transparency transparency, Pages pages, AbuseGate gate) {
+  public TransparencyRoutes(Transparency transparency, Pages pages, OperatorAccess access) {
     this.transparency = transparency;
     this.pages = pages;
-    this.gate = gate;
+    this.access = access;
   }
 
   @Override
@@ -42,7 +44,7 @@ public final class TransparencyRoutes implements Routes {
   }
 
   private void add(Context ctx) {
-    Operator operator = gate.operator(ctx, Role.ADMIN);
+    Operator operator = access.require(ctx, Role.ADMIN);
     JsonNode text =
         LegalRequestRoutes.body(ctx, Set.of("text"), "{\"text\": \"...\"}", true).get("text");
     if (text != null && !text.isNull() && !text.isTextual()) {
@@ -55,7 +57,7 @@ public final class TransparencyRoutes implements Routes {
   }
 
   private void confirm(Context ctx) {
-    Operator operator = gate.operator(ctx, Role.ADMIN);
+    Operator operator = access.require(ctx, Role.ADMIN);
     long id;
     try {
       id = Long.parseLong(ctx.pathParam("id"));

@@ -1,4 +1,4 @@
-package org.waypost.tracking;
+package org.waypost.catalog;
 
 /**
  * The mail classes Waypost issues numbers for. Domestic pieces get an IMpb with the service's

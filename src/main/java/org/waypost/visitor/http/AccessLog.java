@@ -1,5 +1,6 @@
-package org.waypost.web;
+package org.waypost.visitor.http;
 
+import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HexFormat;
@@ -7,6 +8,8 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.visitor.Handoff;
+import org.waypost.web.Exchange;
+import org.waypost.web.RequestHook;
 
 /**
  * The access log: one line per request, naming the client only by the first six bytes of its hourly
@@ -15,7 +18,7 @@ import org.waypost.visitor.Handoff;
  * queue is full a line is dropped and counted ({@code waypost_access_log_dropped_total}), never
  * waited for.
  */
-public final class AccessLog implements AutoCloseable {
+public final class AccessLog implements RequestHook, AutoCloseable {
   private static final Logger access = LoggerFactory.getLogger("waypost.access");
   private static final HexFormat HEX = HexFormat.of();
   private static final int CAPACITY = 50_000;
@@ -35,13 +38,19 @@ public final class AccessLog implements AutoCloseable {
             .register(meters);
   }
 
-  /** Whether lines would be written at all (the {@code waypost.access} logger is enabled). */
-  boolean enabled() {
-    return access.isInfoEnabled();
-  }
-
-  void add(String method, String route, int status, long micros, byte[] client) {
-    if (!lines.offer(new Line(method, route, status, micros, client))) {
+  @Override
+  public void answered(Context ctx, Exchange exchange, String route, float millis) {
+    if (!access.isInfoEnabled()) {
+      return;
+    }
+    Line line =
+        new Line(
+            ctx.method().name(),
+            route,
+            ctx.statusCode(),
+            (long) (millis * 1000),
+            exchange.pseudonym());
+    if (!lines.offer(line)) {
       dropped.increment();
     }
   }

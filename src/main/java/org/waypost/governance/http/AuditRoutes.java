@@ -1,13 +1,15 @@
-package org.waypost.governance;
+package org.waypost.governance.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import org.waypost.error.ProblemException;
+import org.waypost.governance.AuditLog;
 import org.waypost.governance.AuditLog.Entry;
 import org.waypost.governance.AuditLog.Verification;
+import org.waypost.governance.OperatorAuth;
+import org.waypost.governance.Role;
 import org.waypost.json.Json;
-import org.waypost.web.AbuseGate;
 import org.waypost.web.Routes;
 
 /**
@@ -27,15 +29,15 @@ public final class AuditRoutes implements Routes {
 
   private final AuditLog audit;
   private final OperatorAuth auth;
-  private final AbuseGate gate;
+  private final OperatorAccess access;
 
   /**
-   * @param gate puts the token check behind the authentication-failure lockout
+   * @param access puts the token check behind the authentication-failure lockout
    */
-  public AuditRoutes(AuditLog audit, OperatorAuth auth, AbuseGate gate) {
+  public AuditRoutes(AuditLog audit, OperatorAuth auth, OperatorAccess access) {
     this.audit = audit;
     this.auth = auth;
-    this.gate = gate;
+    this.access = access;
   }
 
   @Override
@@ -45,7 +47,7 @@ public final class AuditRoutes implements Routes {
         ctx ->
             json(
                 ctx,
-                gate.authenticated(
+                access.authenticated(
                     ctx,
                     () ->
                         page(
@@ -54,7 +56,8 @@ public final class AuditRoutes implements Routes {
                             ctx.queryParam("limit")))));
     routes.get(
         "/api/v1/admin/audit/verify",
-        ctx -> json(ctx, gate.authenticated(ctx, () -> verification(ctx.header("Authorization")))));
+        ctx ->
+            json(ctx, access.authenticated(ctx, () -> verification(ctx.header("Authorization")))));
   }
 
   /**
@@ -63,7 +66,7 @@ public final class AuditRoutes implements Routes {
    * @throws ProblemException {@code unauthorized}, {@code forbidden}, or {@code validation-failed}
    *     naming the bad parameter
    */
-  Page page(String authorization, String after, String limit) {
+  public Page page(String authorization, String after, String limit) {
     auth.require(authorization, Role.PRIVACY);
     long afterSeq = parameter(after, "after", 0, 0, Long.MAX_VALUE);
     int size = (int) parameter(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
