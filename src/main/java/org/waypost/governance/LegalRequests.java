@@ -55,9 +55,9 @@ public final class LegalRequests {
 
   /**
    * What a legal operator files, as entered: any field may be missing or wrong until {@link
-   * #checked} says otherwise. Not checked on construction, because a filing is judged against
-   * today's date and only after the operator's role has been (so that someone without the legal
-   * role learns nothing from validation messages).
+   * #checked} says otherwise. Not checked on construction: a filing is judged against today's date,
+   * and only after the filer's role (without it the answer is {@code forbidden}, whatever the
+   * filing holds).
    */
   public record Filing(
       String authority,
