@@ -1,5 +1,7 @@
 package org.waypost.tracking;
 
+import java.util.List;
+import java.util.Map;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 
@@ -8,18 +10,38 @@ import org.waypost.error.ProblemType;
  * invalid-tracking-number} problem. The detail carries only the reason, never the number: whoever
  * catches this decides whether to echo {@link #normalized()} back. A refused number is an ordinary
  * outcome, thrown often, so no stack trace is recorded.
+ *
+ * <p>When the number is another carrier's, {@link #carriers()} names them with their tracking pages
+ * (which do hold the number), as the problem's {@code carriers} extension: see {@link
+ * #extensions()}.
  */
 public final class InvalidTrackingNumberException extends ProblemException {
   private static final long serialVersionUID = 1L;
 
   private final String normalized;
+  private final transient List<OtherCarrier> carriers;
 
   public InvalidTrackingNumberException(String normalized, String detail) {
-    super(ProblemType.INVALID_TRACKING_NUMBER, detail);
+    this(normalized, detail, List.of());
+  }
+
+  public InvalidTrackingNumberException(
+      String normalized, String detail, List<OtherCarrier> carriers) {
+    super(
+        ProblemType.INVALID_TRACKING_NUMBER,
+        detail,
+        carriers.isEmpty() ? Map.of() : Map.of("carriers", List.copyOf(carriers)),
+        0);
     this.normalized = normalized;
+    this.carriers = List.copyOf(carriers);
   }
 
   public String normalized() {
     return normalized;
+  }
+
+  /** The other carriers whose format the number matches, by name; empty when none does. */
+  public List<OtherCarrier> carriers() {
+    return carriers;
   }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.waypost.error.ProblemException;
-import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
 import org.waypost.tracking.InvalidTrackingNumberException;
 import org.waypost.tracking.NumberQuery;
@@ -32,9 +31,12 @@ import org.waypost.web.Routes;
 public final class TrackingRoutes implements Routes {
   private static final byte[] RESULTS_OPEN = "{\"results\":[".getBytes();
   private static final byte[] RESULTS_CLOSE = "]}".getBytes();
-  private static final String NOT_FOUND_DETAIL =
-      "No package is registered under this tracking number. Check the number, or try again"
-          + " later if it was sent recently.";
+
+  /** Shared: a problem carries no stack trace and no state of the request. */
+  private static final ProblemException NOT_FOUND =
+      ProblemException.notFound(
+          "No package is registered under this tracking number. Check the number, or try again"
+              + " later if it was sent recently.");
 
   private final Tracker tracker;
   private final Pages pages;
@@ -55,7 +57,7 @@ public final class TrackingRoutes implements Routes {
   }
 
   /** The outcome for one number: a lookup, or the problem that stands in for it. */
-  private record Answer(String number, Tracker.Lookup lookup, ProblemType problem, String detail) {}
+  private record Answer(String number, Tracker.Lookup lookup, ProblemException problem) {}
 
   private Answer answer(Exchange exchange, String normalized) {
     Answer answer;
@@ -64,11 +66,10 @@ public final class TrackingRoutes implements Routes {
       Optional<Tracker.Lookup> lookup = tracker.lookup(number);
       answer =
           lookup
-              .map(found -> new Answer(number.value(), found, null, null))
-              .orElseGet(
-                  () -> new Answer(number.value(), null, ProblemType.NOT_FOUND, NOT_FOUND_DETAIL));
+              .map(found -> new Answer(number.value(), found, null))
+              .orElseGet(() -> new Answer(number.value(), null, NOT_FOUND));
     } catch (InvalidTrackingNumberException e) {
-      answer = new Answer(e.normalized(), null, ProblemType.INVALID_TRACKING_NUMBER, e.detail());
+      answer = new Answer(e.normalized(), null, e);
     }
     exchange.lookup(answer.number(), outcome(answer));
     return answer;
@@ -78,7 +79,7 @@ public final class TrackingRoutes implements Routes {
     if (answer.lookup() != null) {
       return Outcome.FOUND;
     }
-    return answer.problem() == ProblemType.NOT_FOUND ? Outcome.NOT_FOUND : Outcome.INVALID;
+    return answer.problem() == NOT_FOUND ? Outcome.NOT_FOUND : Outcome.INVALID;
   }
 
   /**
@@ -102,7 +103,7 @@ public final class TrackingRoutes implements Routes {
     gate.admitLookups(exchange, 1);
     Answer answer = answer(exchange, TrackingNumber.normalize(ctx.pathParam("number")));
     if (answer.lookup() == null) {
-      throw new ProblemException(answer.problem(), answer.detail());
+      throw answer.problem();
     }
     Responses.json(ctx, answer.lookup().json());
   }
@@ -125,7 +126,8 @@ public final class TrackingRoutes implements Routes {
         } else {
           Map<String, Object> entry = new LinkedHashMap<>();
           entry.put("trackingNumber", answer.number());
-          entry.put("error", Problems.body(answer.problem(), answer.detail(), Map.of()));
+          ProblemException problem = answer.problem();
+          entry.put("error", Problems.body(problem.type(), problem.detail(), problem.extensions()));
           Json.MAPPER.writeValue(out, entry);
         }
       }
@@ -165,8 +167,8 @@ public final class TrackingRoutes implements Routes {
               entries.size() + 1,
               answer.number(),
               answer.lookup() == null ? null : answer.lookup().result(),
-              answer.problem() == null ? null : answer.problem().title(),
-              answer.detail()));
+              answer.problem() == null ? null : answer.problem().type().title(),
+              answer.problem() == null ? null : answer.problem().detail()));
     }
     ctx.html(
         pages.render(
