@@ -1,12 +1,9 @@
 package org.waypost.cli;
 
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.waypost.App;
+import org.waypost.error.ProblemException;
 import org.waypost.shipper.EventReader;
 import org.waypost.tracking.EventIngestion;
 import picocli.CommandLine.Command;
@@ -78,20 +76,23 @@ final class ImportCommand {
           new Progress(size, System.console() != null ? spec.commandLine().getErr() : null);
       try (App app = App.open(storage.load(), Clock.systemUTC());
           CountingStream in = new CountingStream(Files.newInputStream(file))) {
-        List<EventIngestion.Item> batch = new ArrayList<>(BATCH);
-        java.util.function.Consumer<EventIngestion.Item> sink =
-            item -> {
-              batch.add(item);
-              if (batch.size() == BATCH) {
+        Batch batch = new Batch();
+        EventReader.Sink sink =
+            (item, line) -> {
+              batch.add(item, line);
+              if (batch.items.size() == BATCH) {
                 flush(app, batch);
                 progress.show(in.count, accepted + duplicates + rejected);
               }
             };
-        if (kind.equals("csv")) {
-          EventReader.forEachCsv(
-              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), sink);
-        } else {
-          new EventReader(0).forEachNdjson(in, sink);
+        try {
+          if (kind.equals("csv")) {
+            EventReader.forEachCsv(in, sink);
+          } else {
+            new EventReader(0).forEachNdjson(in, sink);
+          }
+        } catch (ProblemException e) {
+          throw new CommandFailure(file + ": " + e.detail());
         }
         flush(app, batch);
         progress.done();
@@ -115,20 +116,24 @@ final class ImportCommand {
       return rejected == 0 ? 0 : 3;
     }
 
-    private void flush(App app, List<EventIngestion.Item> batch) {
-      if (batch.isEmpty()) {
+    /**
+     * Rejections are shown by line and reason only: never with the event's tracking number, nor
+     * anything else from the line.
+     */
+    private void flush(App app, Batch batch) {
+      if (batch.items.isEmpty()) {
         return;
       }
-      EventIngestion.Outcome outcome = app.ingestion().ingest(List.copyOf(batch));
-      batch.clear();
+      EventIngestion.Outcome outcome = app.ingestion().ingest(List.copyOf(batch.items));
       accepted += outcome.accepted();
       duplicates += outcome.duplicates();
       rejected += outcome.rejected().size();
       for (EventIngestion.Rejection r : outcome.rejected()) {
         if (firstRejections.size() < SHOWN_REJECTIONS) {
-          firstRejections.add("event " + (r.index() + 1) + ": " + r.detail());
+          firstRejections.add("line " + batch.lineOf(r.index()) + ": " + r.detail());
         }
       }
+      batch.clear();
     }
 
     private static String fromName(Path file) {
@@ -137,6 +142,26 @@ final class ImportCommand {
         return "csv";
       }
       return name.endsWith(".ndjson") || name.endsWith(".jsonl") ? "ndjson" : "unknown";
+    }
+  }
+
+  /** The items of one batch and the lines they came from. */
+  private static final class Batch {
+    final List<EventIngestion.Item> items = new ArrayList<>(Events.BATCH);
+    private final long[] lines = new long[Events.BATCH];
+
+    void add(EventIngestion.Item item, long line) {
+      lines[items.size()] = line;
+      items.add(item);
+    }
+
+    /** The line of the item with this index; items are indexed in order across batches. */
+    long lineOf(int index) {
+      return lines[index - items.get(0).index()];
+    }
+
+    void clear() {
+      items.clear();
     }
   }
 

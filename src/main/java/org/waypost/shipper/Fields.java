@@ -17,6 +17,14 @@ public final class Fields {
   private static final Set<String> LOCATION_FIELDS =
       Set.of("city", "region", "postalCode", "country");
 
+  /**
+   * The unknown field names a refusal repeats: letters only, so that no input that is not a name (a
+   * tracking number used as one, say) is echoed into a response or an import's summary.
+   */
+  private static final Pattern ECHOED_NAME = Pattern.compile("[A-Za-z_]{1,40}");
+
+  private static final String NOT_ECHOED = " (its name is not repeated: only names of letters are)";
+
   /** A refused field; the message is the problem's detail. */
   public static final class Invalid extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -35,7 +43,10 @@ public final class Fields {
     for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!known.contains(name)) {
-        throw new Invalid("unknown field '" + prefix(path) + name + "'");
+        throw new Invalid(
+            ECHOED_NAME.matcher(name).matches()
+                ? "unknown field '" + prefix(path) + name + "'"
+                : "unknown field" + (path.isEmpty() ? "" : " in " + path) + NOT_ECHOED);
       }
     }
   }
@@ -64,8 +75,18 @@ public final class Fields {
       throw new Invalid(field + " must be at most " + maxLength + " characters");
     }
     for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c)) {
         throw new Invalid(field + " must not contain control characters");
+      }
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c)
+            || i + 1 == value.length()
+            || !Character.isLowSurrogate(value.charAt(i + 1))) {
+          // a lone half of a pair (sent as an escape) cannot be stored: it would become '?'
+          throw new Invalid(field + " must be Unicode text; it holds half a surrogate pair");
+        }
+        i++;
       }
     }
     return value;

@@ -97,7 +97,7 @@ class CliTest {
         .contains("2,501 accepted")
         .contains("1 duplicates")
         .contains("1 rejected")
-        .contains("event 2502: this line is not valid JSON")
+        .contains("line 2502: this line is not valid JSON")
         .contains("events/s");
     try (App app = openData()) {
       var result = app.tracker().lookup(TrackingNumber.parse(number)).orElseThrow().result();
