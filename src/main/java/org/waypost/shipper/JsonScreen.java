@@ -21,7 +21,8 @@ import java.util.Map;
  *   <li>a string over {@value #MAX_STRING_BYTES} bytes is closed there, the rest blanked;
  *   <li>a number over {@value #MAX_NUMBER_CHARS} characters is cut after a digit, the rest blanked;
  *   <li>a byte of a string that is not UTF-8 (a stray or missing continuation byte, an overlong
- *       form, a surrogate, beyond U+10FFFF) becomes {@code ?}.
+ *       form, a surrogate, beyond U+10FFFF) becomes {@code ?}, and so does an escape of half a
+ *       surrogate pair, which Jackson refuses in a field name as broken syntax.
  * </ul>
  *
  * The element that held any of these is recorded with the reason, to be rejected whatever Jackson
@@ -42,6 +43,8 @@ final class JsonScreen {
   static final String NUMBER_TOO_LONG =
       "the event holds a number of more than " + MAX_NUMBER_CHARS + " characters";
   static final String NOT_UTF8 = "the event holds text that is not valid UTF-8";
+  static final String NOT_UNICODE =
+      "the event holds an escape of half a surrogate pair (\\uD800 to \\uDFFF) without the other";
 
   private final byte[] b;
   private final int to;
@@ -125,7 +128,7 @@ final class JsonScreen {
         return i + 1;
       } else if (c == '\\') {
         // whole, so that a cut never falls inside it; the escaped byte cannot close the string
-        i += i + 1 < to && b[i + 1] == 'u' ? 6 : 2;
+        i = i + 1 < to && b[i + 1] == 'u' ? unicodeEscape(i) : i + 2;
       } else if (c >= 0) {
         i++;
       } else {
@@ -171,6 +174,47 @@ final class JsonScreen {
     reject(NOT_UTF8);
     b[i] = '?';
     return i + 1;
+  }
+
+  /**
+   * A {@code \\uXXXX} escape at {@code i}, with the one after it if they are a surrogate pair;
+   * returns the index after them. Half a pair becomes {@code \\u003F} ({@code ?}): Jackson refuses
+   * one in a field name as broken syntax.
+   */
+  private int unicodeEscape(int i) {
+    int unit = hex4(i + 2);
+    if (unit < Character.MIN_SURROGATE || unit > Character.MAX_SURROGATE) {
+      return i + 6;
+    }
+    if (Character.isHighSurrogate((char) unit)
+        && i + 7 < to
+        && b[i + 6] == '\\'
+        && b[i + 7] == 'u'
+        && Character.isLowSurrogate((char) hex4(i + 8))) {
+      return i + 12;
+    }
+    reject(NOT_UNICODE);
+    b[i + 2] = '0';
+    b[i + 3] = '0';
+    b[i + 4] = '3';
+    b[i + 5] = 'F';
+    return i + 6;
+  }
+
+  /** The value of the four hex digits at {@code i}, or -1 if they are not four hex digits. */
+  private int hex4(int i) {
+    if (i + 4 > to) {
+      return -1;
+    }
+    int value = 0;
+    for (int k = i; k < i + 4; k++) {
+      int digit = Character.digit(b[k], 16);
+      if (digit < 0) {
+        return -1;
+      }
+      value = value * 16 + digit;
+    }
+    return value;
   }
 
   /** Ends an over-long string at {@code i}, between two characters, and blanks the rest. */
