@@ -136,6 +136,102 @@ class CliTest {
     }
   }
 
+  private String registerPiece() {
+    try (App app = openData()) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      return app.shipments().register(shipper, Fixtures.priorityToFairfax()).trackingNumber();
+    }
+  }
+
+  private static byte[] join(Object... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (Object part : parts) {
+      out.writeBytes(
+          part instanceof byte[] raw
+              ? raw
+              : part.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void importEventsRejectsBadCsvRowsAloneByTheirLine() throws Exception {
+    String number = registerPiece();
+    String time = "2026-11-27T09:00:00-08:00";
+    Path file = dir.resolve("scans.csv");
+    Files.write(
+        file,
+        join(
+            new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+            "eventId,trackingNumber,type,time,city,region,postalCode,country,description\r\n",
+            "c1," + number + ",ACCEPTED," + time + ",LOS ANGELES,CA,90052,US,\r\n",
+            "c2," + number + ",ARRIVED," + time + ",\"MERRIFIELD,VA,22081,US,\r\n",
+            "\r\n",
+            "c\u00003," + number + ",ARRIVED," + time + ",,,,,\r\n",
+            "c4," + number + ",ARRIVED," + time + ",M",
+            new byte[] {(byte) 0xC3, 0x28},
+            "RRIFIELD,VA,22081,US,\r\n",
+            "c5," + number + ",ARRIVED,-999999999-01-01T00:00:00Z,,,,,\r\n",
+            "c6," + number + ",DEPARTED,2026-11-27T10:00:00-08:00,,,,,\r\n"));
+
+    Cli cli = Cli.run("import", "events", file.toString(), "--data", dir.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(3);
+    assertThat(cli.out())
+        .contains("2 accepted, 0 duplicates, 4 rejected")
+        .contains("line 3: field 5 opens a quote that is not closed on its line")
+        .contains("line 5: the line holds a NUL character")
+        .contains("line 6: the line is not valid UTF-8")
+        .contains("line 7: time must be an ISO-8601 date-time with an offset, in a year from 1970")
+        .doesNotContain(number);
+    try (App app = openData()) {
+      var result = app.tracker().lookup(TrackingNumber.parse(number)).orElseThrow().result();
+      assertThat(result.events()).hasSize(2);
+    }
+  }
+
+  @Test
+  void importEventsNamesNdjsonLinesAndPrintsNoNumber() throws Exception {
+    String number = registerPiece();
+    String wrongCheckDigit = number.substring(0, 21) + (number.charAt(21) == '0' ? '1' : '0');
+    Path file = dir.resolve("scans.ndjson");
+    Files.writeString(
+        file,
+        "\n"
+            + Fixtures.eventJson("n1", number, "ACCEPTED", "2026-11-27T09:00:00-08:00")
+            + "\n{\""
+            + number
+            + "\": 1}\n"
+            + "{\"eventId\":"
+            + "[".repeat(5000)
+            + "]".repeat(5000)
+            + "}\n"
+            + Fixtures.eventJson("n4", wrongCheckDigit, "ARRIVED", "2026-11-27T10:00:00-08:00")
+            + "\n");
+
+    Cli cli = Cli.run("import", "events", file.toString(), "--data", dir.toString());
+
+    assertThat(cli.out())
+        .contains("1 accepted, 0 duplicates, 3 rejected")
+        .contains("line 3: unknown field (its name is not repeated")
+        .contains("line 4: the event is nested more than 32 levels deep")
+        .contains("line 5: ")
+        .doesNotContain(number)
+        .doesNotContain(wrongCheckDigit);
+  }
+
+  @Test
+  void importEventsStopsAtACsvHeaderItCannotRead() throws Exception {
+    Path file = dir.resolve("scans.csv");
+    Files.writeString(file, "id,number,when\nc1,x,y\n");
+
+    Cli cli = Cli.run("import", "events", file.toString(), "--data", dir.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(1);
+    assertThat(cli.err())
+        .contains("line 1 is not a CSV header: it must name the columns eventId,trackingNumber,");
+  }
+
   @Test
   void importRefusesAFileItCannotRead() {
     Cli missing =
