@@ -13,9 +13,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 
@@ -61,41 +64,27 @@ class MixedBatchApiTest {
   private static final List<Integer> VALID = List.of(0, 2, 7, 12);
   private static final List<Integer> REJECTED = List.of(1, 3, 4, 5, 6, 8, 9, 10, 11);
 
-  @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void aMixedArrayStoresExactlyItsValidEvents(StoreKind kind) {
+  static Stream<Arguments> storesAndFormats() {
+    return Stream.of(StoreKind.values())
+        .flatMap(kind -> Stream.of(Arguments.of(kind, JSON), Arguments.of(kind, NDJSON)));
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("storesAndFormats")
+  void aMixedBatchStoresExactlyItsValidEvents(StoreKind kind, String format) {
     try (TestApp server = TestApp.start(kind, dir)) {
       String key = server.shipperKey("Acme Parcels");
       String number = register(server, key);
       List<byte[]> elements = mixedBatch(number);
       ByteArrayOutputStream body = new ByteArrayOutputStream();
-      body.writeBytes(utf8("[\n"));
+      body.writeBytes(utf8(format.equals(JSON) ? "[\n" : ""));
       for (int i = 0; i < elements.size(); i++) {
-        body.writeBytes(utf8(i == 0 ? "" : ",\n"));
+        body.writeBytes(utf8(i == 0 ? "" : format.equals(JSON) ? ",\n" : "\n"));
         body.writeBytes(elements.get(i));
       }
-      body.writeBytes(utf8("\n]"));
+      body.writeBytes(utf8(format.equals(JSON) ? "\n]" : "\n"));
 
-      TestApp.Response posted = post(server, key, JSON, body.toByteArray());
-
-      assertOutcome(posted);
-      assertStored(server, number);
-    }
-  }
-
-  @ParameterizedTest
-  @EnumSource(StoreKind.class)
-  void mixedNdjsonStoresExactlyItsValidEvents(StoreKind kind) {
-    try (TestApp server = TestApp.start(kind, dir)) {
-      String key = server.shipperKey("Acme Parcels");
-      String number = register(server, key);
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      for (byte[] element : mixedBatch(number)) {
-        body.writeBytes(element);
-        body.writeBytes(utf8("\n"));
-      }
-
-      TestApp.Response posted = post(server, key, NDJSON, body.toByteArray());
+      TestApp.Response posted = post(server, key, format, body.toByteArray());
 
       assertOutcome(posted);
       assertStored(server, number);
