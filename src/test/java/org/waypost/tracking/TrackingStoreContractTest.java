@@ -184,7 +184,7 @@ class TrackingStoreContractTest {
       String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
       List<ScanEvent> scans = new ArrayList<>();
       Instant start = Instant.parse("2026-11-20T00:00:00Z");
-      int count = TrackingStore.EVENT_SEQ_BLOCK * 2 + 5;
+      int count = ScanEventWriter.EVENT_SEQ_BLOCK * 2 + 5;
       for (int i = 0; i < count; i++) {
         String time = start.plusSeconds(60L * i).toString();
         scans.add(scan("s" + i, number, EventType.ARRIVED, time));
@@ -204,7 +204,7 @@ class TrackingStoreContractTest {
                 "SELECT increment_by FROM pg_sequences WHERE sequencename = 'scan_events_seq_seq'");
         assertThat(increment)
             .as("a nextval reserves the block the bulk load uses (migration V10)")
-            .isEqualTo(TrackingStore.EVENT_SEQ_BLOCK);
+            .isEqualTo(ScanEventWriter.EVENT_SEQ_BLOCK);
       }
       assertThat(status(app, number)).isEqualTo(TrackingStatus.DELIVERED);
     }
