@@ -8,6 +8,7 @@ import static org.waypost.testing.Fixtures.scan;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -207,6 +208,78 @@ class TrackingStoreContractTest {
             .isEqualTo(ScanEventWriter.EVENT_SEQ_BLOCK);
       }
       assertThat(status(app, number)).isEqualTo(TrackingStatus.DELIVERED);
+    }
+  }
+
+  /**
+   * Each way of writing scans (SQLite's VALUES; on PostgreSQL a batch's COPY, and the arrays a
+   * batch with a resent scan is stored again through) fills every column of a scan from the same
+   * mapping ({@link ScanEventColumn}), which reads back as it was sent.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void everyWayOfWritingAScanStoresEachOfItsColumns(StoreKind kind) {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      var piece = app.shipments().register(shipper, priorityToFairfax());
+      TrackingNumber number = TrackingNumber.parse(piece.trackingNumber());
+      ScanEvent copied =
+          new ScanEvent(
+              "copied",
+              number,
+              EventType.ARRIVED,
+              OffsetDateTime.parse("2026-11-27T15:04:05.123+05:30"),
+              Fixtures.merrifield(),
+              "Arrived at Merrifield");
+      ScanEvent unnested =
+          new ScanEvent(
+              "unnested",
+              number,
+              EventType.DEPARTED,
+              OffsetDateTime.parse("2026-11-27T18:00:00-08:00"),
+              Fixtures.london(),
+              null);
+      ScanEvent nowhere =
+          new ScanEvent(
+              "nowhere",
+              number,
+              EventType.IN_TRANSIT,
+              OffsetDateTime.parse("2026-11-28T03:00:00Z"),
+              null,
+              "In transit");
+
+      assertThat(app.ingestion().ingest(batch(copied)).accepted()).isEqualTo(1);
+      assertThat(app.ingestion().ingest(batch(copied, unnested, nowhere)).accepted()).isEqualTo(2);
+
+      assertThat(app.meters().get("waypost.events.copy.retried").counter().count())
+          .as("the second batch was stored again through the arrays")
+          .isEqualTo(kind == StoreKind.POSTGRESQL ? 1 : 0);
+      assertThat(app.tracker().lookup(number).orElseThrow().result().events())
+          .extracting(
+              e -> List.of(e.time(), e.type(), e.description(), String.valueOf(e.location())))
+          .containsExactly(
+              List.of(nowhere.time(), EventType.IN_TRANSIT, "In transit", "null"),
+              List.of(
+                  unnested.time(),
+                  EventType.DEPARTED,
+                  EventType.DEPARTED.defaultDescription(),
+                  Fixtures.london().toString()),
+              List.of(
+                  copied.time(),
+                  EventType.ARRIVED,
+                  "Arrived at Merrifield",
+                  Fixtures.merrifield().toString()));
+      for (String eventId : List.of("copied", "unnested", "nowhere")) {
+        String row = " FROM scan_events WHERE event_id = '" + eventId + "'";
+        assertThat(Sql.longValue(app.database(), "SELECT shipment_id" + row)).isEqualTo(piece.id());
+        assertThat(Sql.longValue(app.database(), "SELECT received_at" + row))
+            .isEqualTo(NOW.toEpochMilli());
+        assertThat(
+                Sql.longValue(
+                    app.database(),
+                    "SELECT COUNT(*)" + row + " AND tracking_number = '" + number.value() + "'"))
+            .isOne();
+      }
     }
   }
 
