@@ -733,21 +733,11 @@ class TrackingStoreContractTest {
 
   private static boolean waitsFor(App app, Held holder, Thread waiter) {
     if (app.database().dialect() == Dialect.POSTGRESQL) {
-      return app.database()
-              .read(
-                  c -> {
-                    try (var ps =
-                        c.prepareStatement(
-                            "SELECT count(*) FROM pg_stat_activity"
-                                + " WHERE wait_event_type = 'Lock'"
-                                + " AND ? = ANY (pg_blocking_pids(pid))")) {
-                      ps.setInt(1, holder.backend());
-                      try (var rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getLong(1);
-                      }
-                    }
-                  })
+      return Sql.longValue(
+              app.database(),
+              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                  + holder.backend()
+                  + " = ANY (pg_blocking_pids(pid))")
           > 0;
     }
     for (StackTraceElement frame : waiter.getStackTrace()) {
