@@ -144,6 +144,19 @@ class TrackingApiTest {
   }
 
   @Test
+  void everyCarrierThatMatchesIsNamedWithItsTrackingPage() {
+    JsonNode one = server.get("/api/v1/tracking/287809468872").json();
+    assertThat(one.get("detail").asText()).contains("FedEx or Purolator");
+    assertThat(one.get("carriers").findValuesAsText("name")).containsExactly("FedEx", "Purolator");
+    assertThat(one.get("carriers").get(0).get("trackingUrl").asText()).contains("287809468872");
+
+    JsonNode many = server.get("/api/v1/tracking?numbers=287809468872," + inTransit).json();
+    assertThat(many.at("/results/0/error/carriers").findValuesAsText("name"))
+        .containsExactly("FedEx", "Purolator");
+    assertThat(many.at("/results/1/error").isMissingNode()).isTrue();
+  }
+
+  @Test
   void severalNumbersComeBackInOrderWithDuplicatesRemoved() {
     String numbers =
         spaced(delivered) + "\n" + inTransit + "," + delivered + ",RB123456785GB,12345";
