@@ -21,7 +21,7 @@ import org.waypost.abuse.http.IncidentRoutes;
 import org.waypost.analytics.Analytics;
 import org.waypost.analytics.http.AnalyticsRoutes;
 import org.waypost.config.WaypostConfig;
-import org.waypost.console.ConsoleRoutes;
+import org.waypost.console.Console;
 import org.waypost.console.Sessions;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
@@ -152,8 +152,7 @@ public final class App implements AutoCloseable {
                 config.server().trustedProxyRanges(), config.server().usesForwarded()),
             client -> hourlyKeys.tag(AbuseDefence.CLIENT_DOMAIN, client.getAddress()),
             hooks(keyStore, gate));
-    ConsoleRoutes console =
-        new ConsoleRoutes(operators, sessions, incidents, legal, audit, gate, pages, clock);
+    Console console = new Console(operators, sessions, incidents, legal, audit, gate, pages, clock);
     List<Routes> routes =
         List.of(
             new OpsRoutes(() -> database.isReady(2), meters),
