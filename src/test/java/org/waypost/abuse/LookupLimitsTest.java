@@ -30,14 +30,14 @@ class LookupLimitsTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private TestApp server;
-  private AbuseDefence limits;
+  private LookupLimits limits;
 
   @BeforeEach
   void start() {
     server = TestApp.start(StoreKind.SQLITE, dir, clock, Map.of());
     Blocks blocks = new Blocks(server.app().database(), server.app().keys(), 7);
     limits =
-        new AbuseDefence(
+        new LookupLimits(
             server.app().config().abuse(), new EphemeralKeys(clock), clock, blocks, meters);
   }
 
@@ -47,20 +47,20 @@ class LookupLimitsTest {
   }
 
   private Decision lookUp(String client, int numbers) throws Exception {
-    return limits.admitLookup(limits.subject(InetAddress.getByName(client)), numbers);
+    return limits.admit(limits.subject(InetAddress.getByName(client)), numbers);
   }
 
   /** One request for {@code count} numbers that all fail, admitted and then observed. */
   private Decision guess(String client, int first, int count) throws Exception {
-    AbuseDefence.Subject subject = limits.subject(InetAddress.getByName(client));
-    Decision decision = limits.admitLookup(subject, count);
+    LookupLimits.Subject subject = limits.subject(InetAddress.getByName(client));
+    Decision decision = limits.admit(subject, count);
     if (decision.allowed()) {
       List<Visit.Lookup> lookups =
           java.util.stream.IntStream.range(first, first + count)
               .mapToObj(
                   i -> new Visit.Lookup("94001112062064" + (10_000_000 + i), Outcome.NOT_FOUND))
               .toList();
-      limits.observeLookups(subject, lookups);
+      limits.observe(subject, lookups);
     }
     return decision;
   }
