@@ -293,7 +293,8 @@ public final class Checkpoints {
     if (!Files.exists(publicFile)) {
       try {
         String publicJson =
-            TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keyset.getPublicKeysetHandle());
+            TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
+                keyset.getPublicKeysetHandle(), RegistryConfiguration.get());
         createExclusively(publicFile, (publicJson + "\n").getBytes(StandardCharsets.UTF_8));
       } catch (GeneralSecurityException e) {
         throw new CheckpointException("cannot write " + publicFile + ": " + e.getMessage(), e);
@@ -304,7 +305,9 @@ public final class Checkpoints {
 
   private byte[] generateSigningFile() {
     try {
-      KeysetHandle keyset = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+      KeysetHandle keyset =
+          KeysetHandle.generateNew(
+              PredefinedSignatureParameters.ED25519, RegistryConfiguration.get());
       ObjectNode root = Json.MAPPER.createObjectNode();
       root.put("version", FORMAT_VERSION);
       root.set(
