@@ -1,4 +1,4 @@
-package org.waypost;
+package org.waypost.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
