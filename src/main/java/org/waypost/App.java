@@ -9,92 +9,87 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.waypost.abuse.AbuseDefence;
 import org.waypost.abuse.Blocks;
-import org.waypost.abuse.IncidentRoutes;
 import org.waypost.abuse.Incidents;
+import org.waypost.abuse.http.AbuseGate;
+import org.waypost.abuse.http.IncidentRoutes;
 import org.waypost.analytics.Analytics;
-import org.waypost.analytics.AnalyticsRoutes;
-import org.waypost.analytics.TrafficCounts;
+import org.waypost.analytics.http.AnalyticsRoutes;
 import org.waypost.config.WaypostConfig;
 import org.waypost.console.ConsoleRoutes;
 import org.waypost.console.Sessions;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
-import org.waypost.governance.AuditRoutes;
 import org.waypost.governance.Checkpoints;
-import org.waypost.governance.LegalRequestRoutes;
 import org.waypost.governance.LegalRequests;
 import org.waypost.governance.OperatorAuth;
 import org.waypost.governance.Operators;
 import org.waypost.governance.Transparency;
-import org.waypost.governance.TransparencyRoutes;
+import org.waypost.governance.http.AuditRoutes;
+import org.waypost.governance.http.LegalRequestRoutes;
+import org.waypost.governance.http.OperatorAccess;
+import org.waypost.governance.http.TransparencyRoutes;
 import org.waypost.keys.EphemeralKeys;
 import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
+import org.waypost.net.TrustedProxies;
 import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
-import org.waypost.shipper.ShipperRoutes;
+import org.waypost.shipper.http.ShipperRoutes;
 import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.ShipmentRegistry;
 import org.waypost.tracking.Tracker;
-import org.waypost.tracking.TrackingRoutes;
 import org.waypost.tracking.TrackingStore;
+import org.waypost.tracking.http.TrackingRoutes;
 import org.waypost.visitor.Capture;
-import org.waypost.visitor.ClientAddresses;
 import org.waypost.visitor.GeoIp;
 import org.waypost.visitor.PrivacyPolicy;
-import org.waypost.visitor.PrivacyRoutes;
 import org.waypost.visitor.SecurityLogStore;
+import org.waypost.visitor.TrafficCounts;
 import org.waypost.visitor.UserAgents;
 import org.waypost.visitor.VisitorLog;
-import org.waypost.web.AbuseGate;
-import org.waypost.web.AccessLog;
+import org.waypost.visitor.http.AccessLog;
+import org.waypost.visitor.http.PrivacyRoutes;
+import org.waypost.visitor.http.VisitorCapture;
 import org.waypost.web.HttpServer;
 import org.waypost.web.OpsRoutes;
 import org.waypost.web.Pages;
 import org.waypost.web.Problems;
-import org.waypost.web.RequestCapture;
+import org.waypost.web.RequestHook;
+import org.waypost.web.Routes;
 
 /**
- * The wiring, by hand and in one place: configuration, then the database, then each feature, then
- * the HTTP server. Commands that only need the features (creating a key, importing events) open an
- * App without starting the server; the key store is opened only when something needs it, so those
- * commands work before a master key exists.
+ * The wiring, by hand and in one place: configuration, then the database, then each feature; and
+ * when serving, the request pipeline, the routes and the scheduled jobs. Commands that only need
+ * the features (creating a key, importing events) open an App without serving; the key store is
+ * opened only when something needs it, so those commands work before a master key exists.
  */
 public final class App implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(App.class);
-
   private final WaypostConfig config;
   private final Clock clock;
-  private final Database database;
   private final PrometheusMeterRegistry meters;
+  private final Database database;
   private final TrackingStore trackingStore;
   private final Tracker tracker;
   private final ShipmentRegistry shipments;
   private final EventIngestion ingestion;
+  private final MasterKey.Lazy masterKey;
+  private final AuditLog audit;
   private final ApiKeys apiKeys;
   private final Operators operators;
   private final SecurityLogStore securityLog;
   private final TrafficCounts trafficCounts = new TrafficCounts();
   private final EphemeralKeys hourlyKeys;
-  private MasterKey masterKey;
   private KeyStore keys;
-  private final AuditLog audit;
   private HttpServer server;
   private Capture capture;
   private AccessLog accessLog;
-  private ScheduledExecutorService scheduler;
+  private Jobs jobs;
 
   private App(WaypostConfig config, Clock clock) {
     this.config = config;
@@ -109,9 +104,10 @@ public final class App implements AutoCloseable {
     this.shipments =
         new ShipmentRegistry(database, trackingStore, tracker, config.operator(), clock);
     this.ingestion = new EventIngestion(database, trackingStore, tracker, clock, meters);
+    this.masterKey = new MasterKey.Lazy(config.privacy());
     Path checkpoints =
         Path.of(config.privacy().keyDir()).toAbsolutePath().resolveSibling("checkpoints");
-    this.audit = new AuditLog(database, clock, new Checkpoints(checkpoints, this::masterKey));
+    this.audit = new AuditLog(database, clock, new Checkpoints(checkpoints, masterKey));
     this.apiKeys = new ApiKeys(database, clock, audit);
     this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
@@ -123,26 +119,112 @@ public final class App implements AutoCloseable {
     return new App(config, clock);
   }
 
-  private synchronized MasterKey masterKey() {
-    if (masterKey == null) {
-      masterKey = MasterKey.load(config.privacy());
+  /** Starts the HTTP server on the configured host and port (0 picks a free port). */
+  public App serve() {
+    KeyStore keyStore = keys();
+    RetentionSetting.record(config.privacy(), audit, database);
+    keyStore.day(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    new JvmGcMetrics().bindTo(meters);
+
+    // the features that only serving needs
+    Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
+    blocks.refresh(clock.instant());
+    AbuseGate gate =
+        new AbuseGate(new AbuseDefence(config.abuse(), hourlyKeys, clock, blocks, meters));
+    OperatorAccess access = new OperatorAccess(new OperatorAuth(operators), gate);
+    Incidents incidents =
+        new Incidents(database, keyStore, audit, config.privacy().securityLogRetentionDays());
+    LegalRequests legal =
+        new LegalRequests(
+            database,
+            audit,
+            keyStore,
+            securityLog,
+            clock,
+            config.privacy().securityLogRetentionDays());
+    Sessions sessions = new Sessions(database, clock);
+    Pages pages = new Pages(new Pages.Site(config.operator().name()));
+
+    // what every request goes through, then what each path serves
+    HttpServer.Pipeline pipeline =
+        new HttpServer.Pipeline(
+            new TrustedProxies(
+                config.server().trustedProxyRanges(), config.server().usesForwarded()),
+            client -> hourlyKeys.tag(AbuseDefence.CLIENT_DOMAIN, client.getAddress()),
+            hooks(keyStore, gate));
+    ConsoleRoutes console =
+        new ConsoleRoutes(operators, sessions, incidents, legal, audit, gate, pages, clock);
+    List<Routes> routes =
+        List.of(
+            new OpsRoutes(() -> database.isReady(2), meters),
+            new TrackingRoutes(tracker, pages, gate),
+            new ShipperRoutes(apiKeys, shipments, ingestion, config.server(), gate),
+            new PrivacyRoutes(
+                PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
+                pages,
+                keyStore,
+                clock),
+            new AnalyticsRoutes(
+                new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock),
+                access),
+            new IncidentRoutes(incidents, access),
+            new AuditRoutes(audit, new OperatorAuth(operators), access),
+            new LegalRequestRoutes(legal, access),
+            new TransparencyRoutes(new Transparency(database, audit, clock), pages, access),
+            console);
+    server =
+        new HttpServer(
+                config.server(),
+                pipeline,
+                new Problems(pages, List.of(console.errorPages())),
+                meters,
+                routes)
+            .start();
+    jobs = Jobs.start(clock, retention(), blocks, audit, sessions);
+    return this;
+  }
+
+  /**
+   * The request hooks, in order: visitor capture (unless measuring without it), the access log when
+   * configured, and abuse defence observing lookups' outcomes.
+   */
+  private List<RequestHook> hooks(KeyStore keyStore, AbuseGate gate) {
+    List<RequestHook> hooks = new ArrayList<>(3);
+    // -Dwaypost.capture=off exists for one purpose: measuring what capture costs (bench/).
+    if (!"off".equals(System.getProperty("waypost.capture"))) {
+      GeoIp geoIp =
+          config.privacy().geoipDatabase().isEmpty()
+              ? GeoIp.none()
+              : GeoIp.open(Path.of(config.privacy().geoipDatabase()));
+      VisitorLog visitorLog =
+          new VisitorLog(
+              database,
+              securityLog,
+              trafficCounts,
+              keyStore,
+              new UserAgents(),
+              geoIp,
+              config.privacy().honorGpc());
+      capture = new Capture(visitorLog::record, meters);
+      hooks.add(new VisitorCapture(capture, clock));
     }
-    return masterKey;
+    if (config.server().accessLog()) {
+      accessLog = new AccessLog(meters);
+      hooks.add(accessLog);
+    }
+    hooks.add(gate);
+    return hooks;
   }
 
   /** The day-key store; fails with a clear message when no master key is configured. */
   public synchronized KeyStore keys() {
     if (keys == null) {
-      keys = new KeyStore(Path.of(config.privacy().keyDir()), masterKey());
+      keys = new KeyStore(Path.of(config.privacy().keyDir()), masterKey.get());
     }
     return keys;
   }
 
-  /** The audit log; its signed checkpoints live beside the key folder, outside the database. */
-  public AuditLog audit() {
-    return audit;
-  }
-
+  /** Retention over every tier, as the scheduled job and {@code retention run} apply it. */
   public Retention retention() {
     return new Retention(
         database,
@@ -155,152 +237,10 @@ public final class App implements AutoCloseable {
         config.tracking().shipmentRetentionDays());
   }
 
-  /** Starts the HTTP server on the configured host and port (0 picks a free port). */
-  public App serve() {
-    KeyStore keyStore = keys();
-    recordRetentionSetting();
-    keyStore.day(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
-    new JvmGcMetrics().bindTo(meters);
-    GeoIp geoIp =
-        config.privacy().geoipDatabase().isEmpty()
-            ? GeoIp.none()
-            : GeoIp.open(Path.of(config.privacy().geoipDatabase()));
-    VisitorLog visitorLog =
-        new VisitorLog(
-            database,
-            securityLog,
-            trafficCounts,
-            keyStore,
-            new UserAgents(),
-            geoIp,
-            config.privacy().honorGpc());
-    // -Dwaypost.capture=off exists for one purpose: measuring what capture costs (bench/).
-    boolean captureOff = "off".equals(System.getProperty("waypost.capture"));
-    capture = captureOff ? null : new Capture(visitorLog::record, meters);
-    accessLog = config.server().accessLog() ? new AccessLog(meters) : null;
-    RequestCapture requests =
-        new RequestCapture(
-            new ClientAddresses(config.server().trustedProxyRanges()),
-            config.server().usesForwarded(),
-            capture,
-            hourlyKeys,
-            clock,
-            accessLog);
-    Pages pages = new Pages(new Pages.Site(config.operator().name()));
-    Problems problems = new Problems(pages);
-    OperatorAuth auth = new OperatorAuth(operators);
-    Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
-    blocks.refresh(clock.instant());
-    AbuseGate gate =
-        new AbuseGate(
-            new AbuseDefence(config.abuse(), hourlyKeys, clock, blocks, meters), auth, requests);
-    Analytics analytics =
-        new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
-    Incidents incidents =
-        new Incidents(database, keyStore, audit, config.privacy().securityLogRetentionDays());
-    LegalRequests legalRequests =
-        new LegalRequests(
-            database,
-            audit,
-            keyStore,
-            securityLog,
-            clock,
-            config.privacy().securityLogRetentionDays());
-    Transparency transparency = new Transparency(database, audit, clock);
-    Sessions sessions = new Sessions(database, clock);
-    server =
-        new HttpServer(
-                config.server(),
-                problems,
-                meters,
-                requests,
-                gate,
-                List.of(
-                    new OpsRoutes(() -> database.isReady(2), meters),
-                    new TrackingRoutes(tracker, pages),
-                    new ShipperRoutes(apiKeys, shipments, ingestion, config.server(), gate),
-                    new PrivacyRoutes(
-                        PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
-                        pages,
-                        keyStore,
-                        requests,
-                        clock),
-                    new AnalyticsRoutes(analytics, gate),
-                    new IncidentRoutes(incidents, gate),
-                    new AuditRoutes(audit, auth, gate),
-                    new LegalRequestRoutes(legalRequests, gate),
-                    new TransparencyRoutes(transparency, pages, gate),
-                    new ConsoleRoutes(
-                        operators, sessions, incidents, legalRequests, audit, gate, pages, clock)))
-            .start();
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("waypost-scheduler").daemon(true).unstarted(r));
-    every(
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(30),
-        "blocks",
-        () -> blocks.refresh(clock.instant()));
-    every(
-        Duration.ofMinutes(1),
-        Duration.ofMinutes(1),
-        "audit-checkpoint",
-        audit::checkpointWhenPossible);
-    every(Duration.ofMinutes(15), Duration.ofMinutes(15), "sessions", sessions::purgeExpired);
-    scheduleRetention(blocks);
-    return this;
-  }
+  // ---- what commands and tests reach: the features, and the server once serving
 
-  /**
-   * Puts the retention configuration on the record when it differs from the last one recorded, so
-   * that shortening or lengthening retention is as visible as any other access decision.
-   */
-  private void recordRetentionSetting() {
-    Map<String, Object> setting =
-        Map.of("securityLogRetentionDays", config.privacy().securityLogRetentionDays());
-    String recorded = audit.latest("config.retention").map(AuditLog.Entry::details).orElse(null);
-    if (!AuditLog.canonical(setting).equals(recorded)) {
-      database.inTransaction(
-          c ->
-              audit.append(
-                  c,
-                  Operators.LOCAL_ADMIN,
-                  "config.retention",
-                  "privacy.securityLogRetentionDays",
-                  setting));
-      audit.checkpointWhenPossible();
-    }
-  }
-
-  /**
-   * Applies retention now and every 15 minutes; the key of each new day is made on first use. The
-   * block index lets go of destroyed days' keys at once rather than at its next refresh.
-   */
-  private void scheduleRetention(Blocks blocks) {
-    Retention retention = retention();
-    every(
-        Duration.ZERO,
-        Duration.ofMinutes(15),
-        "retention",
-        () -> {
-          retention.run(clock.instant());
-          blocks.refresh(clock.instant());
-        });
-  }
-
-  /** Runs {@code task} first after {@code firstDelay}, then {@code period} after each run ends. */
-  private void every(Duration firstDelay, Duration period, String name, Runnable task) {
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            task.run();
-          } catch (RuntimeException e) {
-            log.error("scheduled task failed task={} error={}", name, e.getClass().getName());
-          }
-        },
-        firstDelay.toMillis(),
-        period.toMillis(),
-        TimeUnit.MILLISECONDS);
+  public AuditLog audit() {
+    return audit;
   }
 
   public int port() {
@@ -363,8 +303,8 @@ public final class App implements AutoCloseable {
     if (server != null) {
       server.stop();
     }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
+    if (jobs != null) {
+      jobs.close();
     }
     if (capture != null) {
       capture.close();

@@ -1,40 +1,63 @@
 package org.waypost;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.waypost.cli.WaypostCommand;
-import org.waypost.tracking.TrackingRoutes;
+import org.waypost.cyclea.FirstOfACycle;
+import org.waypost.cycleb.SecondOfACycle;
+import org.waypost.tracking.HttpInTheDomain;
+import org.waypost.tracking.http.TrackingRoutes;
 
 /**
- * The package boundaries, checked on the compiled main classes. Features keep their HTTP and page
- * adapters in classes named {@code *Routes} and {@code *Page}; everything else in a feature is
- * plain Java that the CLI, a test or another transport could drive. The CLI sits on top: nothing
- * depends on it, and only it talks to the terminal.
+ * The package boundaries, checked on the compiled main classes.
+ *
+ * <ul>
+ *   <li>Packages form no cycle: {@code org.waypost.X..} slices depend on each other one way only,
+ *       so each can be read (and changed) knowing only what lies below it.
+ *   <li>{@code web/} is a leaf: it knows no feature. Features plug into it ({@code Routes}, {@code
+ *       RequestHook}, {@code Gate}, {@code ErrorPages}), never the other way.
+ *   <li>A feature's HTTP adapters live in its {@code http} subpackage; everything else in the
+ *       feature is plain Java that the CLI, a test or another transport could drive, with no
+ *       dependency on the web layer, the CLI or Javalin. The console is all adapter.
+ *   <li>The CLI sits on top: nothing depends on it, and only it talks to the terminal.
+ * </ul>
  */
 class ArchitectureTest {
+  /** Every package below org.waypost but web, cli, console and the generated templates. */
   private static final String[] DOMAIN_PACKAGES = {
-    "org.waypost.tracking..",
-    "org.waypost.shipper..",
-    "org.waypost.config..",
-    "org.waypost.db..",
-    "org.waypost.json..",
-    "org.waypost.error..",
-    "org.waypost.demo..",
-    "org.waypost.governance..",
-    "org.waypost.keys..",
-    "org.waypost.visitor..",
-    "org.waypost.analytics..",
-    "org.waypost.retention..",
-    "org.waypost.console.."
+    "org.waypost.abuse",
+    "org.waypost.analytics",
+    "org.waypost.catalog",
+    "org.waypost.config",
+    "org.waypost.db",
+    "org.waypost.demo",
+    "org.waypost.error",
+    "org.waypost.governance",
+    "org.waypost.json",
+    "org.waypost.keys",
+    "org.waypost.net",
+    "org.waypost.retention",
+    "org.waypost.shipper",
+    "org.waypost.tracking",
+    "org.waypost.visitor"
   };
 
   private static final JavaClasses MAIN =
@@ -42,24 +65,35 @@ class ArchitectureTest {
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .importPackages("org.waypost");
 
-  /**
-   * A class that is (or is nested in) a {@code *Routes} or {@code *Page} class: the adapter half of
-   * a feature. Nested classes count with their top-level class, so a record or anonymous class
-   * inside {@code TrackingRoutes} is judged as part of it.
-   */
-  private static final DescribedPredicate<JavaClass> WEB_ADAPTER =
-      DescribedPredicate.describe(
-          "belong to a *Routes or *Page class",
-          c -> {
-            String name = topLevel(c).getSimpleName();
-            return name.endsWith("Routes") || name.endsWith("Page");
-          });
+  private static final ArchRule NO_PACKAGE_CYCLES =
+      slices().matching("org.waypost.(*)..").should().beFreeOfCycles();
+
+  private static final ArchRule WEB_KNOWS_NO_FEATURE =
+      noClasses()
+          .that()
+          .resideInAPackage("org.waypost.web..")
+          .should()
+          .dependOnClassesThat()
+          .resideOutsideOfPackages(
+              "org.waypost.web..",
+              "org.waypost.config..",
+              "org.waypost.error..",
+              "org.waypost.json..",
+              "org.waypost.net..",
+              "java..",
+              "javax..",
+              "jakarta..",
+              "io.javalin..",
+              "io.micrometer..",
+              "gg.jte..",
+              "org.slf4j..",
+              "kotlin..",
+              "org.eclipse.jetty..");
 
   private static final ArchRule DOMAIN_STAYS_OFF_THE_WEB =
       noClasses()
           .that()
           .resideInAnyPackage(DOMAIN_PACKAGES)
-          .and(DescribedPredicate.doNot(WEB_ADAPTER))
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("org.waypost.web..", "org.waypost.cli..", "io.javalin..");
@@ -80,6 +114,16 @@ class ArchitectureTest {
           .and()
           .resideOutsideOfPackage("org.waypost.cli..")
           .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS);
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    NO_PACKAGE_CYCLES.check(MAIN);
+  }
+
+  @Test
+  void webKnowsNoFeature() {
+    WEB_KNOWS_NO_FEATURE.check(MAIN);
+  }
 
   @Test
   void domainPackagesDoNotDependOnWebCliOrJavalin() {
@@ -103,19 +147,19 @@ class ArchitectureTest {
     assertThat(MAIN.contain(TrackingRoutes.class)).isTrue();
     assertThat(MAIN.contain(ArchitectureTest.class)).as("tests are not imported").isFalse();
 
-    // Without the adapter exemption, the routes classes would break rule (a).
-    ArchRule withoutExemption =
-        noClasses()
-            .that()
-            .resideInAnyPackage(DOMAIN_PACKAGES)
-            .should()
-            .dependOnClassesThat()
-            .resideInAnyPackage("org.waypost.web..", "io.javalin..");
-    assertThat(withoutExemption.evaluate(MAIN).getFailureReport().getDetails())
-        .anyMatch(line -> line.contains("TrackingRoutes"))
-        .anyMatch(line -> line.contains("ShipperRoutes"));
-
     ClassFileImporter importer = new ClassFileImporter();
+    assertThat(
+            NO_PACKAGE_CYCLES
+                .evaluate(importer.importClasses(FirstOfACycle.class, SecondOfACycle.class))
+                .hasViolation())
+        .as("two packages that use each other")
+        .isTrue();
+    assertThat(
+            DOMAIN_STAYS_OFF_THE_WEB
+                .evaluate(importer.importClasses(HttpInTheDomain.class))
+                .hasViolation())
+        .as("an HTTP handler among the tracking domain's classes")
+        .isTrue();
     assertThat(
             ONLY_THE_CLI_PRINTS
                 .evaluate(importer.importClasses(WritesToStderr.class))
@@ -133,12 +177,63 @@ class ArchitectureTest {
         .isTrue();
   }
 
-  private static JavaClass topLevel(JavaClass c) {
-    JavaClass outer = c;
-    while (outer.getEnclosingClass().isPresent()) {
-      outer = outer.getEnclosingClass().get();
+  /**
+   * What jdeps, the JDK's own dependency analyser, reads from the compiled classes agrees: no two
+   * top-level packages depend on each other, directly or through others.
+   */
+  @Test
+  void jdepsFindsNoCycleEither() {
+    ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
+    StringWriter out = new StringWriter();
+    int status =
+        jdeps.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "-verbose:package",
+            "-filter:none",
+            "-e",
+            "org\\.waypost\\..*",
+            Path.of("target/classes").toString());
+    assertThat(status).isZero();
+    Map<String, Set<String>> edges = new TreeMap<>();
+    for (String line : out.toString().split("\\R")) {
+      String[] words = line.strip().split("\\s+");
+      if (words.length >= 3 && words[1].equals("->")) {
+        String from = slice(words[0]);
+        String to = slice(words[2]);
+        if (from != null && to != null && !from.equals(to)) {
+          edges.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+        }
+      }
     }
-    return outer;
+    assertThat(edges).as("jdeps read the packages").containsKeys("tracking", "web", "cli");
+    for (String start : edges.keySet()) {
+      assertThat(reachable(edges, start))
+          .as("packages that reach back to " + start)
+          .doesNotContain(start);
+    }
+  }
+
+  /** The top-level package under org.waypost, e.g. "tracking" for org.waypost.tracking.http. */
+  private static String slice(String pkg) {
+    if (!pkg.startsWith("org.waypost.")) {
+      return null;
+    }
+    String rest = pkg.substring("org.waypost.".length());
+    int dot = rest.indexOf('.');
+    return dot < 0 ? rest : rest.substring(0, dot);
+  }
+
+  private static Set<String> reachable(Map<String, Set<String>> edges, String start) {
+    Set<String> seen = new TreeSet<>();
+    Deque<String> todo = new ArrayDeque<>(edges.getOrDefault(start, Set.of()));
+    while (!todo.isEmpty()) {
+      String next = todo.pop();
+      if (seen.add(next)) {
+        todo.addAll(edges.getOrDefault(next, Set.of()));
+      }
+    }
+    return seen;
   }
 
   /** Breaks rule (c): writes to the console from outside the CLI. */

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.waypost.config.AbuseConfig;
 import org.waypost.keys.EphemeralKeys;
-import org.waypost.visitor.ClientAddresses;
+import org.waypost.net.IpLiterals;
 import org.waypost.visitor.Outcome;
 import org.waypost.visitor.Visit;
 
@@ -185,7 +185,7 @@ public final class AbuseDefence {
    */
   public Subject subject(InetAddress client, byte[] pseudonym) {
     byte[] address = client.getAddress();
-    byte[] prefix = ClientAddresses.networkPrefix(client);
+    byte[] prefix = IpLiterals.networkPrefix(client);
     Subject subject = new Subject(client, Pseudonym.of(pseudonym), prefixTag(client, prefix));
     subject.who = known(false, subject.clientKey, address, client);
     subject.network = known(true, subject.prefixKey, prefix, client);

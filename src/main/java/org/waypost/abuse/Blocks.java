@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import org.waypost.db.Database;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
-import org.waypost.visitor.ClientAddresses;
+import org.waypost.net.IpLiterals;
 import org.waypost.visitor.VisitorLog;
 
 /**
@@ -80,9 +80,8 @@ public final class Blocks {
     LocalDate day = day(now);
     DayKeys dayKeys = keys.day(day);
     byte[] clientTag = dayKeys.tag(VisitorLog.CLIENT, client.getAddress());
-    byte[] prefixTag = dayKeys.tag(VisitorLog.PREFIX, ClientAddresses.networkPrefix(client));
-    String revealable =
-        scope == Scope.CLIENT ? ClientAddresses.normalized(client) : network(client);
+    byte[] prefixTag = dayKeys.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client));
+    String revealable = scope == Scope.CLIENT ? IpLiterals.normalized(client) : network(client);
     byte[] sealed =
         dayKeys.seal(revealable.getBytes(StandardCharsets.US_ASCII), associatedData(day));
     database.inTransaction(
@@ -107,7 +106,7 @@ public final class Blocks {
       masked[i] = 0;
     }
     try {
-      return ClientAddresses.normalized(InetAddress.getByAddress(masked))
+      return IpLiterals.normalized(InetAddress.getByAddress(masked))
           + (masked.length == 4 ? "/24" : "/48");
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e);
@@ -140,7 +139,7 @@ public final class Blocks {
       byte[] tag =
           scope == Scope.CLIENT
               ? dayKeys.tag(VisitorLog.CLIENT, client.getAddress())
-              : dayKeys.tag(VisitorLog.PREFIX, ClientAddresses.networkPrefix(client));
+              : dayKeys.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client));
       List<Active> blocks = day.blocks.get(new Key(scope, Pseudonym.of(tag)));
       if (blocks != null) {
         synchronized (blocks) {

@@ -1,5 +1,21 @@
 package org.waypost.analytics;
 
+import static org.waypost.visitor.TrafficCounts.BOT;
+import static org.waypost.visitor.TrafficCounts.BROWSER;
+import static org.waypost.visitor.TrafficCounts.COUNTRY;
+import static org.waypost.visitor.TrafficCounts.DEVICE;
+import static org.waypost.visitor.TrafficCounts.EXCLUDED;
+import static org.waypost.visitor.TrafficCounts.HUMAN;
+import static org.waypost.visitor.TrafficCounts.LOOKUPS;
+import static org.waypost.visitor.TrafficCounts.OS;
+import static org.waypost.visitor.TrafficCounts.PRIVACY_SIGNAL;
+import static org.waypost.visitor.TrafficCounts.REFERRER;
+import static org.waypost.visitor.TrafficCounts.REQUESTS;
+import static org.waypost.visitor.TrafficCounts.STATUS;
+import static org.waypost.visitor.TrafficCounts.TRAFFIC;
+import static org.waypost.visitor.TrafficCounts.UNIQUE;
+import static org.waypost.visitor.TrafficCounts.VISITORS;
+
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -11,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
+import org.waypost.visitor.TrafficCounts;
 
 /**
  * Reads the aggregates for operators. Small cells are reported as suppressed ("&lt;k", k = {@code
@@ -18,21 +35,6 @@ import org.waypost.error.ProblemException;
  * they cannot reveal a suppressed cell.
  */
 public final class Analytics {
-  public static final String REQUESTS = "requests";
-  public static final String STATUS = "status";
-  public static final String LOOKUPS = "lookups";
-  public static final String BROWSER = "browser";
-  public static final String OS = "os";
-  public static final String DEVICE = "device";
-  public static final String TRAFFIC = "traffic";
-  public static final String REFERRER = "referrer";
-  public static final String COUNTRY = "country";
-  public static final String EXCLUDED = "excluded";
-  public static final String VISITORS = "visitors";
-  public static final String BOT = "bot";
-  public static final String HUMAN = "human";
-  public static final String PRIVACY_SIGNAL = "privacy_signal";
-  public static final String UNIQUE = "unique";
 
   static final int MAX_DAYS = 92;
 

@@ -4,6 +4,7 @@ import static org.waypost.config.ConfigException.require;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
+import org.waypost.net.Cidr;
 
 /**
  * Where the server listens and which peers may tell it the client's address.

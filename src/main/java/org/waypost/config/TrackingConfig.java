@@ -4,7 +4,7 @@ import static org.waypost.config.ConfigException.require;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.waypost.tracking.Service;
+import org.waypost.catalog.Service;
 
 /**
  * Tracking behaviour an operator may tune.

@@ -2,8 +2,6 @@ package org.waypost.console;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -13,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.waypost.abuse.Incidents;
 import org.waypost.console.LegalListPage.FilingForm;
@@ -32,10 +29,10 @@ import org.waypost.governance.Operator;
 import org.waypost.governance.Operators;
 import org.waypost.governance.Role;
 import org.waypost.tracking.NumberQuery;
-import org.waypost.web.AbuseGate;
+import org.waypost.web.ErrorPages;
+import org.waypost.web.Exchange;
+import org.waypost.web.Gate;
 import org.waypost.web.Pages;
-import org.waypost.web.Problems;
-import org.waypost.web.RequestCapture;
 import org.waypost.web.Routes;
 
 /**
@@ -67,8 +64,6 @@ public final class ConsoleRoutes implements Routes {
 
   private static final String CONSOLE = "/operator";
   private static final String LOGIN = "/operator/login";
-  private static final String SESSION_ATTRIBUTE = "waypost.console.session";
-  private static final String BACK_ATTRIBUTE = "waypost.console.back";
 
   /** Where a problem page leads back to. */
   private record Back(String href, String text) {}
@@ -87,7 +82,7 @@ public final class ConsoleRoutes implements Routes {
   private final Incidents incidents;
   private final LegalRequests legal;
   private final AuditLog audit;
-  private final AbuseGate gate;
+  private final Gate gate;
   private final Pages pages;
   private final Clock clock;
 
@@ -97,7 +92,7 @@ public final class ConsoleRoutes implements Routes {
       Incidents incidents,
       LegalRequests legal,
       AuditLog audit,
-      AbuseGate gate,
+      Gate gate,
       Pages pages,
       Clock clock) {
     this.operators = operators;
@@ -112,19 +107,27 @@ public final class ConsoleRoutes implements Routes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get(LOGIN, page(this::loginForm));
-    routes.post(LOGIN, page(this::login));
-    routes.post("/operator/logout", page(this::logout));
-    routes.get(CONSOLE, page(this::dashboard));
-    routes.get("/operator/incidents", page(this::incidentList));
-    routes.post("/operator/incidents/{id}/reveal", page(this::reveal));
-    routes.get("/operator/legal", page(this::legalList));
-    routes.post("/operator/legal", page(this::file));
-    routes.get("/operator/legal/{id}", page(this::legalRequest));
-    routes.post("/operator/legal/{id}/approve", page(this::approve));
-    routes.post("/operator/legal/{id}/reject", page(this::reject));
-    routes.post("/operator/legal/{id}/execute", page(this::execute));
-    routes.get("/operator/audit", page(this::auditLog));
+    routes.get(LOGIN, this::loginForm);
+    routes.post(LOGIN, this::login);
+    routes.post("/operator/logout", this::logout);
+    routes.get(CONSOLE, this::dashboard);
+    routes.get("/operator/incidents", this::incidentList);
+    routes.post("/operator/incidents/{id}/reveal", this::reveal);
+    routes.get("/operator/legal", this::legalList);
+    routes.post("/operator/legal", this::file);
+    routes.get("/operator/legal/{id}", this::legalRequest);
+    routes.post("/operator/legal/{id}/approve", this::approve);
+    routes.post("/operator/legal/{id}/reject", this::reject);
+    routes.post("/operator/legal/{id}/execute", this::execute);
+    routes.get("/operator/audit", this::auditLog);
+    routes.exception(
+        LoginRequired.class,
+        (e, ctx) -> {
+          if (ctx.cookie(SESSION_COOKIE) != null) {
+            setCookie(ctx, SESSION_COOKIE, "", CONSOLE, true);
+          }
+          ctx.redirect(LOGIN, HttpStatus.SEE_OTHER);
+        });
   }
 
   // ---- login and logout
@@ -149,8 +152,8 @@ public final class ConsoleRoutes implements Routes {
     Operator operator;
     try {
       operator =
-          gate.authenticated(
-              ctx,
+          gate.authenticate(
+              Exchange.of(ctx),
               () ->
                   operators
                       .authenticatePassword(name, password)
@@ -229,7 +232,6 @@ public final class ConsoleRoutes implements Routes {
 
   private void reveal(Context ctx) {
     Session session = postSession(ctx, Role.SECURITY);
-    ctx.attribute(BACK_ATTRIBUTE, new Back("/operator/incidents", "Back to incidents"));
     long id = id(ctx, "incident");
     Incidents.Revealed revealed;
     try {
@@ -344,9 +346,7 @@ public final class ConsoleRoutes implements Routes {
   }
 
   private long backToRequest(Context ctx) {
-    long id = id(ctx, "legal request");
-    ctx.attribute(BACK_ATTRIBUTE, new Back("/operator/legal/" + id, "Back to legal request " + id));
-    return id;
+    return id(ctx, "legal request");
   }
 
   private LegalRequest find(long id) {
@@ -425,7 +425,6 @@ public final class ConsoleRoutes implements Routes {
   /** The session of a page view, holding one of {@code roles} (any session when none is named). */
   private Session session(Context ctx, Role... roles) {
     Session session = sessions.find(ctx.cookie(SESSION_COOKIE)).orElseThrow(LoginRequired::new);
-    ctx.attribute(SESSION_ATTRIBUTE, session);
     requireRole(session, roles);
     return session;
   }
@@ -434,7 +433,6 @@ public final class ConsoleRoutes implements Routes {
   private Session postSession(Context ctx, Role... roles) {
     requireSameOrigin(ctx);
     Session session = sessions.find(ctx.cookie(SESSION_COOKIE)).orElseThrow(LoginRequired::new);
-    ctx.attribute(SESSION_ATTRIBUTE, session);
     if (!session.csrfMatches(ctx.formParam(CSRF_FIELD))) {
       throw new ProblemException(ProblemType.FORBIDDEN, CSRF_REFUSED);
     }
@@ -483,14 +481,10 @@ public final class ConsoleRoutes implements Routes {
 
   /** This server's origin as the browser sees it: the scheme and the host it was asked for. */
   private static String ownOrigin(Context ctx) {
-    String host = ctx.header("Host");
-    if (RequestCapture.forwarded(ctx)) {
-      String forwardedHost = firstValue(ctx.header("X-Forwarded-Host"));
-      if (forwardedHost != null) {
-        host = forwardedHost;
-      }
-    }
-    return withoutDefaultPort((overTls(ctx) ? "https://" : "http://") + (host == null ? "" : host));
+    Exchange exchange = Exchange.of(ctx);
+    String host = exchange.host();
+    return withoutDefaultPort(
+        (exchange.overTls() ? "https://" : "http://") + (host == null ? "" : host));
   }
 
   private static String withoutDefaultPort(String origin) {
@@ -502,42 +496,6 @@ public final class ConsoleRoutes implements Routes {
       return lower.substring(0, lower.length() - 3);
     }
     return lower;
-  }
-
-  /**
-   * Whether the browser reached us over TLS: directly, or through a trusted proxy that says so in
-   * {@code X-Forwarded-Proto} or in the {@code proto} of RFC 7239 {@code Forwarded}. Headers from
-   * any other peer are ignored, as for the client address.
-   */
-  static boolean overTls(Context ctx) {
-    if ("https".equalsIgnoreCase(ctx.scheme())) {
-      return true;
-    }
-    if (!RequestCapture.forwarded(ctx)) {
-      return false;
-    }
-    String proto = firstValue(ctx.header("X-Forwarded-Proto"));
-    if (proto == null) {
-      String forwarded = firstValue(ctx.header("Forwarded"));
-      if (forwarded != null) {
-        for (String pair : forwarded.split(";")) {
-          String[] nameValue = pair.strip().split("=", 2);
-          if (nameValue.length == 2 && nameValue[0].equalsIgnoreCase("proto")) {
-            proto = nameValue[1].replace("\"", "").strip();
-          }
-        }
-      }
-    }
-    return "https".equalsIgnoreCase(proto);
-  }
-
-  /** The first element of a comma-separated header: what the proxy nearest the client wrote. */
-  private static String firstValue(String header) {
-    if (header == null) {
-      return null;
-    }
-    String first = header.split(",", 2)[0].strip();
-    return first.isEmpty() ? null : first;
   }
 
   /**
@@ -553,7 +511,7 @@ public final class ConsoleRoutes implements Routes {
             .append("; Path=")
             .append(path)
             .append("; HttpOnly; SameSite=Strict");
-    if (overTls(ctx)) {
+    if (Exchange.of(ctx).overTls()) {
       cookie.append("; Secure");
     }
     if (clear) {
@@ -586,43 +544,43 @@ public final class ConsoleRoutes implements Routes {
     return value == null ? "" : value;
   }
 
-  /** Every console answer is a page: a refusal or failure too, never problem+json. */
-  private Handler page(Handler handler) {
-    return ctx -> {
-      try {
-        handler.handle(ctx);
-      } catch (LoginRequired e) {
-        if (ctx.cookie(SESSION_COOKIE) != null) {
-          setCookie(ctx, SESSION_COOKIE, "", CONSOLE, true);
-        }
-        ctx.redirect(LOGIN, HttpStatus.SEE_OTHER);
-      } catch (ProblemException e) {
-        problem(ctx, e.type(), e.detail(), e.retryAfterSeconds());
-      } catch (HttpResponseException e) {
-        throw e; // Javalin's own (a body too large): the server's error mapping answers
-      } catch (Exception e) {
-        String requestId = Problems.logFailure(ctx, e);
-        problem(ctx, ProblemType.INTERNAL_ERROR, Problems.failureDetail(requestId), 0);
+  /**
+   * Every console answer is a page, a refusal or failure too, never problem+json: the server's one
+   * problem renderer hands errors under {@code /operator} to this.
+   */
+  public ErrorPages errorPages() {
+    return new ErrorPages() {
+      @Override
+      public boolean covers(String path) {
+        return path.equals(CONSOLE) || path.startsWith(CONSOLE + "/");
+      }
+
+      @Override
+      public String render(Context ctx, ProblemType type, String detail) {
+        Session session = sessions.find(ctx.cookie(SESSION_COOKIE)).orElse(null);
+        Back back = back(ctx.path(), session != null);
+        ConsolePage console =
+            session == null ? ConsolePage.anonymous(pages.site()) : console(session);
+        return pages.render(
+            "operator/problem.jte",
+            new ProblemPage(console, type, detail, back.href(), back.text()));
       }
     };
   }
 
-  private void problem(Context ctx, ProblemType type, String detail, long retryAfterSeconds) {
-    ctx.status(type.status());
-    if (retryAfterSeconds > 0) {
-      ctx.header("Retry-After", Long.toString(retryAfterSeconds));
+  /** Where a problem page on {@code path} leads back to: the page the failed form was on. */
+  private static Back back(String path, boolean loggedIn) {
+    String[] parts = path.split("/");
+    // ["", "operator", area, id, action]
+    if (parts.length == 5 && parts[2].equals("incidents") && parts[4].equals("reveal")) {
+      return new Back("/operator/incidents", "Back to incidents");
     }
-    Session session = ctx.attribute(SESSION_ATTRIBUTE);
-    Back back =
-        Optional.<Back>ofNullable(ctx.attribute(BACK_ATTRIBUTE))
-            .orElse(
-                session == null
-                    ? new Back(LOGIN, "Back to the login page")
-                    : new Back(CONSOLE, "Back to the console"));
-    ConsolePage console = session == null ? ConsolePage.anonymous(pages.site()) : console(session);
-    render(
-        ctx,
-        "operator/problem.jte",
-        new ProblemPage(console, type, detail, back.href(), back.text()));
+    if (parts.length == 5 && parts[2].equals("legal") && parts[3].matches("[0-9]{1,18}")) {
+      long id = Long.parseLong(parts[3]);
+      return new Back("/operator/legal/" + id, "Back to legal request " + id);
+    }
+    return loggedIn
+        ? new Back(CONSOLE, "Back to the console")
+        : new Back(LOGIN, "Back to the login page");
   }
 }

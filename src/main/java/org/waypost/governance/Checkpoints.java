@@ -4,13 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.PublicKeySign;
-import com.google.crypto.tink.PublicKeyVerify;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.signature.SignatureConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -65,6 +57,8 @@ import org.waypost.keys.MasterKey;
  * the public half of the encrypted keyset, not the cleartext file, so replacing that file and
  * re-signing the checkpoints with another key is detected. Several nodes each keep their own folder
  * and key; any node's newest checkpoint vouches for the shared log.
+ *
+ * <p>This class keeps the checkpoint file; the two key files are {@link AuditSigningKey}'s.
  */
 public final class Checkpoints {
   /** A checkpoint as read; {@code authentic} is whether its signature verifies. */
@@ -87,24 +81,11 @@ public final class Checkpoints {
   static final String PUBLIC_KEY_FILE = "audit-public-key.json";
   static final String CHECKPOINTS_FILE = "checkpoints.ndjson";
   private static final String MESSAGE_TAG = "waypost-audit-checkpoint";
-  private static final int FORMAT_VERSION = 1;
   private static final int TAIL_BYTES = 64 * 1024;
-  private static final byte[] SIGNING_ASSOCIATED_DATA =
-      "waypost-audit-signing".getBytes(StandardCharsets.UTF_8);
   private static final ObjectMapper PLAIN = new ObjectMapper();
 
-  static {
-    try {
-      SignatureConfig.register();
-    } catch (GeneralSecurityException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private final Path folder;
-  private final Supplier<MasterKey> masterKey;
-  private PublicKeySign signer; // guarded by this
-  private PublicKeyVerify verifier; // guarded by this
+  private final AuditSigningKey key;
 
   public Checkpoints(Path folder, MasterKey master) {
     this(folder, () -> master);
@@ -117,7 +98,7 @@ public final class Checkpoints {
    */
   public Checkpoints(Path folder, Supplier<MasterKey> masterKey) {
     this.folder = Objects.requireNonNull(folder, "folder");
-    this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
+    this.key = new AuditSigningKey(folder, masterKey);
   }
 
   /**
@@ -144,14 +125,8 @@ public final class Checkpoints {
    * Returns whether a line was written.
    */
   public synchronized boolean append(long seq, String hash, Instant time) {
-    PublicKeySign sign = signer();
     long millis = time.toEpochMilli();
-    String signature;
-    try {
-      signature = Base64.getEncoder().encodeToString(sign.sign(message(seq, hash, millis)));
-    } catch (GeneralSecurityException e) {
-      throw new CheckpointException("cannot sign a checkpoint: " + e.getMessage(), e);
-    }
+    String signature = Base64.getEncoder().encodeToString(key.sign(message(seq, hash, millis)));
     ObjectNode line = PLAIN.createObjectNode();
     line.put("seq", seq).put("hash", hash).put("time", millis).put("signature", signature);
     Path file = folder.resolve(CHECKPOINTS_FILE);
@@ -213,135 +188,7 @@ public final class Checkpoints {
         seq,
         hash,
         Instant.ofEpochMilli(time),
-        verifies(node.get("signature").asText(), message(seq, hash, time)));
-  }
-
-  private boolean verifies(String signatureBase64, byte[] message) {
-    PublicKeyVerify verify = verifier();
-    if (verify == null) {
-      return false; // checkpoints without the key that signed them vouch for nothing
-    }
-    try {
-      verify.verify(Base64.getDecoder().decode(signatureBase64), message);
-      return true;
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private synchronized PublicKeySign signer() {
-    if (signer == null) {
-      KeysetHandle keyset = signingKeyset(true);
-      try {
-        signer = keyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
-      } catch (GeneralSecurityException e) {
-        throw unusable(e);
-      }
-      verifier = verifierOf(keyset);
-    }
-    return signer;
-  }
-
-  /** The verifier of the signing key, or null when no signing key exists (yet). */
-  private synchronized PublicKeyVerify verifier() {
-    if (verifier == null) {
-      KeysetHandle keyset = signingKeyset(false);
-      if (keyset == null) {
-        return null;
-      }
-      verifier = verifierOf(keyset);
-    }
-    return verifier;
-  }
-
-  /** The verifier of the public half of the signing {@code keyset}. */
-  private static PublicKeyVerify verifierOf(KeysetHandle keyset) {
-    try {
-      return keyset
-          .getPublicKeysetHandle()
-          .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
-    } catch (GeneralSecurityException e) {
-      throw unusable(e);
-    }
-  }
-
-  private static CheckpointException unusable(GeneralSecurityException e) {
-    return new CheckpointException("cannot use the audit signing key: " + e.getMessage(), e);
-  }
-
-  /**
-   * Reads the signing keyset, creating it (and the public key file) first when {@code create} and
-   * none exists; null when none exists and not {@code create}. Of concurrent creators one wins and
-   * every one reads the winner's file.
-   */
-  private KeysetHandle signingKeyset(boolean create) {
-    Path file = folder.resolve(SIGNING_FILE);
-    byte[] content = readIfExists(file);
-    if (content == null) {
-      if (!create) {
-        return null;
-      }
-      createPrivateFolder();
-      createExclusively(file, generateSigningFile());
-      content = readIfExists(file);
-      if (content == null) {
-        throw new CheckpointException(file + " disappeared right after it was created");
-      }
-    }
-    KeysetHandle keyset = open(file, content);
-    Path publicFile = folder.resolve(PUBLIC_KEY_FILE);
-    if (!Files.exists(publicFile)) {
-      try {
-        String publicJson =
-            TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
-                keyset.getPublicKeysetHandle(), RegistryConfiguration.get());
-        createExclusively(publicFile, (publicJson + "\n").getBytes(StandardCharsets.UTF_8));
-      } catch (GeneralSecurityException e) {
-        throw new CheckpointException("cannot write " + publicFile + ": " + e.getMessage(), e);
-      }
-    }
-    return keyset;
-  }
-
-  private byte[] generateSigningFile() {
-    try {
-      KeysetHandle keyset =
-          KeysetHandle.generateNew(
-              PredefinedSignatureParameters.ED25519, RegistryConfiguration.get());
-      ObjectNode root = Json.MAPPER.createObjectNode();
-      root.put("version", FORMAT_VERSION);
-      root.set(
-          "signing",
-          Json.MAPPER.readTree(masterKey.get().encryptKeyset(keyset, SIGNING_ASSOCIATED_DATA)));
-      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-    } catch (GeneralSecurityException | IOException e) {
-      throw new CheckpointException("cannot generate the audit signing key: " + e.getMessage(), e);
-    }
-  }
-
-  private KeysetHandle open(Path file, byte[] content) {
-    JsonNode root;
-    try {
-      root = Json.MAPPER.readTree(content);
-    } catch (IOException e) {
-      root = null;
-    }
-    if (root == null
-        || root.path("version").asInt() != FORMAT_VERSION
-        || !root.path("signing").isObject()) {
-      throw new CheckpointException(
-          file + " is not a Waypost audit signing key of format " + FORMAT_VERSION);
-    }
-    try {
-      return masterKey.get().decryptKeyset(root.get("signing").toString(), SIGNING_ASSOCIATED_DATA);
-    } catch (GeneralSecurityException e) {
-      throw new CheckpointException(
-          "cannot open "
-              + file
-              + ": it was written under another master key, or altered"
-              + " (check privacy.masterKeyFile / WAYPOST_PRIVACY_MASTERKEY)",
-          e);
-    }
+        key.verifies(node.get("signature").asText(), message(seq, hash, time)));
   }
 
   /**
@@ -386,7 +233,7 @@ public final class Checkpoints {
   }
 
   private FileChannel openForAppend(Path file) throws IOException {
-    createPrivateFolder();
+    createPrivateFolder(folder);
     Set<StandardOpenOption> options =
         Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     if (!KeyFiles.posix(folder)) {
@@ -401,30 +248,13 @@ public final class Checkpoints {
     return channel;
   }
 
-  /** Creates {@code target} with {@code content} (0600, fsynced) unless it exists already. */
-  private static void createExclusively(Path target, byte[] content) {
-    try {
-      KeyFiles.createExclusively(target, content); // false: another writer's file won
-    } catch (IOException e) {
-      throw new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Creates the folder and any missing parents with mode 0700; leaves existing ones alone. */
-  private void createPrivateFolder() {
+  static void createPrivateFolder(Path folder) {
     try {
       KeyFiles.createPrivateDirectories(folder);
     } catch (IOException e) {
       throw new CheckpointException(
           "cannot create the checkpoint folder " + folder + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static byte[] readIfExists(Path file) {
-    try {
-      return KeyFiles.readIfExists(file);
-    } catch (IOException e) {
-      throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,5 @@
 package org.waypost.governance;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.password4j.Argon2Function;
 import com.password4j.types.Argon2;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +17,8 @@ import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.keys.PrefixedSecret;
+import org.waypost.keys.SecretVerifier;
+import org.waypost.keys.SecretVerifier.Stored;
 
 /**
  * Operator accounts, their passwords and their API tokens. Only active operators (not disabled) are
@@ -27,8 +26,9 @@ import org.waypost.keys.PrefixedSecret;
  *
  * <p>Tokens work like shipper API keys: {@code wpo_<token id>_<secret>}, the token id finds the row
  * and only a SHA-256 of the 256-bit random secret is stored; a slow hash would add nothing against
- * guessing 256 bits. Verified tokens are remembered for {@link #CACHE_TTL}: a token revoked on this
- * node stops working at once, on another node within that time.
+ * guessing 256 bits. Both are checked by a {@link SecretVerifier}, which remembers verified tokens
+ * for {@link SecretVerifier#CACHE_TTL}: a token revoked on this node stops working at once, on
+ * another node within that time.
  *
  * <p>Passwords are chosen by people, so they get a slow, memory-hard hash: Argon2id with 19 MiB, 2
  * passes and 1 lane (OWASP's baseline setting): 60 to 80 ms on one core of a 2-core server. One
@@ -42,7 +42,6 @@ public final class Operators {
   /** A new operator; {@code generatedPassword} is shown once, and is null when one was given. */
   public record Added(Operator operator, String generatedPassword) {}
 
-  static final Duration CACHE_TTL = Duration.ofSeconds(30);
   static final int MIN_PASSWORD_LENGTH = 12;
   static final int MAX_PASSWORD_LENGTH = 1024;
   static final int MAX_NAME_LENGTH = 64;
@@ -60,8 +59,7 @@ public final class Operators {
   private final Database database;
   private final Clock clock;
   private final AuditLog audit;
-  private final Cache<String, Operator> verified =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+  private final SecretVerifier<Operator> verifier = new SecretVerifier<>(PREFIX, this::activeToken);
 
   public Operators(Database db, Clock clock, AuditLog audit) {
     this.database = db;
@@ -186,36 +184,29 @@ public final class Operators {
 
   /** The active operator whose valid, unrevoked token was presented. */
   public Optional<Operator> authenticateToken(String token) {
-    Optional<PrefixedSecret> parsed = PrefixedSecret.parse(PREFIX, token);
-    if (parsed.isEmpty()) {
-      return Optional.empty();
-    }
-    Operator cached = verified.getIfPresent(token);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
-    PrefixedSecret presented = parsed.get();
-    String tokenId = presented.id();
-    Optional<Operator> operator =
-        database.read(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT t.token_hash, o.id, o.name, o.roles FROM operator_tokens t"
-                          + " JOIN operators o ON o.id = t.operator_id"
-                          + " WHERE t.token_id = ? AND t.revoked_at IS NULL"
-                          + " AND o.disabled_at IS NULL")) {
-                ps.setString(1, tokenId);
-                try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next() && presented.matches(rs.getBytes(1))) {
-                    return Optional.of(operator(rs, 2));
-                  }
-                  return Optional.empty();
-                }
-              }
-            });
-    operator.ifPresent(o -> verified.put(token, o));
-    return operator;
+    return verifier.verify(token);
+  }
+
+  /**
+   * The stored hash and operator of the unrevoked token with this id, if the operator is active.
+   */
+  private Optional<Stored<Operator>> activeToken(String tokenId) {
+    return database.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT t.token_hash, o.id, o.name, o.roles FROM operator_tokens t"
+                      + " JOIN operators o ON o.id = t.operator_id"
+                      + " WHERE t.token_id = ? AND t.revoked_at IS NULL"
+                      + " AND o.disabled_at IS NULL")) {
+            ps.setString(1, tokenId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(new Stored<>(rs.getBytes(1), operator(rs, 2)))
+                  : Optional.empty();
+            }
+          }
+        });
   }
 
   /**
@@ -279,8 +270,7 @@ public final class Operators {
           return null;
         });
     audit.checkpointWhenPossible();
-    String revoked = PrefixedSecret.idPrefix(PREFIX, tokenId);
-    verified.asMap().keySet().removeIf(token -> token.startsWith(revoked));
+    verifier.forget(tokenId);
   }
 
   /** The active operator with this name. */

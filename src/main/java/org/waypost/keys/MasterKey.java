@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.function.Supplier;
 import org.waypost.config.PrivacyConfig;
 
 /**
@@ -29,6 +30,27 @@ public final class MasterKey {
 
   private MasterKey(Aead aead) {
     this.aead = aead;
+  }
+
+  /**
+   * The master key, loaded on first use: commands that never seal anything work before a key
+   * exists, and the key is read once however many features need it.
+   */
+  public static final class Lazy implements Supplier<MasterKey> {
+    private final PrivacyConfig privacy;
+    private MasterKey key;
+
+    public Lazy(PrivacyConfig privacy) {
+      this.privacy = privacy;
+    }
+
+    @Override
+    public synchronized MasterKey get() {
+      if (key == null) {
+        key = load(privacy);
+      }
+      return key;
+    }
   }
 
   /**

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.waypost.analytics.TrafficCounts;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
 import org.waypost.keys.KeyStore;
 import org.waypost.tracking.TrackingStore;
 import org.waypost.visitor.SecurityLogStore;
+import org.waypost.visitor.TrafficCounts;
 
 /**
  * Makes "we keep it N days" true: deletes security-log rows older than the retention period and

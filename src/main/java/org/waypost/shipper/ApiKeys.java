@@ -1,25 +1,25 @@
 package org.waypost.shipper;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
 import org.waypost.governance.Operators;
 import org.waypost.keys.PrefixedSecret;
+import org.waypost.keys.SecretVerifier;
+import org.waypost.keys.SecretVerifier.Stored;
 
 /**
  * Shipper API keys: {@code wpk_<key id>_<secret>}. The key id finds the row; only a SHA-256 of the
  * 256-bit random secret is stored. A slow hash would add nothing against guessing a 256-bit secret
- * and would cost every API request tens of milliseconds. Verified keys are remembered for {@link
- * #CACHE_TTL}, which bounds how long a revoked key keeps working on a node.
+ * and would cost every API request tens of milliseconds. Keys are checked by a {@link
+ * SecretVerifier}, which remembers verified keys for {@link SecretVerifier#CACHE_TTL}: that bounds
+ * how long a revoked key keeps working on another node.
  */
 public final class ApiKeys {
   /** The shipper a key belongs to, and the (public) id of the key that was used. */
@@ -28,14 +28,12 @@ public final class ApiKeys {
   /** A newly created key: shown once, never stored in this form. */
   public record Created(String key, String keyId, Shipper shipper) {}
 
-  static final Duration CACHE_TTL = Duration.ofSeconds(30);
   private static final String PREFIX = "wpk_";
 
   private final Database database;
   private final Clock clock;
   private final AuditLog audit;
-  private final Cache<String, Shipper> verified =
-      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(CACHE_TTL).build();
+  private final SecretVerifier<Shipper> verifier = new SecretVerifier<>(PREFIX, this::activeKey);
 
   public ApiKeys(Database database, Clock clock, AuditLog audit) {
     this.database = database;
@@ -78,7 +76,7 @@ public final class ApiKeys {
     return new Created(key.text(), keyId, new Shipper(shipper.id(), shipper.name(), keyId));
   }
 
-  /** Revokes a key by its public id; within {@link #CACHE_TTL} on every node. */
+  /** Revokes a key by its public id: at once here, within the verifier's cache TTL elsewhere. */
   public void revoke(String keyId) {
     database.inTransaction(
         c -> {
@@ -95,8 +93,7 @@ public final class ApiKeys {
           return null;
         });
     audit.checkpointWhenPossible();
-    String revoked = PrefixedSecret.idPrefix(PREFIX, keyId);
-    verified.asMap().keySet().removeIf(key -> key.startsWith(revoked));
+    verifier.forget(keyId);
   }
 
   private static Shipper findOrCreateShipper(Connection c, String name, long now)
@@ -119,34 +116,27 @@ public final class ApiKeys {
 
   /** The shipper whose valid, unrevoked key was presented. */
   public Optional<Shipper> authenticate(String presented) {
-    Optional<PrefixedSecret> parsed = PrefixedSecret.parse(PREFIX, presented);
-    if (parsed.isEmpty()) {
-      return Optional.empty();
-    }
-    Shipper cached = verified.getIfPresent(presented);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
-    PrefixedSecret key = parsed.get();
-    String keyId = key.id();
-    Optional<Shipper> shipper =
-        database.read(
-            c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "SELECT k.secret_hash, s.id, s.name FROM api_keys k"
-                          + " JOIN shippers s ON s.id = k.shipper_id"
-                          + " WHERE k.key_id = ? AND k.revoked_at IS NULL")) {
-                ps.setString(1, keyId);
-                try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next() && key.matches(rs.getBytes(1))) {
-                    return Optional.of(new Shipper(rs.getLong(2), rs.getString(3), keyId));
-                  }
-                  return Optional.empty();
-                }
-              }
-            });
-    shipper.ifPresent(s -> verified.put(presented, s));
-    return shipper;
+    return verifier.verify(presented);
+  }
+
+  /** The stored hash and shipper of the unrevoked key with this id. */
+  private Optional<Stored<Shipper>> activeKey(String keyId) {
+    return database.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT k.secret_hash, s.id, s.name FROM api_keys k"
+                      + " JOIN shippers s ON s.id = k.shipper_id"
+                      + " WHERE k.key_id = ? AND k.revoked_at IS NULL")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(
+                      new Stored<>(
+                          rs.getBytes(1), new Shipper(rs.getLong(2), rs.getString(3), keyId)))
+                  : Optional.empty();
+            }
+          }
+        });
   }
 }

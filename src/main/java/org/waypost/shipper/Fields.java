@@ -10,7 +10,7 @@ import org.waypost.tracking.Location;
  * Reads fields out of a JSON object sent by a shipper, refusing anything unexpected: unknown
  * fields, wrong types, over-long text, control characters. Each refusal names the field.
  */
-final class Fields {
+public final class Fields {
   private static final Pattern COUNTRY = Pattern.compile("[A-Za-z]{2}");
   private static final Pattern ZIP = Pattern.compile("[0-9]{5}(-[0-9]{4})?");
   private static final Pattern POSTAL = Pattern.compile("[A-Z0-9 -]+");
@@ -18,7 +18,7 @@ final class Fields {
       Set.of("city", "region", "postalCode", "country");
 
   /** A refused field; the message is the problem's detail. */
-  static final class Invalid extends RuntimeException {
+  public static final class Invalid extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     Invalid(String message) {
@@ -28,7 +28,7 @@ final class Fields {
 
   private Fields() {}
 
-  static void onlyKnown(JsonNode object, Set<String> known, String path) {
+  public static void onlyKnown(JsonNode object, Set<String> known, String path) {
     if (!object.isObject()) {
       throw new Invalid(path.isEmpty() ? "must be a JSON object" : path + " must be an object");
     }
@@ -40,7 +40,8 @@ final class Fields {
     }
   }
 
-  static String text(JsonNode object, String name, int maxLength, boolean required, String path) {
+  public static String text(
+      JsonNode object, String name, int maxLength, boolean required, String path) {
     JsonNode node = object.get(name);
     String field = prefix(path) + name;
     if (node == null || node.isNull()) {
@@ -70,7 +71,8 @@ final class Fields {
     return value;
   }
 
-  static <E extends Enum<E>> E choice(JsonNode object, String name, Class<E> type, String path) {
+  public static <E extends Enum<E>> E choice(
+      JsonNode object, String name, Class<E> type, String path) {
     String value = text(object, name, 40, true, path);
     try {
       return Enum.valueOf(type, value);
@@ -84,7 +86,8 @@ final class Fields {
   }
 
   /** A place; {@code requireCity} for shipment ends, where a city is always known. */
-  static Location location(JsonNode object, String name, boolean required, boolean requireCity) {
+  public static Location location(
+      JsonNode object, String name, boolean required, boolean requireCity) {
     JsonNode node = object.get(name);
     if (node == null || node.isNull()) {
       if (required) {

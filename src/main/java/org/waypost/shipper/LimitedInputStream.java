@@ -7,11 +7,11 @@ import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 
 /** Refuses a request body once it grows past the limit, however it was framed. */
-final class LimitedInputStream extends FilterInputStream {
+public final class LimitedInputStream extends FilterInputStream {
   private final long limit;
   private long read;
 
-  LimitedInputStream(InputStream in, long limit) {
+  public LimitedInputStream(InputStream in, long limit) {
     super(in);
     this.limit = limit;
   }
@@ -41,7 +41,7 @@ final class LimitedInputStream extends FilterInputStream {
     }
   }
 
-  static ProblemException tooLarge(long limit) {
+  public static ProblemException tooLarge(long limit) {
     return new ProblemException(
         ProblemType.PAYLOAD_TOO_LARGE, "the request body may be at most " + limit + " bytes");
   }

@@ -1,6 +1,7 @@
 package org.waypost.tracking;
 
 import java.time.Instant;
+import org.waypost.catalog.Service;
 
 /**
  * One physical piece. It has its own id because numbers are reused: a lookup shows the most

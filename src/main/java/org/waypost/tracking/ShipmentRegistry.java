@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.waypost.catalog.Service;
 import org.waypost.config.ConfigException;
 import org.waypost.config.OperatorConfig;
 import org.waypost.db.Database;

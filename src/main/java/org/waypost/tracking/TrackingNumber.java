@@ -52,8 +52,9 @@ public record TrackingNumber(String value, Scheme scheme) {
       "The check digit does not match: please check for a typing error.";
   private static final String UNKNOWN_COUNTRY = "%s is not a postal country code.";
   private static final String OTHER_CARRIER =
-      "This looks like a %1$s tracking number. Waypost only tracks USPS-format and"
-          + " international postal (S10) numbers; please track it with %1$s.";
+      "This looks like %1$s %2$s tracking number. Waypost only tracks USPS-format and"
+          + " international postal (S10) numbers; please track it with %2$s.";
+  private static final OtherCarriers OTHER_CARRIERS = OtherCarriers.load();
 
   public TrackingNumber {
     Objects.requireNonNull(value, "value");
@@ -76,11 +77,12 @@ public record TrackingNumber(String value, Scheme scheme) {
     }
     // The cleaned form is used because a removed "420" prefix may have been part of, say, a
     // 34-digit FedEx number.
-    String detail =
-        OtherCarrier.detect(cleaned)
-            .map(TrackingNumber::otherCarrierDetail)
-            .orElse(verdict.problem());
-    throw new InvalidTrackingNumberException(normalized, detail);
+    List<OtherCarrier> carriers =
+        verdict.otherCarriersMayClaim() ? OTHER_CARRIERS.matching(cleaned) : List.of();
+    if (carriers.isEmpty()) {
+      throw new InvalidTrackingNumberException(normalized, verdict.problem());
+    }
+    throw new InvalidTrackingNumberException(normalized, otherCarrierDetail(carriers), carriers);
   }
 
   public boolean international() {
@@ -189,23 +191,36 @@ public record TrackingNumber(String value, Scheme scheme) {
 
   // ---- validating
 
-  /** Either the scheme of a valid number, or the problem with an invalid one. */
-  private record Verdict(Scheme scheme, String problem) {
+  /**
+   * Either the scheme of a valid number, or the problem with an invalid one and whether it may
+   * still be another carrier's number.
+   */
+  private record Verdict(Scheme scheme, String problem, boolean otherCarriersMayClaim) {
     static Verdict valid(Scheme scheme) {
-      return new Verdict(scheme, null);
+      return new Verdict(scheme, null, false);
     }
 
+    /** Not a number Waypost tracks, though perhaps another carrier's. */
     static Verdict refused(String problem) {
-      return new Verdict(null, problem);
+      return new Verdict(null, problem, true);
+    }
+
+    /**
+     * No carrier's number: empty or with characters no format has, or shaped as an S10 number,
+     * which is left to the postal services even where another carrier's format (DHL eCommerce's
+     * "LX...") would take it, since a typing error in a postal number is far likelier.
+     */
+    static Verdict refusedForAll(String problem) {
+      return new Verdict(null, problem, false);
     }
   }
 
   private static Verdict judge(String normalized) {
     if (normalized.isEmpty()) {
-      return Verdict.refused(EMPTY);
+      return Verdict.refusedForAll(EMPTY);
     }
     if (!isUpperAlphanumeric(normalized)) {
-      return Verdict.refused(BAD_CHARACTERS);
+      return Verdict.refusedForAll(BAD_CHARACTERS);
     }
     return isDigits(normalized) ? judgeUsps(normalized) : judgeS10(normalized);
   }
@@ -271,14 +286,27 @@ public record TrackingNumber(String value, Scheme scheme) {
     }
     String country = normalized.substring(11);
     if (!UpuCountries.CODES.contains(country)) {
-      return Verdict.refused(UNKNOWN_COUNTRY.formatted(country));
+      return Verdict.refusedForAll(UNKNOWN_COUNTRY.formatted(country));
     }
     boolean valid = s10CheckDigit(normalized.substring(2, 10)) == normalized.charAt(10) - '0';
-    return valid ? Verdict.valid(Scheme.S10) : Verdict.refused(WRONG_CHECK_DIGIT);
+    return valid ? Verdict.valid(Scheme.S10) : Verdict.refusedForAll(WRONG_CHECK_DIGIT);
   }
 
-  private static String otherCarrierDetail(OtherCarrier carrier) {
-    return OTHER_CARRIER.formatted(carrier.displayName());
+  /** "This looks like a FedEx or Purolator tracking number ...": every carrier, by name. */
+  static String otherCarrierDetail(List<OtherCarrier> carriers) {
+    StringBuilder names = new StringBuilder(carriers.get(0).name());
+    for (int i = 1; i < carriers.size(); i++) {
+      names.append(i == carriers.size() - 1 ? " or " : ", ").append(carriers.get(i).name());
+    }
+    return OTHER_CARRIER.formatted(article(names), names);
+  }
+
+  /**
+   * "an" before a name that starts with a vowel sound (an Amazon, an OnTrac), "a" otherwise. The
+   * first letter decides, U read as "you" (a UPS), which holds for every carrier in the data.
+   */
+  private static String article(CharSequence name) {
+    return "AEIO".indexOf(Character.toUpperCase(name.charAt(0))) >= 0 ? "an" : "a";
   }
 
   // ---- check digits

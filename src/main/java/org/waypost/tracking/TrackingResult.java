@@ -3,6 +3,7 @@ package org.waypost.tracking;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.waypost.catalog.Service;
 
 /** What anyone holding the number may see: the public JSON shape and the page's model. */
 public record TrackingResult(

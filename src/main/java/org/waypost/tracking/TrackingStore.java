@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.stream.IntStream;
+import org.waypost.catalog.Service;
 import org.waypost.db.BinaryCopy;
 import org.waypost.db.Dialect;
 

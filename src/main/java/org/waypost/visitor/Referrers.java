@@ -3,6 +3,7 @@ package org.waypost.visitor;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Locale;
+import org.waypost.net.IpLiterals;
 
 /**
  * Reduces a Referer header to the referring site's host name, the only part aggregates keep.
@@ -81,18 +82,18 @@ public final class Referrers {
       }
       // URLs allow no zone id; an IPv4-mapped address is shown as the IPv4 address it is.
       InetAddress address =
-          ClientAddresses.indexOf(s, '%', from, close) < 0
-                  && ClientAddresses.indexOf(s, ':', from, close) >= 0
-              ? ClientAddresses.literal(s.substring(from + 1, close))
+          IpLiterals.indexOf(s, '%', from, close) < 0
+                  && IpLiterals.indexOf(s, ':', from, close) >= 0
+              ? IpLiterals.literal(s.substring(from + 1, close))
               : null;
       if (address == null) {
         return null;
       }
-      String text = ClientAddresses.normalized(address);
+      String text = IpLiterals.normalized(address);
       host = address instanceof Inet4Address ? text : "[" + text + "]";
       hostEnd = close + 1;
     } else {
-      int colon = ClientAddresses.indexOf(s, ':', from, to);
+      int colon = IpLiterals.indexOf(s, ':', from, to);
       hostEnd = colon < 0 ? to : colon;
       host = hostName(s, from, hostEnd);
       if (host == null) {
@@ -149,7 +150,7 @@ public final class Referrers {
         return null;
       }
     }
-    if (lastLabelNumeric && ClientAddresses.ipv4(s, from, to) == null) {
+    if (lastLabelNumeric && IpLiterals.ipv4(s, from, to) == null) {
       return null;
     }
     return s.substring(from, to).toLowerCase(Locale.ROOT);

@@ -13,12 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.waypost.analytics.Analytics;
-import org.waypost.analytics.TrafficCounts;
-import org.waypost.analytics.TrafficCounts.Cell;
 import org.waypost.db.Database;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
+import org.waypost.net.IpLiterals;
+import org.waypost.visitor.TrafficCounts.Cell;
 
 /**
  * Turns captured visits into what Waypost keeps: a security-log row per visit (tier 2: the address
@@ -92,7 +91,7 @@ public final class VisitorLog {
       rows.add(row(visit, day, dayKeys, browser));
       String hour = HOUR.format(utc);
       if (visit.privacySignal() && honorPrivacySignals) {
-        count(increments, day, hour, Analytics.EXCLUDED, Analytics.PRIVACY_SIGNAL);
+        count(increments, day, hour, TrafficCounts.EXCLUDED, TrafficCounts.PRIVACY_SIGNAL);
         continue;
       }
       countVisit(increments, visit, day, hour, browser);
@@ -133,10 +132,9 @@ public final class VisitorLog {
         visit.status(),
         visit.latencyMicros(),
         dayKeys.tag(CLIENT, client.getAddress()),
-        dayKeys.tag(PREFIX, ClientAddresses.networkPrefix(client)),
+        dayKeys.tag(PREFIX, IpLiterals.networkPrefix(client)),
         dayKeys.seal(
-            ClientAddresses.normalized(client).getBytes(StandardCharsets.US_ASCII),
-            associatedData(day)),
+            IpLiterals.normalized(client).getBytes(StandardCharsets.US_ASCII), associatedData(day)),
         browser.family(),
         browser.major().isEmpty() ? UserAgents.UNKNOWN : browser.major(),
         browser.device().name(),
@@ -148,20 +146,24 @@ public final class VisitorLog {
 
   private void countVisit(
       Map<Cell, Long> increments, Visit visit, LocalDate day, String hour, Browser browser) {
-    count(increments, day, hour, Analytics.REQUESTS, visit.route().name());
-    count(increments, day, hour, Analytics.STATUS, Integer.toString(visit.status()));
+    count(increments, day, hour, TrafficCounts.REQUESTS, visit.route().name());
+    count(increments, day, hour, TrafficCounts.STATUS, Integer.toString(visit.status()));
     for (Visit.Lookup lookup : visit.lookups()) {
-      count(increments, day, hour, Analytics.LOOKUPS, lookup.outcome().name());
+      count(increments, day, hour, TrafficCounts.LOOKUPS, lookup.outcome().name());
     }
-    count(increments, day, hour, Analytics.BROWSER, browser.family());
-    count(increments, day, hour, Analytics.OS, browser.os());
-    count(increments, day, hour, Analytics.DEVICE, browser.device().name());
+    count(increments, day, hour, TrafficCounts.BROWSER, browser.family());
+    count(increments, day, hour, TrafficCounts.OS, browser.os());
+    count(increments, day, hour, TrafficCounts.DEVICE, browser.device().name());
     count(
-        increments, day, hour, Analytics.TRAFFIC, browser.bot() ? Analytics.BOT : Analytics.HUMAN);
-    count(increments, day, hour, Analytics.REFERRER, referrer(day, visit));
+        increments,
+        day,
+        hour,
+        TrafficCounts.TRAFFIC,
+        browser.bot() ? TrafficCounts.BOT : TrafficCounts.HUMAN);
+    count(increments, day, hour, TrafficCounts.REFERRER, referrer(day, visit));
     geoIp
         .country(visit.client())
-        .ifPresent(country -> count(increments, day, hour, Analytics.COUNTRY, country));
+        .ifPresent(country -> count(increments, day, hour, TrafficCounts.COUNTRY, country));
   }
 
   private String referrer(LocalDate day, Visit visit) {

@@ -9,27 +9,37 @@ import java.util.Map;
 import org.waypost.config.ServerConfig;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
-import org.waypost.tracking.InvalidTrackingNumberException;
+import org.waypost.net.TrustedProxies;
 
 /**
  * The Javalin server: virtual threads, security headers on every response, problem+json for every
- * error, request metrics, and each feature's routes.
+ * error, request metrics, the request hooks features plug into, and each feature's routes. It knows
+ * no feature: what they add to every request comes through {@link RequestHook}s, and what they
+ * serve through {@link Routes}.
  *
  * <p>Errors are logged with a request id and the exception's class and stack, never its message
  * text or the request path, since either may hold a tracking number.
  */
 public final class HttpServer {
 
+  /** What the server needs besides routes: who to trust for client addresses, and the hooks. */
+  public record Pipeline(
+      TrustedProxies proxies, Exchange.Pseudonyms pseudonyms, List<RequestHook> hooks) {
+    public Pipeline {
+      hooks = List.copyOf(hooks);
+    }
+  }
+
   private final Javalin app;
 
   public HttpServer(
       ServerConfig config,
+      Pipeline pipeline,
       Problems problems,
       MeterRegistry meters,
-      RequestCapture capture,
-      AbuseGate gate,
       List<Routes> features) {
     HttpMetrics metrics = new HttpMetrics(meters);
+    RequestHook[] hooks = pipeline.hooks().toArray(new RequestHook[0]);
     this.app =
         Javalin.create(
             javalin -> {
@@ -51,26 +61,28 @@ public final class HttpServer {
                   (ctx, millis) -> {
                     String route = Routes.template(ctx);
                     metrics.record(ctx, route, millis);
-                    gate.observe(ctx);
-                    capture.record(ctx, route, millis);
+                    Exchange exchange = Exchange.of(ctx);
+                    if (exchange != null) {
+                      for (RequestHook hook : hooks) {
+                        hook.answered(ctx, exchange, route, millis);
+                      }
+                    }
                   });
               var routes = javalin.routes;
               routes.before(
                   ctx -> {
-                    capture.identify(ctx);
+                    Exchange exchange =
+                        Exchange.begin(ctx, pipeline.proxies(), pipeline.pseudonyms());
                     SecurityHeaders.apply(ctx);
+                    for (RequestHook hook : hooks) {
+                      hook.received(ctx, exchange);
+                    }
                   });
-              // after routing, so that a lookup is recognised by its route, however it is spelt
-              routes.beforeMatched(gate::admit);
               routes.exception(
                   ProblemException.class,
                   (e, ctx) ->
                       problems.respond(
                           ctx, e.type(), e.detail(), e.extensions(), e.retryAfterSeconds()));
-              routes.exception(
-                  InvalidTrackingNumberException.class,
-                  (e, ctx) ->
-                      problems.respond(ctx, ProblemType.INVALID_TRACKING_NUMBER, e.detail()));
               routes.exception(
                   HttpResponseException.class,
                   (e, ctx) -> problems.respond(ctx, fromStatus(e.getStatus()), e.getMessage()));

@@ -22,7 +22,7 @@ public final class Pages {
     this.site = site;
     this.engine =
         TemplateEngine.createPrecompiled(
-            null, ContentType.Html, Pages.class.getClassLoader(), "org.waypost.web.templates");
+            null, ContentType.Html, Pages.class.getClassLoader(), "org.waypost.templates");
   }
 
   public Site site() {

@@ -2,6 +2,7 @@ package org.waypost.web;
 
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -11,16 +12,23 @@ import org.waypost.json.Json;
 
 /**
  * The one place that writes errors: RFC 9457 {@code application/problem+json} for the API, and the
- * same problem as a readable page for people using the site in a browser.
+ * same problem as a readable page for people using the site in a browser, or as a page of the part
+ * of the site that has its own ({@link ErrorPages}, the console).
  */
 public final class Problems {
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
   public static final String CONTENT_TYPE = "application/problem+json";
 
   private final Pages pages;
+  private final List<ErrorPages> sections;
+
+  public Problems(Pages pages, List<ErrorPages> sections) {
+    this.pages = pages;
+    this.sections = List.copyOf(sections);
+  }
 
   public Problems(Pages pages) {
-    this.pages = pages;
+    this(pages, List.of());
   }
 
   /** The problem object (type, title, status, detail, then any extensions) as a map for JSON. */
@@ -44,6 +52,13 @@ public final class Problems {
     if (type == ProblemType.UNAUTHORIZED) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
+    String path = ctx.path();
+    for (ErrorPages section : sections) {
+      if (section.covers(path)) {
+        ctx.html(section.render(ctx, type, detail));
+        return;
+      }
+    }
     if (wantsPage(ctx)) {
       ctx.html(pages.render("error.jte", new Pages.ErrorPage(pages.site(), type, detail)));
     } else {
@@ -57,17 +72,37 @@ public final class Problems {
 
   /**
    * Logs a request that failed on Waypost's side and returns the request id to quote to the client.
-   * The line holds the id, the route template and the exception's class: never the exception's
-   * message or the path, since either may hold a tracking number.
+   * The line holds the id, the route template and the exception's stack: class names and frames,
+   * never a message (of the exception or its causes) or the path, since either may hold a tracking
+   * number or an address.
    */
   public static String logFailure(Context ctx, Exception e) {
     String requestId = UUID.randomUUID().toString();
     log.error(
-        "request failed request_id={} route={} error={}",
+        "request failed request_id={} route={} error={}{}",
         requestId,
         Routes.template(ctx),
-        e.getClass().getName());
+        e.getClass().getName(),
+        framesWithoutMessages(e));
     return requestId;
+  }
+
+  /** A stack trace as {@link Throwable#printStackTrace} writes it, less every message. */
+  static String framesWithoutMessages(Throwable e) {
+    StringBuilder out = new StringBuilder(2048);
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 8; t = t.getCause(), depth++) {
+      if (t != e) {
+        out.append("\nCaused by: ").append(t.getClass().getName());
+      }
+      for (StackTraceElement frame : t.getStackTrace()) {
+        out.append("\n\tat ").append(frame);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return out.toString();
   }
 
   /** What a client is told when its request failed on Waypost's side. */

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.waypost.tracking.Service;
+import org.waypost.catalog.Service;
+import org.waypost.net.Cidr;
 
 /**
  * Configuration as CONTRACT.md fixes it: YAML, overridden by {@code WAYPOST_<SECTION>_<KEY>}

@@ -3,11 +3,11 @@ package org.waypost.testing;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.waypost.catalog.Service;
 import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.EventType;
 import org.waypost.tracking.Location;
 import org.waypost.tracking.ScanEvent;
-import org.waypost.tracking.Service;
 import org.waypost.tracking.ShipmentRegistry;
 import org.waypost.tracking.TrackingNumber;
 

@@ -6,13 +6,20 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -24,11 +31,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The acceptance test of TrackingNumber and OtherCarrier: the valid and invalid test numbers of
- * jkeen/tracking_number_data, copied under src/test/resources/tracking-number-data.
+ * The acceptance test of TrackingNumber and OtherCarriers: the valid and invalid test numbers of
+ * jkeen/tracking_number_data, copied under src/test/resources/tracking-number-data. The copy is
+ * also the reference the bundled courier definitions are held to.
  */
 class CourierTestNumbersTest {
   private static final String DATA = "/tracking-number-data/couriers/";
+  private static final String BUNDLED = "/org/waypost/tracking/couriers/";
+  private static final String COMMIT = "b79ce4bfc04519ef4bc85bf7c6f321795aadf3d3";
+  private static final Set<String> POSTAL = Set.of("usps", "s10");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final Map<String, TrackingNumber.Scheme> SCHEME_BY_FORMAT_ID =
@@ -65,26 +76,60 @@ class CourierTestNumbersTest {
   @ParameterizedTest(name = "{0} ({1})")
   @MethodSource("validOtherCarrierNumbers")
   void validOtherCarrierNumbersAreReferredToTheirCarrier(
-      String number, String formatName, OtherCarrier carrier) {
-    InvalidTrackingNumberException e =
-        catchThrowableOfType(
-            InvalidTrackingNumberException.class, () -> TrackingNumber.parse(number));
+      String number, String formatName, String courier, String trackingUrl) {
+    String normalized = TrackingNumber.normalize(number);
+    // As typed, and as the API passes it on: normalized first.
+    for (String input : List.of(number, normalized)) {
+      InvalidTrackingNumberException e = refusalOrFail(input);
 
-    assertThat(OtherCarrier.detect(TrackingNumber.normalize(number))).as(number).contains(carrier);
-    assertThat(e).as("%s should be refused", number).isNotNull();
-    assertThat(e.detail())
-        .as(number)
-        .contains("looks like a " + carrier.displayName() + " tracking number")
-        .endsWith("please track it with " + carrier.displayName() + ".");
+      assertThat(e.carriers())
+          .as(input)
+          .contains(
+              new OtherCarrier(
+                  courier, trackingUrl == null ? null : trackingUrl.replace("%s", normalized)));
+      assertThat(e.detail())
+          .as(input)
+          .startsWith("This looks like ")
+          .contains(courier + " tracking number", "please track it with ")
+          .endsWith(courier + ".");
+      assertThat(e.extensions()).as(input).containsEntry("carriers", e.carriers());
+    }
   }
 
+  /**
+   * An invalid test number of a format is not valid in that format. It may be the same courier's
+   * number in another format (Purolator's "331426749957" is an invalid alphanumeric number but a
+   * valid numeric one); otherwise Waypost must not name the courier.
+   */
   @ParameterizedTest(name = "{0} ({1})")
   @MethodSource("invalidOtherCarrierNumbers")
-  void invalidOtherCarrierNumbersAreNotClaimedByThatCarrier(
-      String number, String formatName, OtherCarrier carrier) {
-    Optional<OtherCarrier> detected = OtherCarrier.detect(TrackingNumber.normalize(number));
+  void invalidOtherCarrierNumbersAreNotClaimedByThatFormat(
+      String number, String formatName, String courier, JsonNode format, JsonNode siblings) {
+    String normalized = TrackingNumber.normalize(number);
 
-    assertThat(detected).as(number).isNotEqualTo(Optional.of(carrier));
+    assertThat(CourierFormat.of(format).matches(normalized)).as(number).isFalse();
+    boolean validInAnotherFormat =
+        elements(siblings).anyMatch(sibling -> CourierFormat.of(sibling).matches(normalized));
+    if (!validInAnotherFormat) {
+      assertThat(namedCarriers(number)).as(number).doesNotContain(courier);
+    }
+  }
+
+  @Test
+  void theBundledDefinitionsAreTheDatasetsOtherCouriersUnchanged() {
+    Set<String> others =
+        courierFiles().stream()
+            .filter(file -> !POSTAL.contains(file))
+            .collect(Collectors.toCollection(TreeSet::new));
+
+    assertThat(OtherCarriers.FILES).containsExactlyElementsOf(others);
+    for (String file : others) {
+      assertThat(read(BUNDLED + file + ".json")).as(file).isEqualTo(read(DATA + file + ".json"));
+    }
+    assertThat(read(BUNDLED + "LICENSE"))
+        .isEqualTo(read("/tracking-number-data/LICENSE"))
+        .contains("MIT License", "Jeff Keen");
+    assertThat(read(BUNDLED + "SOURCE")).contains("jkeen/tracking_number_data", COMMIT);
   }
 
   @Test
@@ -110,30 +155,82 @@ class CourierTestNumbersTest {
     return formats("usps", "s10").flatMap(format -> testNumbers(format, "invalid"));
   }
 
-  /**
-   * Every valid DHL test number is claimed by DHL: none collides with another carrier's format,
-   * since DHL Express (10 or 11 digits) and DHL eCommerce (14 digits) have lengths no USPS, UPS or
-   * FedEx format has, and the lettered forms (piece ID "J..", eCommerce "GM..") match no other
-   * format either. The one overlap OtherCarrier guards against is not in the data: an S10-shaped
-   * number such as LX123456785CN also fits DHL eCommerce's pattern and is left to S10.
-   */
   static Stream<Arguments> validOtherCarrierNumbers() {
-    return otherCarrierNumbers("valid");
+    return otherCarrierNumbers(
+        "valid",
+        (courier, format) ->
+            new Object[] {courier.path("name").asText(), format.path("tracking_url").textValue()});
   }
 
   static Stream<Arguments> invalidOtherCarrierNumbers() {
-    return otherCarrierNumbers("invalid");
+    return otherCarrierNumbers(
+        "invalid",
+        (courier, format) ->
+            new Object[] {courier.path("name").asText(), format, siblings(courier, format)});
   }
 
-  private static Stream<Arguments> otherCarrierNumbers(String validity) {
-    Map<String, OtherCarrier> carriers =
-        Map.of("ups", OtherCarrier.UPS, "fedex", OtherCarrier.FEDEX, "dhl", OtherCarrier.DHL);
-    return carriers.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
+  /** Arguments (number, format name, extras...) for each test number of the other couriers. */
+  private static Stream<Arguments> otherCarrierNumbers(
+      String validity, BiFunction<JsonNode, JsonNode, Object[]> extras) {
+    return otherCouriers()
         .flatMap(
-            carrier ->
-                formats(carrier.getKey())
-                    .flatMap(format -> testNumbers(format, validity, carrier.getValue())));
+            courier ->
+                elements(courier.path("tracking_numbers"))
+                    .flatMap(
+                        format -> testNumbers(format, validity, extras.apply(courier, format))));
+  }
+
+  /** Every courier of the data but the postal ones, which Waypost tracks itself. */
+  private static Stream<JsonNode> otherCouriers() {
+    return courierFiles().stream()
+        .filter(file -> !POSTAL.contains(file))
+        .sorted()
+        .map(file -> readJson(DATA + file + ".json"));
+  }
+
+  /** The courier's other formats than this one, as a JSON array. */
+  private static JsonNode siblings(JsonNode courier, JsonNode format) {
+    ArrayNode siblings = JSON.createArrayNode();
+    elements(courier.path("tracking_numbers"))
+        .filter(other -> other != format)
+        .forEach(siblings::add);
+    return siblings;
+  }
+
+  /** The names of the files under couriers/ in the test copy, without ".json". */
+  private static List<String> courierFiles() {
+    try (Stream<Path> files = Files.list(Path.of(resourceUri(DATA)))) {
+      return files
+          .map(file -> file.getFileName().toString())
+          .filter(name -> name.endsWith(".json"))
+          .map(name -> name.substring(0, name.length() - ".json".length()))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static URI resourceUri(String resource) {
+    try {
+      return CourierTestNumbersTest.class.getResource(resource).toURI();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> namedCarriers(String number) {
+    InvalidTrackingNumberException e =
+        catchThrowableOfType(
+            InvalidTrackingNumberException.class, () -> TrackingNumber.parse(number));
+    return e == null ? List.of() : e.carriers().stream().map(OtherCarrier::name).toList();
+  }
+
+  private static InvalidTrackingNumberException refusalOrFail(String number) {
+    InvalidTrackingNumberException e =
+        catchThrowableOfType(
+            InvalidTrackingNumberException.class, () -> TrackingNumber.parse(number));
+    assertThat(e).as("%s should be refused", number).isNotNull();
+    return e;
   }
 
   private static TrackingNumber parseOrFail(String number) {

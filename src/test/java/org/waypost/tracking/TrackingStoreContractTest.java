@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.waypost.App;
+import org.waypost.catalog.Service;
 import org.waypost.config.WaypostConfig;
 import org.waypost.error.ProblemType;
 import org.waypost.keys.MasterKey;

@@ -30,13 +30,13 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.waypost.catalog.Service;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.EventType;
 import org.waypost.tracking.Location;
 import org.waypost.tracking.ScanEvent;
-import org.waypost.tracking.Service;
 import org.waypost.tracking.ShipmentRegistry;
 import org.waypost.tracking.TrackingNumber;
 

@@ -1,0 +1,98 @@
+package org.waypost.abuse.http;
+
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.waypost.abuse.AbuseDefence;
+import org.waypost.abuse.Decision;
+import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
+import org.waypost.visitor.Visit;
+import org.waypost.visitor.http.VisitorCapture;
+import org.waypost.web.Exchange;
+import org.waypost.web.Gate;
+import org.waypost.web.RequestHook;
+
+/**
+ * Where abuse defence meets HTTP: charges lookups before they run, counts their outcomes after the
+ * response, and puts every key, token and password check behind the authentication-failure lockout.
+ * The client's abuse state is looked up once per lookup request and kept in the exchange between
+ * the two moments.
+ */
+public final class AbuseGate implements Gate, RequestHook {
+  private static final Exchange.Slot<AbuseDefence.Subject> SUBJECT = new Exchange.Slot<>();
+
+  private final AbuseDefence defence;
+
+  public AbuseGate(AbuseDefence defence) {
+    this.defence = defence;
+  }
+
+  @Override
+  public void admitLookups(Exchange exchange, int numbers) {
+    AbuseDefence.Subject subject = defence.subject(exchange.client(), exchange.pseudonym());
+    exchange.put(SUBJECT, subject);
+    enforce(defence.admitLookup(subject, numbers));
+  }
+
+  /** After the response: feeds the lookups' outcomes to enumeration detection. */
+  @Override
+  public void answered(Context ctx, Exchange exchange, String route, float millis) {
+    AbuseDefence.Subject subject = exchange.get(SUBJECT);
+    if (subject != null && !exchange.lookups().isEmpty() && ctx.statusCode() != 429) {
+      List<Visit.Lookup> lookups = VisitorCapture.lookups(exchange);
+      defence.observeLookups(subject, lookups);
+    }
+  }
+
+  @Override
+  public <T> T authenticate(Exchange exchange, Supplier<T> check) {
+    enforce(defence.admitAuthentication(exchange.client()));
+    try {
+      return check.get();
+    } catch (ProblemException e) {
+      if (e.type() == ProblemType.UNAUTHORIZED) {
+        defence.authenticationFailed(exchange.client());
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void admitShipper(Exchange exchange, String keyId) {
+    enforce(defence.admitShipper(keyId));
+  }
+
+  private static void enforce(Decision decision) {
+    if (decision.allowed()) {
+      return;
+    }
+    boolean blocked = decision.verdict() == Decision.Verdict.BLOCKED;
+    String detail =
+        blocked
+            ? "Requests from your address are blocked for now ("
+                + decision.rule()
+                + "). Try again in "
+                + minutes(decision.retryAfterSeconds())
+                + "."
+            : "Too many lookups in a short time ("
+                + decision.rule()
+                + "). Try again in "
+                + minutes(decision.retryAfterSeconds())
+                + ".";
+    throw new ProblemException(
+        blocked ? ProblemType.BLOCKED : ProblemType.RATE_LIMITED,
+        detail,
+        Map.of("rule", decision.rule()),
+        decision.retryAfterSeconds());
+  }
+
+  private static String minutes(long seconds) {
+    if (seconds < 90) {
+      return seconds + " seconds";
+    }
+    long minutes = (seconds + 59) / 60;
+    return minutes < 120 ? minutes + " minutes" : (minutes + 59) / 60 + " hours";
+  }
+}

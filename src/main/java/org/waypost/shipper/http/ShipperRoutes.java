@@ -1,0 +1,172 @@
+package org.waypost.shipper.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.waypost.catalog.Service;
+import org.waypost.config.ServerConfig;
+import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
+import org.waypost.json.Json;
+import org.waypost.shipper.ApiKeys;
+import org.waypost.shipper.EventReader;
+import org.waypost.shipper.Fields;
+import org.waypost.shipper.LimitedInputStream;
+import org.waypost.tracking.EventIngestion;
+import org.waypost.tracking.Projection;
+import org.waypost.tracking.Shipment;
+import org.waypost.tracking.ShipmentRegistry;
+import org.waypost.web.Exchange;
+import org.waypost.web.Gate;
+import org.waypost.web.Problems;
+import org.waypost.web.Routes;
+
+/** The shipper API: register shipments (numbers issued on request) and post scan events. */
+public final class ShipperRoutes implements Routes {
+  private static final Set<String> SHIPMENT_FIELDS =
+      Set.of("service", "trackingNumber", "origin", "destination", "reference");
+
+  private final ApiKeys apiKeys;
+  private final ShipmentRegistry registry;
+  private final EventIngestion ingestion;
+  private final EventReader reader;
+  private final long maxRequestBytes;
+  private final Gate gate;
+
+  public ShipperRoutes(
+      ApiKeys apiKeys,
+      ShipmentRegistry registry,
+      EventIngestion ingestion,
+      ServerConfig server,
+      Gate gate) {
+    this.apiKeys = apiKeys;
+    this.gate = gate;
+    this.registry = registry;
+    this.ingestion = ingestion;
+    this.reader = new EventReader(server.maxEventsPerRequest());
+    this.maxRequestBytes = server.maxRequestBytes();
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.post("/api/v1/shipments", this::registerShipment);
+    routes.post("/api/v1/events", this::postEvents);
+  }
+
+  private ApiKeys.Shipper authenticate(Context ctx) {
+    String header = ctx.header("Authorization");
+    String key =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).strip()
+            : null;
+    Exchange exchange = Exchange.of(ctx);
+    ApiKeys.Shipper shipper =
+        gate.authenticate(
+            exchange,
+            () ->
+                apiKeys
+                    .authenticate(key)
+                    .orElseThrow(
+                        () ->
+                            new ProblemException(
+                                ProblemType.UNAUTHORIZED,
+                                "A valid shipper API key is required: Authorization: Bearer <key>.")));
+    exchange.shipperKey(shipper.keyId());
+    gate.admitShipper(exchange, shipper.keyId());
+    return shipper;
+  }
+
+  private InputStream body(Context ctx) throws IOException {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxRequestBytes) {
+      throw LimitedInputStream.tooLarge(maxRequestBytes);
+    }
+    return new LimitedInputStream(ctx.req().getInputStream(), maxRequestBytes);
+  }
+
+  private static String mediaType(Context ctx) {
+    String type = ctx.contentType();
+    return type == null ? "" : type.split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void registerShipment(Context ctx) throws IOException {
+    ApiKeys.Shipper shipper = authenticate(ctx);
+    if (!mediaType(ctx).equals("application/json")) {
+      throw new ProblemException(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the shipment as application/json");
+    }
+    JsonNode body;
+    try (InputStream in = body(ctx)) {
+      body = Json.MAPPER.readTree(in);
+    } catch (JsonProcessingException e) {
+      throw ProblemException.validation("the body is not valid JSON");
+    }
+    ShipmentRegistry.Request request;
+    try {
+      Fields.onlyKnown(body == null ? Json.MAPPER.nullNode() : body, SHIPMENT_FIELDS, "");
+      request =
+          new ShipmentRegistry.Request(
+              Fields.choice(body, "service", Service.class, ""),
+              Fields.text(body, "trackingNumber", 64, false, ""),
+              Fields.location(body, "origin", true, true),
+              Fields.location(body, "destination", true, true),
+              Fields.text(body, "reference", 64, false, ""));
+    } catch (Fields.Invalid e) {
+      throw ProblemException.validation(e.getMessage());
+    }
+    Shipment shipment = registry.register(shipper.id(), request);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("trackingNumber", shipment.trackingNumber());
+    out.put("service", shipment.service());
+    out.put("status", Projection.initial().status()); // a new piece has no scan yet
+    out.put("origin", shipment.origin());
+    out.put("destination", shipment.destination());
+    out.put("reference", shipment.reference());
+    out.put("createdAt", shipment.createdAt().toString());
+    ctx.status(201)
+        .header("Location", "/api/v1/tracking/" + shipment.trackingNumber())
+        .contentType("application/json")
+        .result(Json.bytes(out));
+  }
+
+  private static Map<String, Object> rejection(int index, Map<String, Object> problem) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("index", index);
+    out.put("problem", problem);
+    return out;
+  }
+
+  private void postEvents(Context ctx) throws IOException {
+    authenticate(ctx);
+    String type = mediaType(ctx);
+    List<EventIngestion.Item> items;
+    try (InputStream in = body(ctx)) {
+      items =
+          switch (type) {
+            case "application/json" -> reader.readJsonArray(in);
+            case "application/x-ndjson", "application/jsonl" -> reader.readNdjson(in);
+            default ->
+                throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "send events as application/json (an array) or application/x-ndjson");
+          };
+    }
+    EventIngestion.Outcome outcome = ingestion.ingest(items);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("accepted", outcome.accepted());
+    out.put("duplicates", outcome.duplicates());
+    out.put(
+        "rejected",
+        outcome.rejected().stream()
+            .map(r -> rejection(r.index(), Problems.body(r.type(), r.detail(), Map.of())))
+            .toList());
+    ctx.contentType("application/json").result(Json.bytes(out));
+  }
+}

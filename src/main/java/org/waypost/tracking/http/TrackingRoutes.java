@@ -1,0 +1,178 @@
+package org.waypost.tracking.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.waypost.error.ProblemException;
+import org.waypost.json.Json;
+import org.waypost.tracking.InvalidTrackingNumberException;
+import org.waypost.tracking.NumberQuery;
+import org.waypost.tracking.Tracker;
+import org.waypost.tracking.TrackingNumber;
+import org.waypost.web.Exchange;
+import org.waypost.web.Exchange.Outcome;
+import org.waypost.web.Gate;
+import org.waypost.web.Pages;
+import org.waypost.web.Problems;
+import org.waypost.web.Responses;
+import org.waypost.web.Routes;
+
+/**
+ * The public face: the tracking JSON API, the search form and the results page. Every route that
+ * looks numbers up charges them to the client at the {@link Gate} before it looks: one for a number
+ * in the path, the count of the parsed query (or one, when it cannot be parsed) for a list.
+ */
+public final class TrackingRoutes implements Routes {
+  private static final byte[] RESULTS_OPEN = "{\"results\":[".getBytes();
+  private static final byte[] RESULTS_CLOSE = "]}".getBytes();
+
+  /** Shared: a problem carries no stack trace and no state of the request. */
+  private static final ProblemException NOT_FOUND =
+      ProblemException.notFound(
+          "No package is registered under this tracking number. Check the number, or try again"
+              + " later if it was sent recently.");
+
+  private final Tracker tracker;
+  private final Pages pages;
+  private final Gate gate;
+
+  public TrackingRoutes(Tracker tracker, Pages pages, Gate gate) {
+    this.tracker = tracker;
+    this.pages = pages;
+    this.gate = gate;
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v1/tracking/{number}", this::one);
+    routes.get("/api/v1/tracking", this::many);
+    routes.get("/", this::home);
+    routes.get("/track", this::results);
+  }
+
+  /** The outcome for one number: a lookup, or the problem that stands in for it. */
+  private record Answer(String number, Tracker.Lookup lookup, ProblemException problem) {}
+
+  private Answer answer(Exchange exchange, String normalized) {
+    Answer answer;
+    try {
+      TrackingNumber number = TrackingNumber.parse(normalized);
+      Optional<Tracker.Lookup> lookup = tracker.lookup(number);
+      answer =
+          lookup
+              .map(found -> new Answer(number.value(), found, null))
+              .orElseGet(() -> new Answer(number.value(), null, NOT_FOUND));
+    } catch (InvalidTrackingNumberException e) {
+      answer = new Answer(e.normalized(), null, e);
+    }
+    exchange.lookup(answer.number(), outcome(answer));
+    return answer;
+  }
+
+  private static Outcome outcome(Answer answer) {
+    if (answer.lookup() != null) {
+      return Outcome.FOUND;
+    }
+    return answer.problem() == NOT_FOUND ? Outcome.NOT_FOUND : Outcome.INVALID;
+  }
+
+  /**
+   * The numbers of a list query, charged at the gate: a query that cannot be parsed is charged as
+   * one lookup before its problem is answered, so that malformed queries are limited too.
+   */
+  private NumberQuery admitted(Exchange exchange, String raw) {
+    NumberQuery query;
+    try {
+      query = NumberQuery.parse(raw);
+    } catch (ProblemException e) {
+      gate.admitLookups(exchange, 1);
+      throw e;
+    }
+    gate.admitLookups(exchange, query.numbers().size());
+    return query;
+  }
+
+  private void one(Context ctx) {
+    Exchange exchange = Exchange.of(ctx);
+    gate.admitLookups(exchange, 1);
+    Answer answer = answer(exchange, TrackingNumber.normalize(ctx.pathParam("number")));
+    if (answer.lookup() == null) {
+      throw answer.problem();
+    }
+    Responses.json(ctx, answer.lookup().json());
+  }
+
+  private void many(Context ctx) {
+    Exchange exchange = Exchange.of(ctx);
+    NumberQuery query = admitted(exchange, ctx.queryParam("numbers"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048 * query.numbers().size());
+    try {
+      out.write(RESULTS_OPEN);
+      boolean first = true;
+      for (String number : query.numbers()) {
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        Answer answer = answer(exchange, number);
+        if (answer.lookup() != null) {
+          out.write(answer.lookup().json());
+        } else {
+          Map<String, Object> entry = new LinkedHashMap<>();
+          entry.put("trackingNumber", answer.number());
+          ProblemException problem = answer.problem();
+          entry.put("error", Problems.body(problem.type(), problem.detail(), problem.extensions()));
+          Json.MAPPER.writeValue(out, entry);
+        }
+      }
+      out.write(RESULTS_CLOSE);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory failed", e);
+    }
+    Responses.json(ctx, out.toByteArray());
+  }
+
+  private void home(Context ctx) {
+    String numbers = ctx.queryParam("numbers");
+    ctx.html(
+        pages.render("home.jte", new HomePage(pages.site(), numbers == null ? "" : numbers, null)));
+  }
+
+  private void results(Context ctx) {
+    Exchange exchange = Exchange.of(ctx);
+    String raw = ctx.queryParam("numbers");
+    NumberQuery query;
+    try {
+      query = admitted(exchange, raw);
+    } catch (ProblemException e) {
+      if (e.type().status() == 429) {
+        throw e;
+      }
+      ctx.status(e.type().status());
+      ctx.html(
+          pages.render("home.jte", new HomePage(pages.site(), raw == null ? "" : raw, e.detail())));
+      return;
+    }
+    List<ResultsPage.Entry> entries = new ArrayList<>();
+    for (String number : query.numbers()) {
+      Answer answer = answer(exchange, number);
+      entries.add(
+          new ResultsPage.Entry(
+              entries.size() + 1,
+              answer.number(),
+              answer.lookup() == null ? null : answer.lookup().result(),
+              answer.problem() == null ? null : answer.problem().type().title(),
+              answer.problem() == null ? null : answer.problem().detail()));
+    }
+    ctx.html(
+        pages.render(
+            "results.jte",
+            new ResultsPage(pages.site(), String.join("\n", query.numbers()), entries)));
+  }
+}

@@ -1,6 +1,0 @@
-package org.waypost.visitor;
-
-import org.waypost.web.Pages.Site;
-
-/** The privacy policy page's model. */
-public record PrivacyPage(Site site, PrivacyPolicy policy) {}

@@ -1,0 +1,140 @@
+package org.waypost.visitor;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL of the aggregates (tier 3): counters by hour and day, dimension and value, and the
+ * distinct visitor tags of days not yet counted. Plain queries: this corner needs no model.
+ */
+public final class TrafficCounts {
+  /** Dimensions of the counters: what each count is a count of. */
+  public static final String REQUESTS = "requests";
+
+  public static final String STATUS = "status";
+  public static final String LOOKUPS = "lookups";
+  public static final String BROWSER = "browser";
+  public static final String OS = "os";
+  public static final String DEVICE = "device";
+  public static final String TRAFFIC = "traffic";
+  public static final String REFERRER = "referrer";
+  public static final String COUNTRY = "country";
+  public static final String EXCLUDED = "excluded";
+  public static final String VISITORS = "visitors";
+
+  /** Values of the traffic, excluded and visitors dimensions. */
+  public static final String BOT = "bot";
+
+  public static final String HUMAN = "human";
+  public static final String PRIVACY_SIGNAL = "privacy_signal";
+  public static final String UNIQUE = "unique";
+
+  /** A counter's address: period 'H' (bucket 2026-11-29T13) or 'D' (bucket 2026-11-29). */
+  public record Cell(char period, String bucket, String dimension, String value) {}
+
+  public void add(Connection c, Map<Cell, Long> increments) throws SQLException {
+    if (increments.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO traffic_counts (period, bucket, dimension, value, count)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (period, bucket, dimension, value)"
+                + " DO UPDATE SET count = traffic_counts.count + excluded.count")) {
+      for (var entry : increments.entrySet()) {
+        Cell cell = entry.getKey();
+        ps.setString(1, String.valueOf(cell.period()));
+        ps.setString(2, cell.bucket());
+        ps.setString(3, cell.dimension());
+        ps.setString(4, cell.value());
+        ps.setLong(5, entry.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  public void addVisitors(Connection c, LocalDate day, Collection<byte[]> tags)
+      throws SQLException {
+    if (tags.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO daily_visitors (day, tag) VALUES (?, ?) ON CONFLICT (day, tag) DO NOTHING")) {
+      for (byte[] tag : tags) {
+        ps.setString(1, day.toString());
+        ps.setBytes(2, tag);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Distinct visitors of a day still being counted. */
+  public long visitorsSoFar(Connection c, LocalDate day) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT COUNT(*) FROM daily_visitors WHERE day = ?")) {
+      ps.setString(1, day.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Days before {@code cutoff} whose visitors are still held as tags. */
+  public List<LocalDate> unfinishedDaysBefore(Connection c, LocalDate cutoff) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT DISTINCT day FROM daily_visitors WHERE day < ? ORDER BY day")) {
+      ps.setString(1, cutoff.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        List<LocalDate> days = new ArrayList<>();
+        while (rs.next()) {
+          days.add(LocalDate.parse(rs.getString(1)));
+        }
+        return days;
+      }
+    }
+  }
+
+  /** Counts a finished day's visitors into the aggregates and deletes their tags. */
+  public long finishVisitors(Connection c, LocalDate day) throws SQLException {
+    long count = visitorsSoFar(c, day);
+    add(c, Map.of(new Cell('D', day.toString(), VISITORS, UNIQUE), count));
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM daily_visitors WHERE day = ?")) {
+      ps.setString(1, day.toString());
+      ps.executeUpdate();
+    }
+    return count;
+  }
+
+  /** A stored counter. */
+  public record Count(String bucket, String dimension, String value, long count) {}
+
+  /** Every counter of {@code period} with buckets in [from, to] (inclusive, as text). */
+  public List<Count> read(Connection c, char period, String from, String to) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT bucket, dimension, value, count FROM traffic_counts"
+                + " WHERE period = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket, dimension, value")) {
+      ps.setString(1, String.valueOf(period));
+      ps.setString(2, from);
+      ps.setString(3, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Count> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(new Count(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+        }
+        return out;
+      }
+    }
+  }
+}
