@@ -13,15 +13,17 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.waypost.abuse.AbuseDefence;
+import org.waypost.abuse.AuthLockout;
 import org.waypost.abuse.Blocks;
 import org.waypost.abuse.Incidents;
+import org.waypost.abuse.LookupLimits;
+import org.waypost.abuse.ShipperQuota;
 import org.waypost.abuse.http.AbuseGate;
 import org.waypost.abuse.http.IncidentRoutes;
 import org.waypost.analytics.Analytics;
 import org.waypost.analytics.http.AnalyticsRoutes;
 import org.waypost.config.WaypostConfig;
-import org.waypost.console.ConsoleRoutes;
+import org.waypost.console.Console;
 import org.waypost.console.Sessions;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
@@ -130,7 +132,10 @@ public final class App implements AutoCloseable {
     Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
     blocks.refresh(clock.instant());
     AbuseGate gate =
-        new AbuseGate(new AbuseDefence(config.abuse(), hourlyKeys, clock, blocks, meters));
+        new AbuseGate(
+            new LookupLimits(config.abuse(), hourlyKeys, clock, blocks, meters),
+            new AuthLockout(config.abuse(), hourlyKeys, clock, meters),
+            new ShipperQuota(config.abuse(), clock, meters));
     OperatorAccess access = new OperatorAccess(new OperatorAuth(operators), gate);
     Incidents incidents =
         new Incidents(database, keyStore, audit, config.privacy().securityLogRetentionDays());
@@ -150,10 +155,9 @@ public final class App implements AutoCloseable {
         new HttpServer.Pipeline(
             new TrustedProxies(
                 config.server().trustedProxyRanges(), config.server().usesForwarded()),
-            client -> hourlyKeys.tag(AbuseDefence.CLIENT_DOMAIN, client.getAddress()),
+            client -> hourlyKeys.tag(LookupLimits.CLIENT_DOMAIN, client.getAddress()),
             hooks(keyStore, gate));
-    ConsoleRoutes console =
-        new ConsoleRoutes(operators, sessions, incidents, legal, audit, gate, pages, clock);
+    Console console = new Console(operators, sessions, incidents, legal, audit, gate, pages, clock);
     List<Routes> routes =
         List.of(
             new OpsRoutes(() -> database.isReady(2), meters),

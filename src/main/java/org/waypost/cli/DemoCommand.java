@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.waypost.App;
+import org.waypost.config.ConfigLoader;
+import org.waypost.config.WaypostConfig;
 import org.waypost.demo.DemoData;
 import org.waypost.governance.Operators;
 import org.waypost.governance.Role;
@@ -53,16 +55,21 @@ final class DemoCommand implements Callable<Integer> {
     overrides.put("server.host", "127.0.0.1");
     overrides.put("server.port", Integer.toString(port));
     overrides.put("server.trustedProxies", "127.0.0.0/8,::1");
+    WaypostConfig config = ConfigLoader.load(null, System.getenv(), overrides);
+    Logging.start(config, System.getenv());
     MasterKey.createIfMissing(data.resolve("keys").resolve("master.key"));
-    App app =
-        App.open(
-            org.waypost.config.ConfigLoader.load(null, System.getenv(), overrides),
-            Clock.systemUTC());
+    App app = App.open(config, Clock.systemUTC());
     ApiKeys.Created key = app.apiKeys().create(DEMO_SHIPPER);
     Map<String, String> logins = operatorLogins(app);
     boolean seeded = DemoData.seedIfEmpty(app, key.shipper().id());
     app.serve();
-    print(app, key, logins, seeded, (System.nanoTime() - started) / 1e9);
+    print(
+        Logging.forPeople(spec, config.logging()),
+        app,
+        key,
+        logins,
+        seeded,
+        (System.nanoTime() - started) / 1e9);
     Running.untilStopped(app);
     return 0;
   }
@@ -88,8 +95,12 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void print(
-      App app, ApiKeys.Created key, Map<String, String> logins, boolean seeded, double seconds) {
-    PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out,
+      App app,
+      ApiKeys.Created key,
+      Map<String, String> logins,
+      boolean seeded,
+      double seconds) {
     String url = "http://127.0.0.1:" + app.port() + "/";
     out.printf("%nWaypost demo is ready at %s (%.1f s)%n", url, seconds);
     out.printf(

@@ -1,5 +1,6 @@
 package org.waypost.cli;
 
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.waypost.App;
@@ -17,11 +18,11 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     WaypostConfig config = storage.load();
+    Logging.start(config, System.getenv());
     App app = App.open(config, Clock.systemUTC()).serve();
-    spec.commandLine()
-        .getOut()
-        .printf("Waypost is serving on http://%s:%d/%n", config.server().host(), app.port());
-    spec.commandLine().getOut().flush();
+    PrintWriter out = Logging.forPeople(spec, config.logging());
+    out.printf("Waypost is serving on http://%s:%d/%n", config.server().host(), app.port());
+    out.flush();
     Running.untilStopped(app);
     return 0;
   }

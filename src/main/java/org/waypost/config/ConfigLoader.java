@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link WaypostConfig} from, in increasing precedence: the built-in defaults, a YAML
@@ -27,9 +28,28 @@ import java.util.TreeMap;
  * <p>Every layer is merged as a JSON tree onto the defaults, so an unknown key is caught where it
  * is written, and the typed records then validate values in their constructors. Either way the
  * message names the key.
+ *
+ * <p>Kubernetes gives every pod variables for each service of its namespace: {@code
+ * <NAME>_SERVICE_HOST}, {@code <NAME>_SERVICE_PORT[_<PORT NAME>]}, {@code <NAME>_PORT=tcp://...}
+ * and {@code <NAME>_PORT_<N>_<PROTO>[_ADDR|_PORT|_PROTO]}. A service called waypost (or waypost-db)
+ * thus sets {@code WAYPOST_} variables that are no configuration; those shapes are ignored (see
+ * {@link #kubernetesVariables}) unless they name a real key, while any other unknown {@code
+ * WAYPOST_} variable still stops the start.
  */
 public final class ConfigLoader {
   private static final String ENV_PREFIX = "WAYPOST_";
+
+  /** {@code WAYPOST_SERVICE_*}, {@code WAYPOST_PORT*} and the other services' shapes. */
+  private static final Pattern KUBERNETES_NAME =
+      Pattern.compile(
+          "WAYPOST_(SERVICE_.+|PORT.*|.+_SERVICE_HOST|.+_SERVICE_PORT(_.+)?"
+              + "|.+_PORT_[0-9]+_(TCP|UDP|SCTP)(_ADDR|_PORT|_PROTO)?)");
+
+  /** {@code <NAME>_PORT} of another service, told from a typo by its value. */
+  private static final Pattern KUBERNETES_PORT = Pattern.compile("WAYPOST_.+_PORT");
+
+  private static final Pattern KUBERNETES_PORT_VALUE = Pattern.compile("(tcp|udp|sctp)://.+");
+
   private static final ObjectMapper MAPPER =
       new ObjectMapper(new YAMLFactory())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -51,12 +71,35 @@ public final class ConfigLoader {
       mergeFile(root, file);
     }
     for (var entry : new TreeMap<>(env).entrySet()) {
-      if (entry.getKey().startsWith(ENV_PREFIX)) {
+      if (entry.getKey().startsWith(ENV_PREFIX) && !isKubernetes(root, entry)) {
         applyEnv(root, entry.getKey(), entry.getValue());
       }
     }
     overrides.forEach((key, value) -> applyDotted(root, key, value));
     return convert(root);
+  }
+
+  /**
+   * The {@code WAYPOST_} variables of {@code env} that {@link #load} ignores because Kubernetes set
+   * them for a service, sorted; the caller says so once it has set up logging.
+   */
+  public static List<String> kubernetesVariables(Map<String, String> env) {
+    ObjectNode root = MAPPER.valueToTree(WaypostConfig.defaults());
+    return new TreeMap<>(env)
+        .entrySet().stream()
+            .filter(entry -> entry.getKey().startsWith(ENV_PREFIX) && isKubernetes(root, entry))
+            .map(Map.Entry::getKey)
+            .toList();
+  }
+
+  private static boolean isKubernetes(ObjectNode root, Map.Entry<String, String> variable) {
+    String name = variable.getKey();
+    if (configKey(root, name) != null) {
+      return false;
+    }
+    return KUBERNETES_NAME.matcher(name).matches()
+        || (KUBERNETES_PORT.matcher(name).matches()
+            && KUBERNETES_PORT_VALUE.matcher(variable.getValue()).matches());
   }
 
   private static void mergeFile(ObjectNode root, Path file) {
@@ -94,20 +137,27 @@ public final class ConfigLoader {
   }
 
   private static void applyEnv(ObjectNode root, String variable, String value) {
+    Key key = configKey(root, variable);
+    if (key == null) {
+      throw new ConfigException(
+          "unknown configuration variable " + variable + " (expected WAYPOST_<SECTION>_<KEY>)");
+    }
+    set(root, key.section(), key.name(), value, variable);
+  }
+
+  private record Key(String section, String name) {}
+
+  /** The key a {@code WAYPOST_<SECTION>_<KEY>} variable names, or null. */
+  private static Key configKey(ObjectNode root, String variable) {
     String rest = variable.substring(ENV_PREFIX.length());
     int underscore = rest.indexOf('_');
-    if (underscore > 0) {
-      String section = findField(root, rest.substring(0, underscore));
-      if (section != null) {
-        String key = findField(root.get(section), rest.substring(underscore + 1));
-        if (key != null) {
-          set(root, section, key, value, variable);
-          return;
-        }
-      }
+    if (underscore <= 0) {
+      return null;
     }
-    throw new ConfigException(
-        "unknown configuration variable " + variable + " (expected WAYPOST_<SECTION>_<KEY>)");
+    String section = findField(root, rest.substring(0, underscore));
+    String key =
+        section == null ? null : findField(root.get(section), rest.substring(underscore + 1));
+    return key == null ? null : new Key(section, key);
   }
 
   private static void applyDotted(ObjectNode root, String dotted, String value) {

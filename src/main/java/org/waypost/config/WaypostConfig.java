@@ -9,7 +9,8 @@ public record WaypostConfig(
     OperatorConfig operator,
     PrivacyConfig privacy,
     TrackingConfig tracking,
-    AbuseConfig abuse) {
+    AbuseConfig abuse,
+    LoggingConfig logging) {
 
   public WaypostConfig {
     require(server != null, "server section is missing");
@@ -18,6 +19,7 @@ public record WaypostConfig(
     require(privacy != null, "privacy section is missing");
     require(tracking != null, "tracking section is missing");
     require(abuse != null, "abuse section is missing");
+    require(logging != null, "logging section is missing");
   }
 
   public static WaypostConfig defaults() {
@@ -27,6 +29,7 @@ public record WaypostConfig(
         OperatorConfig.defaults(),
         PrivacyConfig.defaults(),
         TrackingConfig.defaults(),
-        AbuseConfig.defaults());
+        AbuseConfig.defaults(),
+        LoggingConfig.defaults());
   }
 }

@@ -149,7 +149,8 @@ final class AuditSigningKey {
     if (!Files.exists(publicFile)) {
       try {
         String publicJson =
-            TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(keyset.getPublicKeysetHandle());
+            TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
+                keyset.getPublicKeysetHandle(), RegistryConfiguration.get());
         createExclusively(publicFile, (publicJson + "\n").getBytes(StandardCharsets.UTF_8));
       } catch (GeneralSecurityException e) {
         throw new CheckpointException("cannot write " + publicFile + ": " + e.getMessage(), e);
@@ -163,7 +164,9 @@ final class AuditSigningKey {
    */
   private byte[] generate() {
     try {
-      KeysetHandle keyset = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519);
+      KeysetHandle keyset =
+          KeysetHandle.generateNew(
+              PredefinedSignatureParameters.ED25519, RegistryConfiguration.get());
       ObjectNode root = Json.MAPPER.createObjectNode();
       root.put("version", FORMAT_VERSION);
       root.set(

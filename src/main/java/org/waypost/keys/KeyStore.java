@@ -231,11 +231,15 @@ public final class KeyStore {
       if (kind == Kind.DAY) {
         root.set(
             "aead",
-            wrap(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM), associatedData));
+            wrap(
+                KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, Tink.CONFIGURATION),
+                associatedData));
       }
       root.set(
           "prf",
-          wrap(KeysetHandle.generateNew(PredefinedPrfParameters.HMAC_SHA256_PRF), associatedData));
+          wrap(
+              KeysetHandle.generateNew(PredefinedPrfParameters.HMAC_SHA256_PRF, Tink.CONFIGURATION),
+              associatedData));
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     } catch (GeneralSecurityException | IOException e) {
       throw new KeyStoreException("cannot generate the keys for " + day + ": " + e.getMessage(), e);

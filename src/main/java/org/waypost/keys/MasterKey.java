@@ -125,7 +125,8 @@ public final class MasterKey {
    */
   public String encryptKeyset(KeysetHandle keyset, byte[] associatedData)
       throws GeneralSecurityException {
-    return TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(keyset, aead, associatedData);
+    return TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(
+        keyset, aead, associatedData, Tink.CONFIGURATION);
   }
 
   /**
@@ -136,14 +137,17 @@ public final class MasterKey {
    */
   public KeysetHandle decryptKeyset(String encrypted, byte[] associatedData)
       throws GeneralSecurityException {
-    return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(encrypted, aead, associatedData);
+    return TinkJsonProtoKeysetFormat.parseEncryptedKeyset(
+        encrypted, aead, associatedData, Tink.CONFIGURATION);
   }
 
   private static byte[] generateJson() {
     Tink.init();
     try {
-      KeysetHandle keyset = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
-      return TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get())
+      KeysetHandle keyset =
+          KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, Tink.CONFIGURATION);
+      return TinkJsonProtoKeysetFormat.serializeKeyset(
+              keyset, Tink.CONFIGURATION, InsecureSecretKeyAccess.get())
           .getBytes(StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
       throw new KeyStoreException("cannot generate a master key: " + e.getMessage(), e);
@@ -165,7 +169,8 @@ public final class MasterKey {
     }
     try {
       KeysetHandle keyset =
-          TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+          TinkJsonProtoKeysetFormat.parseKeyset(
+              json, Tink.CONFIGURATION, InsecureSecretKeyAccess.get());
       return new MasterKey(Tink.aead(keyset));
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;

@@ -14,7 +14,8 @@ import java.security.GeneralSecurityException;
  * has to remember to; every primitive in this package is made here.
  */
 final class Tink {
-  private static final Configuration CONFIGURATION;
+  /** Tink's registry, for every call that takes a configuration. */
+  static final Configuration CONFIGURATION;
 
   static {
     try {

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 import org.waypost.db.Database;
 import org.waypost.db.Dialect;
 import org.waypost.error.ProblemType;
+import org.waypost.tracking.ScanEventWriter.AlreadyStored;
+import org.waypost.tracking.ScanEventWriter.NewEvent;
 import org.waypost.tracking.TrackingStore.Piece;
 
 /**
@@ -46,6 +48,7 @@ public final class EventIngestion {
 
   private final Database database;
   private final TrackingStore store;
+  private final ScanEventWriter scans;
   private final Tracker tracker;
   private final Clock clock;
   private final Counter accepted;
@@ -57,6 +60,7 @@ public final class EventIngestion {
       Database database, TrackingStore store, Tracker tracker, Clock clock, MeterRegistry meters) {
     this.database = database;
     this.store = store;
+    this.scans = new ScanEventWriter(database.dialect());
     this.tracker = tracker;
     this.clock = clock;
     this.accepted = counter(meters, "accepted");
@@ -106,7 +110,7 @@ public final class EventIngestion {
       try {
         stored =
             database.inTransaction(c -> store(c, unique.values(), now, rejections, touched, bulk));
-      } catch (TrackingStore.AlreadyStored resent) {
+      } catch (AlreadyStored resent) {
         // rolled back: store it again, skipping the scans stored already one by one
         copiesRetried.increment();
         rejections.subList(before, rejections.size()).clear();
@@ -128,7 +132,7 @@ public final class EventIngestion {
   /**
    * Stores what it can; appends a rejection for each scan of an unknown piece. {@code bulk} loads
    * the scans with one COPY (PostgreSQL), betting that none is stored yet, as in a carrier's feed;
-   * a resent scan fails the transaction with {@link TrackingStore.AlreadyStored}.
+   * a resent scan fails the transaction with {@link AlreadyStored}.
    */
   private int store(
       Connection c,
@@ -143,7 +147,7 @@ public final class EventIngestion {
       numbers.add(v.event().trackingNumber().value());
     }
     Map<String, Piece> pieces = store.latestPieces(c, numbers);
-    List<TrackingStore.NewEvent> toInsert = new ArrayList<>();
+    List<NewEvent> toInsert = new ArrayList<>();
     for (Valid v : events) {
       Piece piece = pieces.get(v.event().trackingNumber().value());
       if (piece == null) {
@@ -153,13 +157,13 @@ public final class EventIngestion {
                 ProblemType.NOT_FOUND,
                 "No shipment is registered under this tracking number; register it first."));
       } else {
-        toInsert.add(new TrackingStore.NewEvent(v.event(), piece));
+        toInsert.add(new NewEvent(v.event(), piece));
       }
     }
     Set<String> inserted =
-        bulk ? store.copyNewEvents(c, toInsert, now) : store.insertEvents(c, toInsert, now);
+        bulk ? scans.copyNewEvents(c, toInsert, now) : scans.insertEvents(c, toInsert, now);
     SortedMap<Long, Long> delivered = new TreeMap<>();
-    for (TrackingStore.NewEvent e : toInsert) {
+    for (NewEvent e : toInsert) {
       if (inserted.contains(e.event().eventId())) {
         touched.add(e.piece().trackingNumber());
         if (e.event().type().status() == TrackingStatus.DELIVERED) {

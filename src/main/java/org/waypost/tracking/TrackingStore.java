@@ -8,44 +8,40 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
-import java.util.stream.IntStream;
 import org.waypost.catalog.Service;
-import org.waypost.db.BinaryCopy;
 import org.waypost.db.Dialect;
 
 /**
- * The SQL of the tracking feature. Methods take the connection so that callers decide what runs in
- * one transaction (see {@link org.waypost.db.Database#inTransaction}).
+ * The SQL of the tracking feature's pieces and the histories read from their scans, and retention's
+ * deletion of both. Storing scans, the hot path of ingestion, is {@link ScanEventWriter}'s. Methods
+ * take the connection so that callers decide what runs in one transaction (see {@link
+ * org.waypost.db.Database#inTransaction}).
  */
 public final class TrackingStore {
-  private static final String SHIPMENT_COLUMNS =
-      "id, tracking_number, shipper_id, service, reference,"
+  /** A new piece's columns, in the order {@link #insertShipment} binds them. */
+  private static final String NEW_SHIPMENT_COLUMNS =
+      "tracking_number, shipper_id, service, reference,"
           + " origin_city, origin_region, origin_postal_code, origin_country,"
           + " destination_city, destination_region, destination_postal_code, destination_country,"
           + " created_at";
+
+  private static final int NEW_SHIPMENT_COLUMN_COUNT = NEW_SHIPMENT_COLUMNS.split(",").length;
+
+  /** A stored piece, in the order {@link #shipment} reads it. */
+  private static final String SHIPMENT_COLUMNS = "id, " + NEW_SHIPMENT_COLUMNS;
 
   /** A stored scan, in the order {@link #storedEvent} reads it. */
   private static final String EVENT_COLUMNS =
       "type, event_time, event_time_offset, description, city, region, postal_code, country";
 
   private static final int EVENT_COLUMN_COUNT = EVENT_COLUMNS.split(",").length;
-  private static final String INSERT_EVENT_COLUMNS =
-      "event_id, shipment_id, tracking_number, type, event_time, event_time_offset,"
-          + " description, city, region, postal_code, country, received_at";
-  private static final int INSERT_EVENT_PARAMETERS = 12;
-
-  /** How many receipt sequence numbers one nextval reserves on PostgreSQL (migration V10). */
-  static final int EVENT_SEQ_BLOCK = 1024;
 
   /** How many pieces retention locks, folds and deletes at a time. */
   private static final int RETENTION_CHUNK = 500;
@@ -205,9 +201,9 @@ public final class TrackingStore {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO shipments ("
-                + SHIPMENT_COLUMNS.substring("id, ".length())
+                + NEW_SHIPMENT_COLUMNS
                 + ") VALUES ("
-                + placeholders(13)
+                + placeholders(NEW_SHIPMENT_COLUMN_COUNT)
                 + ") RETURNING id")) {
       ps.setString(1, number);
       ps.setLong(2, shipperId);
@@ -220,243 +216,6 @@ public final class TrackingStore {
         rs.next();
         return new Shipment(
             rs.getLong(1), number, shipperId, service, reference, origin, destination, createdAt);
-      }
-    }
-  }
-
-  /** A scan about to be stored, with the piece it belongs to. */
-  public record NewEvent(ScanEvent event, Piece piece) {}
-
-  /**
-   * Inserts the events whose {@code eventId} is new; returns the ids of those inserted. Events
-   * already stored are skipped, not failed.
-   */
-  public Set<String> insertEvents(Connection c, List<NewEvent> events, Instant receivedAt)
-      throws SQLException {
-    Set<String> inserted = new HashSet<>();
-    if (dialect == Dialect.POSTGRESQL) {
-      insertEventsAsArrays(c, events, receivedAt, inserted);
-      return inserted;
-    }
-    int chunk = Math.min(1000, dialect.maxParameters() / INSERT_EVENT_PARAMETERS);
-    for (int from = 0; from < events.size(); from += chunk) {
-      List<NewEvent> part = events.subList(from, Math.min(events.size(), from + chunk));
-      StringBuilder sql =
-          new StringBuilder("INSERT INTO scan_events (")
-              .append(INSERT_EVENT_COLUMNS)
-              .append(") VALUES ");
-      String row = "(" + placeholders(INSERT_EVENT_PARAMETERS) + ")";
-      for (int i = 0; i < part.size(); i++) {
-        sql.append(i == 0 ? "" : ",").append(row);
-      }
-      sql.append(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id");
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        int p = 1;
-        for (NewEvent e : part) {
-          ScanEvent event = e.event();
-          ps.setString(p++, event.eventId());
-          ps.setLong(p++, e.piece().id());
-          ps.setString(p++, e.piece().trackingNumber());
-          ps.setString(p++, event.type().name());
-          ps.setLong(p++, event.time().toInstant().toEpochMilli());
-          ps.setInt(p++, event.time().getOffset().getTotalSeconds());
-          ps.setString(p++, event.description());
-          p = setLocation(ps, p, event.location());
-          ps.setLong(p++, receivedAt.toEpochMilli());
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            inserted.add(rs.getString(1));
-          }
-        }
-      }
-    }
-    return inserted;
-  }
-
-  /**
-   * Raised when a bulk load meets a scan whose {@code eventId} is stored already; the transaction
-   * is then lost, and the batch should be stored again through {@link #insertEvents}, which skips
-   * such scans one by one.
-   */
-  public static final class AlreadyStored extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    AlreadyStored(SQLException cause) {
-      super("an event id is stored already", cause, false, false);
-    }
-  }
-
-  /**
-   * PostgreSQL only, the fast way for {@link #insertEvents} when none of the scans is stored yet:
-   * takes their receipt sequence numbers in blocks and loads them with one binary COPY. Throws
-   * {@link AlreadyStored}, leaving the transaction aborted, if an event id is already stored (or is
-   * stored meanwhile by another transaction); the caller then stores the batch again through {@link
-   * #insertEvents}, which skips such scans one by one.
-   */
-  public Set<String> copyNewEvents(Connection c, List<NewEvent> events, Instant receivedAt)
-      throws SQLException {
-    if (dialect != Dialect.POSTGRESQL) {
-      throw new IllegalStateException("COPY is PostgreSQL's");
-    }
-    Set<String> inserted = new HashSet<>();
-    if (events.isEmpty()) {
-      return inserted;
-    }
-    long[] seqs = nextEventSeqs(c, events.size());
-    BinaryCopy rows = new BinaryCopy(INSERT_EVENT_PARAMETERS + 1, events.size() * 256);
-    long received = receivedAt.toEpochMilli();
-    for (int i : insertOrder(events)) {
-      ScanEvent event = events.get(i).event();
-      Piece piece = events.get(i).piece();
-      Location location = event.location();
-      rows.row()
-          .int8(seqs[i])
-          .text(event.eventId())
-          .int8(piece.id())
-          .text(piece.trackingNumber())
-          .text(event.type().name())
-          .int8(event.time().toInstant().toEpochMilli())
-          .int4(event.time().getOffset().getTotalSeconds())
-          .text(event.description())
-          .text(location == null ? null : location.city())
-          .text(location == null ? null : location.region())
-          .text(location == null ? null : location.postalCode())
-          .text(location == null ? null : location.country())
-          .int8(received);
-      inserted.add(event.eventId());
-    }
-    try {
-      rows.into(c, "scan_events", "seq, " + INSERT_EVENT_COLUMNS);
-    } catch (SQLException e) {
-      if (dialect.isUniqueViolation(e)) {
-        throw new AlreadyStored(e);
-      }
-      throw e;
-    }
-    return inserted;
-  }
-
-  /**
-   * The order PostgreSQL gets a batch's rows in: by event id. A resent batch can be stored while
-   * the first send still is, reordered; inserting shared ids in opposite orders, each transaction
-   * would wait on the other's uncommitted ids, a deadlock. In one order for all, the waits cannot
-   * form a cycle. Each row keeps the receipt sequence of its place in the batch.
-   */
-  private static int[] insertOrder(List<NewEvent> events) {
-    return IntStream.range(0, events.size())
-        .boxed()
-        .sorted(Comparator.comparing(i -> events.get(i).event().eventId()))
-        .mapToInt(Integer::intValue)
-        .toArray();
-  }
-
-  /**
-   * {@code count} new receipt sequence numbers, ascending: one nextval of scan_events' sequence
-   * (which counts in steps of {@link #EVENT_SEQ_BLOCK}, see migration V10) reserves a block.
-   */
-  private static long[] nextEventSeqs(Connection c, int count) throws SQLException {
-    int blocks = (count + EVENT_SEQ_BLOCK - 1) / EVENT_SEQ_BLOCK;
-    long[] starts = new long[blocks];
-    int taken = 0;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT nextval(pg_get_serial_sequence('scan_events', 'seq'))"
-                + " FROM generate_series(1, ?)")) {
-      ps.setInt(1, blocks);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (taken < blocks && rs.next()) {
-          starts[taken++] = rs.getLong(1);
-        }
-      }
-    }
-    if (taken != blocks) {
-      throw new SQLException("took " + taken + " of " + blocks + " sequence blocks");
-    }
-    Arrays.sort(starts);
-    long[] seqs = new long[count];
-    for (int i = 0; i < count; i++) {
-      seqs[i] = starts[i / EVENT_SEQ_BLOCK] + i % EVENT_SEQ_BLOCK;
-    }
-    return seqs;
-  }
-
-  /**
-   * PostgreSQL: the whole batch as thirteen array parameters, unnested into rows, in {@link
-   * #insertOrder} with receipt sequence numbers taken as for COPY. Binding 13 arrays instead of
-   * 13,000 scalars is most of the cost of a batch otherwise.
-   */
-  private static void insertEventsAsArrays(
-      Connection c, List<NewEvent> events, Instant receivedAt, Set<String> inserted)
-      throws SQLException {
-    int n = events.size();
-    long[] reserved = nextEventSeqs(c, n);
-    Long[] seqs = new Long[n];
-    String[] ids = new String[n];
-    Long[] shipments = new Long[n];
-    String[] numbers = new String[n];
-    String[] types = new String[n];
-    Long[] times = new Long[n];
-    Integer[] offsets = new Integer[n];
-    String[] descriptions = new String[n];
-    String[] cities = new String[n];
-    String[] regions = new String[n];
-    String[] postalCodes = new String[n];
-    String[] countries = new String[n];
-    Long[] received = new Long[n];
-    int[] order = insertOrder(events);
-    for (int i = 0; i < n; i++) {
-      NewEvent e = events.get(order[i]);
-      ScanEvent event = e.event();
-      Location location = event.location();
-      seqs[i] = reserved[order[i]];
-      ids[i] = event.eventId();
-      shipments[i] = e.piece().id();
-      numbers[i] = e.piece().trackingNumber();
-      types[i] = event.type().name();
-      times[i] = event.time().toInstant().toEpochMilli();
-      offsets[i] = event.time().getOffset().getTotalSeconds();
-      descriptions[i] = event.description();
-      cities[i] = location == null ? null : location.city();
-      regions[i] = location == null ? null : location.region();
-      postalCodes[i] = location == null ? null : location.postalCode();
-      countries[i] = location == null ? null : location.country();
-      received[i] = receivedAt.toEpochMilli();
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO scan_events (seq, "
-                + INSERT_EVENT_COLUMNS
-                + ") SELECT * FROM unnest(?::bigint[], ?::varchar[], ?::bigint[], ?::varchar[],"
-                + " ?::varchar[], ?::bigint[], ?::integer[], ?::varchar[], ?::varchar[],"
-                + " ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])"
-                + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id")) {
-      Object[][] columns = {
-        seqs,
-        ids,
-        shipments,
-        numbers,
-        types,
-        times,
-        offsets,
-        descriptions,
-        cities,
-        regions,
-        postalCodes,
-        countries,
-        received
-      };
-      String[] sqlTypes = {
-        "bigint", "varchar", "bigint", "varchar", "varchar", "bigint", "integer", "varchar",
-        "varchar", "varchar", "varchar", "varchar", "bigint"
-      };
-      for (int i = 0; i < columns.length; i++) {
-        ps.setArray(i + 1, c.createArrayOf(sqlTypes[i], columns[i]));
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          inserted.add(rs.getString(1));
-        }
       }
     }
   }
@@ -599,7 +358,7 @@ public final class TrackingStore {
     return empty ? null : location;
   }
 
-  private static String placeholders(int count) {
-    return String.join(",", java.util.Collections.nCopies(count, "?"));
+  static String placeholders(int count) {
+    return String.join(",", Collections.nCopies(count, "?"));
   }
 }

@@ -2,6 +2,9 @@ package org.waypost.visitor;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -18,10 +21,14 @@ import ua_parser.Parser;
  * the regex work and the cache's size. uap does not tell scripts from people (curl is a "browser"
  * to it), so HTTP client libraries and crawlers that uap misses are recognised here.
  *
+ * <p>The rules are uap-core's {@value #REGEXES} (2026-08, see SOURCE.txt beside it), not the older
+ * copy inside uap-java's jar: browsers and crawlers that appeared since then are named.
+ *
  * <p>Thread-safe; create one per application (loading the rules takes a few hundred milliseconds).
  */
 public final class UserAgents {
   static final int MAX_LENGTH = 256;
+  static final String REGEXES = "uap-core/regexes.yaml";
   static final long DEFAULT_CACHE_ENTRIES = 10_000;
 
   /** The width of the {@code browser_family} column and of the kept aggregate values. */
@@ -116,8 +123,19 @@ public final class UserAgents {
     if (maximumCacheEntries < 1) {
       throw new IllegalArgumentException("the User-Agent cache needs at least one entry");
     }
-    parser = new Parser();
+    parser = loadParser();
     cache = Caffeine.newBuilder().maximumSize(maximumCacheEntries).build();
+  }
+
+  private static Parser loadParser() {
+    try (InputStream regexes = UserAgents.class.getResourceAsStream(REGEXES)) {
+      if (regexes == null) {
+        throw new IllegalStateException(REGEXES + " is missing beside " + UserAgents.class);
+      }
+      return new Parser(regexes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + REGEXES, e);
+    }
   }
 
   /** The browser behind a User-Agent header; family "(none)" when there is no header. */

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.waypost.abuse.AbuseDefence;
 import org.waypost.abuse.Blocks;
+import org.waypost.abuse.LookupLimits;
 import org.waypost.config.WaypostConfig;
 import org.waypost.db.Database;
 import org.waypost.keys.EphemeralKeys;
@@ -44,8 +44,8 @@ public final class AbuseMemoryBenchmark {
       KeyStore keys =
           new KeyStore(Path.of(config.privacy().keyDir()), MasterKey.load(config.privacy()));
       Clock clock = Clock.systemUTC();
-      AbuseDefence defence =
-          new AbuseDefence(
+      LookupLimits limits =
+          new LookupLimits(
               config.abuse(),
               new EphemeralKeys(clock),
               clock,
@@ -69,9 +69,9 @@ public final class AbuseMemoryBenchmark {
         address[6] = (byte) i;
         address[15] = 7;
         InetAddress client = InetAddress.getByAddress(address);
-        AbuseDefence.Subject subject = defence.subject(client);
-        defence.admitLookup(subject, 1);
-        defence.observeLookups(subject, i % 10 == 0 ? failed : found);
+        LookupLimits.Subject subject = limits.subject(client);
+        limits.admit(subject, 1);
+        limits.observe(subject, i % 10 == 0 ? failed : found);
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       long after = settledHeap(memory);
@@ -83,9 +83,9 @@ public final class AbuseMemoryBenchmark {
         address[4] = (byte) (i >>> 16);
         address[5] = (byte) (i >>> 8);
         address[6] = (byte) i;
-        AbuseDefence.Subject subject = defence.subject(InetAddress.getByAddress(address));
-        defence.admitLookup(subject, 1);
-        defence.observeLookups(subject, found);
+        LookupLimits.Subject subject = limits.subject(InetAddress.getByAddress(address));
+        limits.admit(subject, 1);
+        limits.observe(subject, found);
       }
       seconds = (System.nanoTime() - started) / 1e9;
       long returning = settledHeap(memory);
@@ -95,7 +95,7 @@ public final class AbuseMemoryBenchmark {
           before,
           returning,
           seconds);
-      java.lang.ref.Reference.reachabilityFence(defence);
+      java.lang.ref.Reference.reachabilityFence(limits);
     }
   }
 

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,7 @@ class ConfigLoaderTest {
             server: {port: 80.5}                            | server.port
             server: {host: null}                            | server.host
             server: {trustedProxies: [not-a-cidr]}          | server.trustedProxies
+            logging: {format: xml}                          | logging.format
             privacy: {securityLogRetentionDays: 0}          | privacy.securityLogRetentionDays
             privacy: {securityLogRetentionDays: 31}         | privacy.securityLogRetentionDays
             operator: {mailerId: '12345'}                   | operator.mailerId
@@ -276,6 +279,56 @@ class ConfigLoaderTest {
       assertThat(config).isEqualTo(WaypostConfig.defaults());
     }
 
+    @Test
+    void setsTheLogFormat() {
+      assertThat(fromEnv(Map.of("WAYPOST_LOGGING_FORMAT", "json")).logging().json()).isTrue();
+      assertThat(fromEnv(Map.of("WAYPOST_LOGGING_FORMAT", "JSON")).logging().format())
+          .isEqualTo("json");
+      assertThat(fromEnv(Map.of()).logging().format()).isEqualTo("logfmt");
+    }
+
+    /** What Kubernetes sets in every pod of a namespace with services waypost and waypost-db. */
+    private static final Map<String, String> KUBERNETES =
+        Map.ofEntries(
+            Map.entry("WAYPOST_SERVICE_HOST", "10.96.0.12"),
+            Map.entry("WAYPOST_SERVICE_PORT", "8080"),
+            Map.entry("WAYPOST_SERVICE_PORT_HTTP", "8080"),
+            Map.entry("WAYPOST_PORT", "tcp://10.96.0.12:8080"),
+            Map.entry("WAYPOST_PORT_8080_TCP", "tcp://10.96.0.12:8080"),
+            Map.entry("WAYPOST_PORT_8080_TCP_PROTO", "tcp"),
+            Map.entry("WAYPOST_PORT_8080_TCP_PORT", "8080"),
+            Map.entry("WAYPOST_PORT_8080_TCP_ADDR", "10.96.0.12"),
+            Map.entry("WAYPOST_DB_SERVICE_HOST", "10.96.0.13"),
+            Map.entry("WAYPOST_DB_SERVICE_PORT", "5432"),
+            Map.entry("WAYPOST_DB_PORT", "tcp://10.96.0.13:5432"),
+            Map.entry("WAYPOST_DB_PORT_5432_TCP", "tcp://10.96.0.13:5432"),
+            Map.entry("WAYPOST_DB_PORT_5432_TCP_PROTO", "tcp"),
+            Map.entry("WAYPOST_DB_PORT_5432_TCP_PORT", "5432"),
+            Map.entry("WAYPOST_DB_PORT_5432_TCP_ADDR", "10.96.0.13"));
+
+    @Test
+    void ignoresWhatKubernetesSetsForServices() {
+      Map<String, String> env = new HashMap<>(KUBERNETES);
+      env.put("WAYPOST_SERVER_PORT", "9191");
+
+      WaypostConfig config = fromEnv(env);
+
+      assertThat(config.server().port()).isEqualTo(9191);
+      assertThat(config.database()).isEqualTo(WaypostConfig.defaults().database());
+      assertThat(ConfigLoader.kubernetesVariables(env))
+          .as("named in order, for the one line serve logs")
+          .containsExactlyElementsOf(new TreeSet<>(KUBERNETES.keySet()));
+      assertThat(ConfigLoader.kubernetesVariables(Map.of("WAYPOST_SERVER_PORT", "9191"))).isEmpty();
+    }
+
+    @Test
+    void stillRefusesAnUnknownVariableBesideKubernetesOnes() {
+      Map<String, String> env = new HashMap<>(KUBERNETES);
+      env.put("WAYPOST_SERVER_PROT", "8080");
+
+      assertThat(refusal(() -> fromEnv(env))).hasMessageContaining("WAYPOST_SERVER_PROT");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(
         delimiter = '|',
@@ -283,7 +336,10 @@ class ConfigLoaderTest {
             """
             WAYPOST_SERVER_PROT                       | 8080           | WAYPOST_SERVER_PROT
             WAYPOST_LOGGING_LEVEL                     | debug          | WAYPOST_LOGGING_LEVEL
-            WAYPOST_PORT                              | 8080           | WAYPOST_PORT
+            WAYPOST_SERVERPORT                        | 8080           | WAYPOST_SERVERPORT
+            WAYPOST_SERVER_PORTS                      | 8080           | WAYPOST_SERVER_PORTS
+            WAYPOST_DATABASE_PORT                     | 5432           | WAYPOST_DATABASE_PORT
+            WAYPOST_LOGGING_FORMAT                    | xml            | logging.format
             WAYPOST_SERVER_PORT                       | abc            | server.port
             WAYPOST_SERVER_PORT                       | 70000          | server.port
             WAYPOST_SERVER_HOST                       | ' '            | server.host

@@ -189,7 +189,7 @@ class ConsoleRoutesTest {
       assertThat(refused.status()).as("token %s", token).isEqualTo(403);
       assertThat(refused.contentType()).startsWith("text/html");
       assertThat(Jsoup.parse(refused.body()).select("[role=alert]").text())
-          .isEqualTo(ConsoleRoutes.CSRF_REFUSED);
+          .isEqualTo(ConsoleSecurity.CSRF_REFUSED);
     }
     assertThat(lena.get("/operator").status()).as("still logged in").isEqualTo(200);
 
@@ -227,7 +227,7 @@ class ConsoleRoutesTest {
       TestApp.Response refused = lena.post("/operator/logout", Map.of("csrf", token), headers);
       assertThat(refused.status()).as(String.join(" ", headers)).isEqualTo(403);
       assertThat(Jsoup.parse(refused.body()).select("[role=alert]").text())
-          .isEqualTo(ConsoleRoutes.CROSS_ORIGIN);
+          .isEqualTo(ConsoleSecurity.CROSS_ORIGIN);
     }
     assertThat(lena.get("/operator").status()).as("still logged in").isEqualTo(200);
 

@@ -129,7 +129,7 @@ class AuditOutsideVerifierTest {
     SignatureConfig.register();
     KeysetHandle publicKeyset =
         TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(
-            Files.readString(folder.resolve("audit-public-key.json")));
+            Files.readString(folder.resolve("audit-public-key.json")), RegistryConfiguration.get());
     PublicKeyVerify verifier =
         publicKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
     List<String> lines = Files.readAllLines(folder.resolve("checkpoints.ndjson"));

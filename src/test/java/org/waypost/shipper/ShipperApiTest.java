@@ -7,13 +7,14 @@ import static org.waypost.testing.Fixtures.shipmentJson;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.waypost.config.WaypostConfig;
+import org.waypost.testing.MutableClock;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 import org.waypost.tracking.TrackingNumber;
@@ -26,6 +27,9 @@ import org.waypost.tracking.TrackingNumber;
 class ShipperApiTest {
   private static final String JSON = "application/json";
 
+  /** The server's "now", just after the scans the tests send, whatever the calendar says. */
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+
   @TempDir Path dir;
 
   @ParameterizedTest
@@ -36,7 +40,8 @@ class ShipperApiTest {
     WaypostConfig config = TestApp.config(store);
     String domestic;
     String international;
-    try (TestApp server = TestApp.start(config, Clock.systemUTC())) {
+    MutableClock clock = new MutableClock(NOW);
+    try (TestApp server = TestApp.start(config, clock)) {
       String key = server.shipperKey("Acme Parcels");
 
       var registered =
@@ -79,7 +84,7 @@ class ShipperApiTest {
       assertThat(again.json().get("duplicates").asInt()).isEqualTo(5);
     }
 
-    try (TestApp restarted = TestApp.start(config, Clock.systemUTC())) {
+    try (TestApp restarted = TestApp.start(config, clock)) {
       JsonNode piece = restarted.get("/api/v1/tracking/" + domestic).json();
       assertThat(piece.get("status").asText()).isEqualTo("IN_TRANSIT");
       assertThat(piece.get("statusText").asText()).isEqualTo("Arrived at facility");
@@ -95,7 +100,7 @@ class ShipperApiTest {
   @ParameterizedTest
   @EnumSource(StoreKind.class)
   void ndjsonLinesAreJudgedOneByOne(StoreKind kind) {
-    try (TestApp server = TestApp.start(kind, dir)) {
+    try (TestApp server = TestApp.start(kind, dir, new MutableClock(NOW), Map.of())) {
       String key = server.shipperKey("Acme Parcels");
       String number =
           server

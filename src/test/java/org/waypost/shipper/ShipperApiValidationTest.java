@@ -6,12 +6,13 @@ import static org.waypost.testing.Fixtures.jsonArray;
 import static org.waypost.testing.Fixtures.shipmentJson;
 
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.waypost.testing.MutableClock;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 import org.waypost.tracking.TrackingNumber;
@@ -19,6 +20,9 @@ import org.waypost.tracking.TrackingNumber;
 /** Bad input to the shipper API gets a clear problem and changes nothing already stored. */
 class ShipperApiValidationTest {
   private static final String JSON = "application/json";
+
+  /** The server's "now", just after the scans the tests send, whatever the calendar says. */
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
 
   @TempDir static Path dir;
   static TestApp server;
@@ -31,7 +35,7 @@ class ShipperApiValidationTest {
         TestApp.start(
             StoreKind.SQLITE,
             dir,
-            Clock.systemUTC(),
+            new MutableClock(NOW),
             Map.of("server.maxRequestBytes", "4096", "server.maxEventsPerRequest", "5"));
     key = server.shipperKey("Acme Parcels");
     number =

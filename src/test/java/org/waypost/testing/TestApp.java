@@ -1,30 +1,20 @@
 package org.waypost.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.waypost.App;
 import org.waypost.config.ConfigLoader;
 import org.waypost.config.WaypostConfig;
-import org.waypost.json.Json;
 import org.waypost.keys.MasterKey;
 
 /**
- * A real Waypost on a free port over a fresh store, and a small HTTP client to talk to it. Tests
+ * A real Waypost on a free port over a fresh store, talked to through {@link TestServer}. Tests
  * build one per test (or per class) and close it.
  */
-public final class TestApp implements AutoCloseable {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
+public final class TestApp implements TestServer, AutoCloseable {
   private final App app;
   private final URI base;
 
@@ -59,66 +49,9 @@ public final class TestApp implements AutoCloseable {
     return app;
   }
 
+  @Override
   public URI uri(String path) {
     return base.resolve(path);
-  }
-
-  /** A response with its body as text, and helpers to read it. */
-  public record Response(int status, HttpResponse<String> raw) {
-    public String body() {
-      return raw.body();
-    }
-
-    public JsonNode json() {
-      try {
-        return Json.MAPPER.readTree(raw.body());
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + raw.body(), e);
-      }
-    }
-
-    public String header(String name) {
-      return raw.headers().firstValue(name).orElse(null);
-    }
-
-    public String contentType() {
-      return header("Content-Type");
-    }
-  }
-
-  public Response get(String path, String... headers) {
-    return send(HttpRequest.newBuilder(uri(path)).GET(), headers);
-  }
-
-  public Response post(String path, String contentType, String body, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(path))
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", contentType);
-    return send(request, headers);
-  }
-
-  /** POST with a shipper key. */
-  public Response postAs(String key, String path, String contentType, String body) {
-    return post(path, contentType, body, "Authorization", "Bearer " + key);
-  }
-
-  public Response send(HttpRequest.Builder request, String... headers) {
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              request.timeout(Duration.ofSeconds(30)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response);
-    } catch (IOException e) {
-      throw new AssertionError("request failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 
   /** Creates a shipper key straight through the feature (as the CLI does). */

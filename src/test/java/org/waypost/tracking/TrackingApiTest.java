@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jsoup.Jsoup;
@@ -17,11 +18,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.waypost.testing.Fixtures;
+import org.waypost.testing.MutableClock;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 
 /** The public tracking API and pages, over HTTP, as the contract describes them. */
 class TrackingApiTest {
+  /**
+   * The server's "now", a day after the scans below. On the wall clock, the retention the server
+   * runs at start would delete the delivered piece once its 120 days had passed.
+   */
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+
   @TempDir static Path dir;
   static TestApp server;
   static String inTransit;
@@ -35,7 +43,7 @@ class TrackingApiTest {
         TestApp.start(
             StoreKind.SQLITE,
             dir,
-            java.time.Clock.systemUTC(),
+            new MutableClock(NOW),
             java.util.Map.of(
                 "abuse.failures", "100000",
                 "abuse.prefixFailures", "100000",
@@ -133,6 +141,19 @@ class TrackingApiTest {
         .contains("looks like a UPS tracking number");
     assertThat(server.get("/api/v1/tracking/986578788855").json().get("detail").asText())
         .contains("looks like a FedEx tracking number");
+  }
+
+  @Test
+  void everyCarrierThatMatchesIsNamedWithItsTrackingPage() {
+    JsonNode one = server.get("/api/v1/tracking/287809468872").json();
+    assertThat(one.get("detail").asText()).contains("FedEx or Purolator");
+    assertThat(one.get("carriers").findValuesAsText("name")).containsExactly("FedEx", "Purolator");
+    assertThat(one.get("carriers").get(0).get("trackingUrl").asText()).contains("287809468872");
+
+    JsonNode many = server.get("/api/v1/tracking?numbers=287809468872," + inTransit).json();
+    assertThat(many.at("/results/0/error/carriers").findValuesAsText("name"))
+        .containsExactly("FedEx", "Purolator");
+    assertThat(many.at("/results/1/error").isMissingNode()).isTrue();
   }
 
   @Test

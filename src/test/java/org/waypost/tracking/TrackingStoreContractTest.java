@@ -7,24 +7,34 @@ import static org.waypost.testing.Fixtures.priorityWithNumber;
 import static org.waypost.testing.Fixtures.scan;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.waypost.App;
 import org.waypost.catalog.Service;
 import org.waypost.config.WaypostConfig;
+import org.waypost.db.Dialect;
 import org.waypost.error.ProblemType;
 import org.waypost.keys.MasterKey;
 import org.waypost.retention.Retention;
@@ -185,7 +195,7 @@ class TrackingStoreContractTest {
       String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
       List<ScanEvent> scans = new ArrayList<>();
       Instant start = Instant.parse("2026-11-20T00:00:00Z");
-      int count = TrackingStore.EVENT_SEQ_BLOCK * 2 + 5;
+      int count = ScanEventWriter.EVENT_SEQ_BLOCK * 2 + 5;
       for (int i = 0; i < count; i++) {
         String time = start.plusSeconds(60L * i).toString();
         scans.add(scan("s" + i, number, EventType.ARRIVED, time));
@@ -205,9 +215,81 @@ class TrackingStoreContractTest {
                 "SELECT increment_by FROM pg_sequences WHERE sequencename = 'scan_events_seq_seq'");
         assertThat(increment)
             .as("a nextval reserves the block the bulk load uses (migration V10)")
-            .isEqualTo(TrackingStore.EVENT_SEQ_BLOCK);
+            .isEqualTo(ScanEventWriter.EVENT_SEQ_BLOCK);
       }
       assertThat(status(app, number)).isEqualTo(TrackingStatus.DELIVERED);
+    }
+  }
+
+  /**
+   * Each way of writing scans (SQLite's VALUES; on PostgreSQL a batch's COPY, and the arrays a
+   * batch with a resent scan is stored again through) fills every column of a scan from the same
+   * mapping ({@link ScanEventColumn}), which reads back as it was sent.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void everyWayOfWritingAScanStoresEachOfItsColumns(StoreKind kind) {
+    try (App app = open(kind)) {
+      long shipper = app.apiKeys().create("Acme").shipper().id();
+      var piece = app.shipments().register(shipper, priorityToFairfax());
+      TrackingNumber number = TrackingNumber.parse(piece.trackingNumber());
+      ScanEvent copied =
+          new ScanEvent(
+              "copied",
+              number,
+              EventType.ARRIVED,
+              OffsetDateTime.parse("2026-11-27T15:04:05.123+05:30"),
+              Fixtures.merrifield(),
+              "Arrived at Merrifield");
+      ScanEvent unnested =
+          new ScanEvent(
+              "unnested",
+              number,
+              EventType.DEPARTED,
+              OffsetDateTime.parse("2026-11-27T18:00:00-08:00"),
+              Fixtures.london(),
+              null);
+      ScanEvent nowhere =
+          new ScanEvent(
+              "nowhere",
+              number,
+              EventType.IN_TRANSIT,
+              OffsetDateTime.parse("2026-11-28T03:00:00Z"),
+              null,
+              "In transit");
+
+      assertThat(app.ingestion().ingest(batch(copied)).accepted()).isEqualTo(1);
+      assertThat(app.ingestion().ingest(batch(copied, unnested, nowhere)).accepted()).isEqualTo(2);
+
+      assertThat(app.meters().get("waypost.events.copy.retried").counter().count())
+          .as("the second batch was stored again through the arrays")
+          .isEqualTo(kind == StoreKind.POSTGRESQL ? 1 : 0);
+      assertThat(app.tracker().lookup(number).orElseThrow().result().events())
+          .extracting(
+              e -> List.of(e.time(), e.type(), e.description(), String.valueOf(e.location())))
+          .containsExactly(
+              List.of(nowhere.time(), EventType.IN_TRANSIT, "In transit", "null"),
+              List.of(
+                  unnested.time(),
+                  EventType.DEPARTED,
+                  EventType.DEPARTED.defaultDescription(),
+                  Fixtures.london().toString()),
+              List.of(
+                  copied.time(),
+                  EventType.ARRIVED,
+                  "Arrived at Merrifield",
+                  Fixtures.merrifield().toString()));
+      for (String eventId : List.of("copied", "unnested", "nowhere")) {
+        String row = " FROM scan_events WHERE event_id = '" + eventId + "'";
+        assertThat(Sql.longValue(app.database(), "SELECT shipment_id" + row)).isEqualTo(piece.id());
+        assertThat(Sql.longValue(app.database(), "SELECT received_at" + row))
+            .isEqualTo(NOW.toEpochMilli());
+        assertThat(
+                Sql.longValue(
+                    app.database(),
+                    "SELECT COUNT(*)" + row + " AND tracking_number = '" + number.value() + "'"))
+            .isOne();
+      }
     }
   }
 
@@ -422,26 +504,23 @@ class TrackingStoreContractTest {
       long shipper = app.apiKeys().create("Acme").shipper().id();
       var first = app.shipments().register(shipper, priorityToFairfax());
       String second = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
-      CountDownLatch stored = new CountDownLatch(1);
       CountDownLatch commit = new CountDownLatch(1);
-      ExecutorService pool = Executors.newFixedThreadPool(2);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
       // Another writer stores event "shared" for the first piece and holds its transaction open,
       // so the batch for the second piece, which locks only that piece, meets it mid-insert.
-      Future<?> other =
-          storeAndHold(pool, app, first.id(), first.trackingNumber(), "shared", stored, commit);
-      assertThat(stored.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      Future<EventIngestion.Outcome> batch =
-          pool.submit(
+      Held other = storeAndHold(pool, app, first.id(), first.trackingNumber(), "shared", commit);
+      Waiter<EventIngestion.Outcome> batch =
+          Waiter.start(
               () ->
                   app.ingestion()
                       .ingest(
                           batch(
                               scan("shared", second, EventType.ACCEPTED, "2026-11-27T09:00:00Z"),
                               scan("own", second, EventType.ARRIVED, "2026-11-27T15:00:00Z"))));
-      Thread.sleep(300);
+      awaitWaitingFor(app, other, batch);
       commit.countDown();
-      other.get();
-      EventIngestion.Outcome outcome = batch.get();
+      other.committed().get();
+      EventIngestion.Outcome outcome = batch.result().get();
       pool.shutdown();
       assertThat(outcome.accepted()).isEqualTo(1);
       assertThat(outcome.duplicates()).isEqualTo(1);
@@ -539,67 +618,135 @@ class TrackingStoreContractTest {
                   scan("accepted", number, EventType.ACCEPTED, "2026-06-01T09:00:00Z"),
                   scan("delivered", number, EventType.DELIVERED, "2026-06-03T15:00:00Z")));
       MasterKey.createIfMissing(Path.of(app.config().privacy().masterKeyFile()));
-      CountDownLatch stored = new CountDownLatch(1);
       CountDownLatch commit = new CountDownLatch(1);
-      ExecutorService pool = Executors.newFixedThreadPool(2);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
       // A batch that has locked the piece, as ingestion does first, and stored a late scan for it,
       // holds its transaction open while retention comes for the piece. Scans carry no foreign
       // key since V11: only retention's lock on the piece, taken before it reads the piece's
       // scans, keeps this one from outliving it.
-      Future<?> late = storeAndHold(pool, app, piece.id(), number, "late", stored, commit);
-      assertThat(stored.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      Future<Retention.Report> retention = pool.submit(() -> app.retention().run(NOW));
-      Thread.sleep(300);
-      assertThat(retention).isNotDone();
+      Held late = storeAndHold(pool, app, piece.id(), number, "late", commit);
+      Waiter<Retention.Report> retention = Waiter.start(() -> app.retention().run(NOW));
+      awaitWaitingFor(app, late, retention);
+      assertThat(retention.result()).isNotDone();
       commit.countDown();
-      late.get();
-      assertThat(retention.get().shipmentsDeleted()).isEqualTo(1);
+      late.committed().get();
+      assertThat(retention.result().get().shipmentsDeleted()).isEqualTo(1);
       pool.shutdown();
       assertThat(Sql.longValue(app.database(), "SELECT COUNT(*) FROM shipments")).isZero();
       assertThat(Sql.longValue(app.database(), "SELECT COUNT(*) FROM scan_events")).isZero();
     }
   }
 
+  /** A transaction {@link #storeAndHold} keeps open, and its PostgreSQL backend (0 on SQLite). */
+  private record Held(int backend, Future<?> committed) {}
+
   /**
    * In a transaction of its own, locks piece {@code pieceId} (the newest under {@code number}) as
-   * ingestion does and stores scan {@code eventId} for it; opens {@code stored} then, and commits
-   * once {@code commit} opens.
+   * ingestion does and stores scan {@code eventId} for it; returns once it has, and commits once
+   * {@code commit} opens.
    */
-  private static Future<?> storeAndHold(
+  private static Held storeAndHold(
       ExecutorService pool,
       App app,
       long pieceId,
       String number,
       String eventId,
-      CountDownLatch stored,
-      CountDownLatch commit) {
-    return pool.submit(
-        () ->
-            app.database()
-                .inTransaction(
-                    c -> {
-                      // the lock ingestion takes (FOR KEY SHARE on PostgreSQL)
-                      var locked =
-                          new TrackingStore(app.database().dialect())
-                              .latestPieces(c, List.of(number));
-                      assertThat(locked.get(number).id()).isEqualTo(pieceId);
-                      try (var ps =
-                          c.prepareStatement(
-                              "INSERT INTO scan_events (event_id, shipment_id, tracking_number,"
-                                  + " type, event_time, event_time_offset, description,"
-                                  + " received_at) VALUES (?, ?, ?, 'ACCEPTED', 0, 0, 'x', 0)")) {
-                        ps.setString(1, eventId);
-                        ps.setLong(2, pieceId);
-                        ps.setString(3, number);
-                        ps.executeUpdate();
-                      }
-                      stored.countDown();
-                      try {
-                        commit.await();
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                      }
-                      return null;
-                    }));
+      CountDownLatch commit)
+      throws Exception {
+    CompletableFuture<Integer> stored = new CompletableFuture<>();
+    Future<?> committed =
+        pool.submit(
+            () ->
+                app.database()
+                    .inTransaction(
+                        c -> {
+                          // the lock ingestion takes (FOR KEY SHARE on PostgreSQL)
+                          var locked =
+                              new TrackingStore(app.database().dialect())
+                                  .latestPieces(c, List.of(number));
+                          assertThat(locked.get(number).id()).isEqualTo(pieceId);
+                          try (var ps =
+                              c.prepareStatement(
+                                  "INSERT INTO scan_events (event_id, shipment_id,"
+                                      + " tracking_number, type, event_time, event_time_offset,"
+                                      + " description, received_at)"
+                                      + " VALUES (?, ?, ?, 'ACCEPTED', 0, 0, 'x', 0)")) {
+                            ps.setString(1, eventId);
+                            ps.setLong(2, pieceId);
+                            ps.setString(3, number);
+                            ps.executeUpdate();
+                          }
+                          stored.complete(backend(app, c));
+                          try {
+                            commit.await();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          return null;
+                        }));
+    try {
+      return new Held(stored.get(10, TimeUnit.SECONDS), committed);
+    } catch (TimeoutException e) {
+      committed.cancel(true);
+      throw new AssertionError("the holding transaction did not store its scan", e);
+    }
+  }
+
+  private static int backend(App app, Connection c) throws SQLException {
+    if (app.database().dialect() != Dialect.POSTGRESQL) {
+      return 0;
+    }
+    try (var ps = c.prepareStatement("SELECT pg_backend_pid()");
+        var rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** Work on a thread of its own, so that a test can see where that thread waits. */
+  private record Waiter<T>(Thread thread, FutureTask<T> result) {
+    static <T> Waiter<T> start(Callable<T> work) {
+      FutureTask<T> result = new FutureTask<>(work);
+      return new Waiter<>(Thread.ofPlatform().name("waiter").start(result), result);
+    }
+  }
+
+  /**
+   * Returns once {@code waiter} waits for a lock that {@code holder} holds; fails if it has not
+   * within ten seconds, or finished instead. PostgreSQL shows its lock waits ({@code
+   * pg_blocking_pids}, read from pg_locks). SQLite shows none, but there a writer waits in one
+   * place only: in BEGIN IMMEDIATE, which the driver runs when a transaction starts ({@code
+   * setAutoCommit(false)}) and which cannot return while another writer holds the database's write
+   * lock (until the busy timeout, 15 s).
+   */
+  private static void awaitWaitingFor(App app, Held holder, Waiter<?> waiter) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!waitsFor(app, holder, waiter.thread())) {
+      if (waiter.result().isDone()) {
+        throw new AssertionError("finished without waiting for the held transaction");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not waiting for the held transaction after 10 s");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // between polls
+    }
+  }
+
+  private static boolean waitsFor(App app, Held holder, Thread waiter) {
+    if (app.database().dialect() == Dialect.POSTGRESQL) {
+      return Sql.longValue(
+              app.database(),
+              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                  + holder.backend()
+                  + " = ANY (pg_blocking_pids(pid))")
+          > 0;
+    }
+    for (StackTraceElement frame : waiter.getStackTrace()) {
+      if (frame.getClassName().startsWith("org.sqlite.")
+          && frame.getMethodName().equals("setAutoCommit")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

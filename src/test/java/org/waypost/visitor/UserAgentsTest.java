@@ -142,6 +142,22 @@ class UserAgentsTest {
         .isEqualTo(new Browser("Other", "", "Other", DeviceClass.OTHER, false));
   }
 
+  /**
+   * Headers that uap-java's bundled rules (2023-11) misread and uap-core's of 2026-08 name: the
+   * DuckDuckGo browser for Mac (bundled: "Safari") and Google's inspection crawler (bundled: an
+   * unknown client, counted as a person).
+   */
+  @Test
+  void theCurrentUapCoreRulesAreLoaded() {
+    assertThat(
+            parse(
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like"
+                    + " Gecko) Version/17.4 Safari/605.1.15 Ddg/17.4"))
+        .isEqualTo(new Browser("DuckDuckGo", "17", "Mac OS X", DeviceClass.DESKTOP, false));
+    assertThat(parse("Mozilla/5.0 (compatible; Google-InspectionTool/1.0)"))
+        .isEqualTo(new Browser("Google-InspectionTool", "1", "Other", DeviceClass.BOT, true));
+  }
+
   @Test
   void repeatedHeadersComeFromTheCache() {
     UserAgents userAgents = new UserAgents(10);

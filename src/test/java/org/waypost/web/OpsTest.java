@@ -8,13 +8,16 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.waypost.testing.Fixtures;
+import org.waypost.testing.MutableClock;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 
@@ -25,7 +28,13 @@ class OpsTest {
 
   @BeforeAll
   static void start() {
-    server = TestApp.start(StoreKind.SQLITE, dir);
+    // pinned, as the scan the metrics test sends is dated
+    server =
+        TestApp.start(
+            StoreKind.SQLITE,
+            dir,
+            new MutableClock(Instant.parse("2026-11-29T12:00:00Z")),
+            Map.of());
   }
 
   @AfterAll

@@ -4,8 +4,10 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.waypost.abuse.AbuseDefence;
+import org.waypost.abuse.AuthLockout;
 import org.waypost.abuse.Decision;
+import org.waypost.abuse.LookupLimits;
+import org.waypost.abuse.ShipperQuota;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.visitor.Visit;
@@ -16,44 +18,48 @@ import org.waypost.web.RequestHook;
 
 /**
  * Where abuse defence meets HTTP: charges lookups before they run, counts their outcomes after the
- * response, and puts every key, token and password check behind the authentication-failure lockout.
- * The client's abuse state is looked up once per lookup request and kept in the exchange between
- * the two moments.
+ * response, puts every key, token and password check behind the authentication-failure lockout, and
+ * holds each shipper key to its quota. The client's abuse state is looked up once per lookup
+ * request and kept in the exchange between the two moments.
  */
 public final class AbuseGate implements Gate, RequestHook {
-  private static final Exchange.Slot<AbuseDefence.Subject> SUBJECT = new Exchange.Slot<>();
+  private static final Exchange.Slot<LookupLimits.Subject> SUBJECT = new Exchange.Slot<>();
 
-  private final AbuseDefence defence;
+  private final LookupLimits lookupLimits;
+  private final AuthLockout lockout;
+  private final ShipperQuota shippers;
 
-  public AbuseGate(AbuseDefence defence) {
-    this.defence = defence;
+  public AbuseGate(LookupLimits lookupLimits, AuthLockout lockout, ShipperQuota shippers) {
+    this.lookupLimits = lookupLimits;
+    this.lockout = lockout;
+    this.shippers = shippers;
   }
 
   @Override
   public void admitLookups(Exchange exchange, int numbers) {
-    AbuseDefence.Subject subject = defence.subject(exchange.client(), exchange.pseudonym());
+    LookupLimits.Subject subject = lookupLimits.subject(exchange.client(), exchange.pseudonym());
     exchange.put(SUBJECT, subject);
-    enforce(defence.admitLookup(subject, numbers));
+    enforce(lookupLimits.admit(subject, numbers));
   }
 
   /** After the response: feeds the lookups' outcomes to enumeration detection. */
   @Override
   public void answered(Context ctx, Exchange exchange, String route, float millis) {
-    AbuseDefence.Subject subject = exchange.get(SUBJECT);
+    LookupLimits.Subject subject = exchange.get(SUBJECT);
     if (subject != null && !exchange.lookups().isEmpty() && ctx.statusCode() != 429) {
       List<Visit.Lookup> lookups = VisitorCapture.lookups(exchange);
-      defence.observeLookups(subject, lookups);
+      lookupLimits.observe(subject, lookups);
     }
   }
 
   @Override
   public <T> T authenticate(Exchange exchange, Supplier<T> check) {
-    enforce(defence.admitAuthentication(exchange.client()));
+    enforce(lockout.admit(exchange.client()));
     try {
       return check.get();
     } catch (ProblemException e) {
       if (e.type() == ProblemType.UNAUTHORIZED) {
-        defence.authenticationFailed(exchange.client());
+        lockout.failed(exchange.client());
       }
       throw e;
     }
@@ -61,7 +67,7 @@ public final class AbuseGate implements Gate, RequestHook {
 
   @Override
   public void admitShipper(Exchange exchange, String keyId) {
-    enforce(defence.admitShipper(keyId));
+    enforce(shippers.admit(keyId));
   }
 
   private static void enforce(Decision decision) {

@@ -1,0 +1,61 @@
+package org.waypost.console;
+
+import io.javalin.config.RoutesConfig;
+import java.time.Clock;
+import java.util.List;
+import org.waypost.abuse.Incidents;
+import org.waypost.governance.AuditLog;
+import org.waypost.governance.LegalRequests;
+import org.waypost.governance.Operators;
+import org.waypost.web.ErrorPages;
+import org.waypost.web.Gate;
+import org.waypost.web.Pages;
+import org.waypost.web.Routes;
+
+/**
+ * The operator console: server-rendered pages behind a password login, for people in a browser
+ * (scripts use the bearer-token API). Every answer here is a page, errors included. This builds the
+ * console's parts, so that {@code App} wires it in two lines: its routes, and its error pages.
+ *
+ * <p>{@link ConsoleSecurity} decides who may see a page or send a form; each area (login,
+ * dashboard, incidents, legal requests, audit log) has its own routes; {@link ConsoleView} gives
+ * them the frame, and {@link ConsoleErrorPages} shows refusals and failures in it.
+ */
+public final class Console implements Routes {
+  private final List<Routes> areas;
+  private final ErrorPages errorPages;
+
+  public Console(
+      Operators operators,
+      Sessions sessions,
+      Incidents incidents,
+      LegalRequests legal,
+      AuditLog audit,
+      Gate gate,
+      Pages pages,
+      Clock clock) {
+    ConsoleSecurity security = new ConsoleSecurity(sessions);
+    ConsoleView view = new ConsoleView(pages);
+    this.areas =
+        List.of(
+            security,
+            new ConsoleLogin(operators, gate, security, view),
+            new ConsoleDashboard(incidents, legal, security, view),
+            new ConsoleIncidents(incidents, security, view),
+            new ConsoleLegalRequests(legal, security, view, clock),
+            new ConsoleAuditLog(audit, security, view));
+    this.errorPages = new ConsoleErrorPages(security, view);
+  }
+
+  @Override
+  public void register(RoutesConfig routes) {
+    for (Routes area : areas) {
+      area.register(routes);
+    }
+  }
+
+  /** Every error under {@code /operator} as a console page. */
+  public ErrorPages errorPages() {
+    return errorPages;
+  }
+}
