@@ -148,7 +148,7 @@ public final class App implements AutoCloseable {
             clock,
             config.privacy().securityLogRetentionDays());
     Sessions sessions = new Sessions(database, clock);
-    Pages pages = new Pages(new Pages.Site(config.operator().name()));
+    Pages pages = new Pages(config.operator().name());
 
     // what every request goes through, then what each path serves
     HttpServer.Pipeline pipeline =

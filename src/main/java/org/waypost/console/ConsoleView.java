@@ -24,12 +24,13 @@ final class ConsoleView {
   /** The frame of a page seen with {@code session}. */
   ConsolePage frame(Session session) {
     Operator operator = session.operator();
-    return new ConsolePage(pages.site(), operator.name(), operator.roles(), session.csrfToken());
+    return new ConsolePage(
+        pages.englishOnly(), operator.name(), operator.roles(), session.csrfToken());
   }
 
   /** The frame of a page seen before logging in. */
   ConsolePage anonymous() {
-    return ConsolePage.anonymous(pages.site());
+    return ConsolePage.anonymous(pages.englishOnly());
   }
 
   String page(String template, Object model) {

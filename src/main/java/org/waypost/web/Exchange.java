@@ -55,6 +55,7 @@ public final class Exchange {
   private final Pseudonyms pseudonyms;
   private byte[] pseudonym;
   private Boolean overTls;
+  private Language language;
   private List<Lookup> lookups = List.of();
   private String shipperKeyId;
   private Object[] slots;
@@ -120,6 +121,14 @@ public final class Exchange {
       pseudonym = pseudonyms.of(origin.client());
     }
     return pseudonym;
+  }
+
+  /** The language the request's pages and texts are in: {@code ?lang=}, then Accept-Language. */
+  public Language language() {
+    if (language == null) {
+      language = Language.choose(ctx.queryParam("lang"), ctx.header("Accept-Language"));
+    }
+    return language;
   }
 
   /** Whether the request asked not to be tracked ({@code Sec-GPC: 1} or {@code DNT: 1}). */

@@ -60,7 +60,7 @@ public final class Problems {
       }
     }
     if (wantsPage(ctx)) {
-      ctx.html(pages.render("error.jte", new Pages.ErrorPage(pages.site(), type, detail)));
+      ctx.html(pages.render("error.jte", new Pages.ErrorPage(pages.site(ctx), type, detail)));
     } else {
       ctx.contentType(CONTENT_TYPE).result(Json.bytes(body(type, detail, extra)));
     }

@@ -49,7 +49,7 @@ class ConsoleSecurityTest {
     sessions = new Sessions(database, clock);
     operators = new Operators(database, clock, Audits.withoutCheckpoints(database, clock, dir));
     ConsoleSecurity security = new ConsoleSecurity(sessions);
-    ConsoleView view = new ConsoleView(new Pages(new Pages.Site("Waypost test")));
+    ConsoleView view = new ConsoleView(new Pages("Waypost test"));
     Routes probe =
         routes -> {
           routes.get(

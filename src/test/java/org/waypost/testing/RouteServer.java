@@ -52,7 +52,7 @@ public final class RouteServer implements TestServer, AutoCloseable {
             new TrustedProxies(CONFIG.trustedProxyRanges(), CONFIG.usesForwarded()),
             client -> pseudonyms.tag("client", client.getAddress()),
             List.of());
-    Problems problems = new Problems(new Pages(new Pages.Site("Waypost test")), errorPages);
+    Problems problems = new Problems(new Pages("Waypost test"), errorPages);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     HttpServer server = new HttpServer(CONFIG, pipeline, problems, meters, List.of(routes));
     return new RouteServer(server.start(), meters);

@@ -225,6 +225,20 @@ class TrackingApiTest {
   }
 
   @Test
+  void theHomePageSpeaksTheRequestsLanguageAndOffersTheOthers() {
+    Document spanish = Jsoup.parse(server.get("/?lang=es", "Accept-Language", "zh-CN").body());
+    assertThat(spanish.select("html").attr("lang")).isEqualTo("es");
+    assertThat(spanish.select("h1").text()).isEqualTo("Rastrear un paquete");
+    assertThat(spanish.select("nav.languages a").eachAttr("href"))
+        .containsExactly("/?lang=en", "/?lang=zh");
+
+    Document chinese = Jsoup.parse(server.get("/", "Accept-Language", "zh-CN,zh;q=0.9").body());
+    assertThat(chinese.select("html").attr("lang")).isEqualTo("zh");
+    assertThat(chinese.select("h1").text()).isEqualTo("查询包裹");
+    assertThat(chinese.select("form input[name=lang]").attr("value")).isEqualTo("zh");
+  }
+
+  @Test
   void theHomePageIsAnAccessibleFormThatWorksWithoutJavaScript() {
     Document home = Jsoup.parse(server.get("/").body());
     assertThat(home.select("html").attr("lang")).isEqualTo("en");

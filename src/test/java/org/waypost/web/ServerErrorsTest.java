@@ -49,7 +49,7 @@ class ServerErrorsTest {
         new HttpServer(
                 config,
                 pipeline,
-                new Problems(new Pages(new Pages.Site("Example Post"))),
+                new Problems(new Pages("Example Post")),
                 new SimpleMeterRegistry(),
                 List.of(failing))
             .start();

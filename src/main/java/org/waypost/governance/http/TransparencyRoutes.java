@@ -37,7 +37,7 @@ public final class TransparencyRoutes implements Routes {
             ctx.html(
                 pages.render(
                     "transparency.jte",
-                    new TransparencyPage(pages.site(), transparency.report()))));
+                    new TransparencyPage(pages.site(ctx), transparency.report()))));
     routes.get("/api/v1/transparency", ctx -> json(ctx, transparency.report()));
     routes.post(STATEMENTS, this::add);
     routes.post(STATEMENTS + "/{id}/confirm", this::confirm);

@@ -141,7 +141,8 @@ public final class TrackingRoutes implements Routes {
   private void home(Context ctx) {
     String numbers = ctx.queryParam("numbers");
     ctx.html(
-        pages.render("home.jte", new HomePage(pages.site(), numbers == null ? "" : numbers, null)));
+        pages.render(
+            "home.jte", new HomePage(pages.site(ctx), numbers == null ? "" : numbers, null)));
   }
 
   private void results(Context ctx) {
@@ -156,7 +157,8 @@ public final class TrackingRoutes implements Routes {
       }
       ctx.status(e.type().status());
       ctx.html(
-          pages.render("home.jte", new HomePage(pages.site(), raw == null ? "" : raw, e.detail())));
+          pages.render(
+              "home.jte", new HomePage(pages.site(ctx), raw == null ? "" : raw, e.detail())));
       return;
     }
     List<ResultsPage.Entry> entries = new ArrayList<>();
@@ -173,6 +175,6 @@ public final class TrackingRoutes implements Routes {
     ctx.html(
         pages.render(
             "results.jte",
-            new ResultsPage(pages.site(), String.join("\n", query.numbers()), entries)));
+            new ResultsPage(pages.site(ctx), String.join("\n", query.numbers()), entries)));
   }
 }

@@ -40,7 +40,7 @@ public final class PrivacyRoutes implements Routes {
   public void register(RoutesConfig routes) {
     routes.get(
         "/privacy",
-        ctx -> ctx.html(pages.render("privacy.jte", new PrivacyPage(pages.site(), policy))));
+        ctx -> ctx.html(pages.render("privacy.jte", new PrivacyPage(pages.site(ctx), policy))));
     routes.get("/api/v1/privacy/me", this::me);
   }
 
