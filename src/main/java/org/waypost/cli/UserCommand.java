@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.waypost.App;
@@ -23,7 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "user",
     description = "Manage operator accounts.",
-    subcommands = {UserCommand.Add.class, UserCommand.Token.class})
+    subcommands = {
+      UserCommand.Add.class,
+      UserCommand.Token.class,
+      UserCommand.Disable.class,
+      UserCommand.Roles.class,
+      UserCommand.RevokeTokens.class
+    })
 final class UserCommand {
   private final InputStream stdin;
 
@@ -47,6 +54,15 @@ final class UserCommand {
       return line;
     } catch (IOException e) {
       throw new CommandFailure("cannot read the password from standard input: " + e.getMessage());
+    }
+  }
+
+  /** Parses {@code --role}, naming the option in the message of a bad value. */
+  static Set<Role> roles(CommandSpec spec, String role) {
+    try {
+      return Role.parse(role);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--role: " + e.getMessage());
     }
   }
 
@@ -81,12 +97,7 @@ final class UserCommand {
 
     @Override
     public Integer call() {
-      Set<Role> roles;
-      try {
-        roles = Role.parse(role);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--role: " + e.getMessage());
-      }
+      Set<Role> roles = roles(spec, role);
       String password = passwordStdin ? parent.readPassword() : null;
       try (App app = App.open(storage.load(), Clock.systemUTC())) {
         Operators operators = app.operators();
@@ -112,8 +123,60 @@ final class UserCommand {
 
   @Command(
       name = "token",
-      description = "Issue an API token for an operator (printed once, on the last line).")
+      description =
+          "Issue an API token for an operator (printed once, on the last line). It expires after"
+              + " 90 days unless --expires-days says otherwise.")
   static final class Token implements Callable<Integer> {
+    @Mixin Storage storage;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
+        description = "the operator's name")
+    String name;
+
+    @Option(
+        names = "--expires-days",
+        paramLabel = "D",
+        description = "days until the token expires, 1 to 3650 (default 90)")
+    int expiresDays = Operators.DEFAULT_TOKEN_DAYS;
+
+    @Override
+    public Integer call() {
+      if (expiresDays < 1 || expiresDays > Operators.MAX_TOKEN_DAYS) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--expires-days: must be between 1 and "
+                + Operators.MAX_TOKEN_DAYS
+                + ", was "
+                + expiresDays);
+      }
+      try (App app = App.open(storage.load(), Clock.systemUTC())) {
+        Operators.IssuedToken token;
+        try {
+          token = app.operators().issueToken(name, expiresDays);
+        } catch (IllegalArgumentException e) {
+          throw new CommandFailure(e.getMessage());
+        }
+        var out = spec.commandLine().getOut();
+        out.printf(
+            "Issued token %s for operator \"%s\", valid until %s. It is shown only now:%n",
+            token.id(), name.strip(), token.expiresAt());
+        out.println(token.text());
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "disable",
+      description =
+          "Disable an operator for good: password, console sessions and tokens stop working (on"
+              + " a running server within 30 seconds), and the tokens are revoked.")
+  static final class Disable implements Callable<Integer> {
     @Mixin Storage storage;
     @Spec CommandSpec spec;
 
@@ -127,21 +190,104 @@ final class UserCommand {
     @Override
     public Integer call() {
       try (App app = App.open(storage.load(), Clock.systemUTC())) {
-        Operators operators = app.operators();
-        String token;
+        List<String> revoked;
         try {
-          token = operators.issueToken(name);
+          revoked = app.operators().disable(name);
+        } catch (IllegalArgumentException e) {
+          throw new CommandFailure(e.getMessage());
+        }
+        var out = spec.commandLine().getOut();
+        out.printf("Disabled operator \"%s\"%s.%n", name.strip(), revokedTokens(revoked));
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "roles",
+      description =
+          "Replace an operator's roles (console sessions see them at their next request, tokens"
+              + " within 30 seconds).")
+  static final class Roles implements Callable<Integer> {
+    @Mixin Storage storage;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
+        description = "the operator's name")
+    String name;
+
+    @Option(
+        names = "--role",
+        required = true,
+        paramLabel = "ROLE[,ROLE...]",
+        description = "the roles the operator holds from now on: admin, security, legal, privacy")
+    String role;
+
+    @Override
+    public Integer call() {
+      Set<Role> roles = roles(spec, role);
+      try (App app = App.open(storage.load(), Clock.systemUTC())) {
+        Set<Role> previous;
+        try {
+          previous = app.operators().setRoles(name, roles);
         } catch (IllegalArgumentException e) {
           throw new CommandFailure(e.getMessage());
         }
         var out = spec.commandLine().getOut();
         out.printf(
-            "Issued token %s for operator \"%s\". It is shown only now:%n",
-            Operators.tokenIdOf(token), name.strip());
-        out.println(token);
+            "Operator \"%s\" now has roles %s (before: %s).%n",
+            name.strip(), Role.join(roles), Role.join(previous));
         out.flush();
       }
       return 0;
     }
+  }
+
+  @Command(
+      name = "revoke-tokens",
+      description =
+          "Revoke every token of an operator (on a running server they stop working within 30"
+              + " seconds).")
+  static final class RevokeTokens implements Callable<Integer> {
+    @Mixin Storage storage;
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
+        description = "the operator's name")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (App app = App.open(storage.load(), Clock.systemUTC())) {
+        List<String> revoked;
+        try {
+          revoked = app.operators().revokeTokens(name);
+        } catch (IllegalArgumentException e) {
+          throw new CommandFailure(e.getMessage());
+        }
+        var out = spec.commandLine().getOut();
+        out.printf("Operator \"%s\"%s.%n", name.strip(), revokedTokens(revoked));
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  /** ": revoked 2 tokens: ID, ID", or ": no unrevoked tokens". */
+  private static String revokedTokens(List<String> ids) {
+    if (ids.isEmpty()) {
+      return ": no unrevoked tokens";
+    }
+    return ": revoked "
+        + ids.size()
+        + (ids.size() == 1 ? " token: " : " tokens: ")
+        + String.join(", ", ids);
   }
 }
