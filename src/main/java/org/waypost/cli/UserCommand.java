@@ -121,12 +121,11 @@ final class UserCommand {
     }
   }
 
-  @Command(
-      name = "token",
-      description =
-          "Issue an API token for an operator (printed once, on the last line). It expires after"
-              + " 90 days unless --expires-days says otherwise.")
-  static final class Token implements Callable<Integer> {
+  /**
+   * What the commands that change one named operator share: the data they work on, the name, and an
+   * unknown (or disabled) operator's message printed as it is.
+   */
+  abstract static class OperatorChange implements Callable<Integer> {
     @Mixin Storage storage;
     @Spec CommandSpec spec;
 
@@ -137,6 +136,45 @@ final class UserCommand {
         description = "the operator's name")
     String name;
 
+    /** Checks the options before the data is opened. */
+    void checkOptions() {}
+
+    /**
+     * Makes the change and says what was done.
+     *
+     * @throws IllegalArgumentException when there is no such operator to change
+     */
+    abstract String change(Operators operators);
+
+    @Override
+    public final Integer call() {
+      checkOptions();
+      String done;
+      try (App app = App.open(storage.load(), Clock.systemUTC())) {
+        try {
+          done = change(app.operators());
+        } catch (IllegalArgumentException e) {
+          throw new CommandFailure(e.getMessage());
+        }
+      }
+      var out = spec.commandLine().getOut();
+      out.println(done);
+      out.flush();
+      return 0;
+    }
+
+    /** The operator's name as the store matches it. */
+    String operator() {
+      return name.strip();
+    }
+  }
+
+  @Command(
+      name = "token",
+      description =
+          "Issue an API token for an operator (printed once, on the last line). It expires after"
+              + " 90 days unless --expires-days says otherwise.")
+  static final class Token extends OperatorChange {
     @Option(
         names = "--expires-days",
         paramLabel = "D",
@@ -144,7 +182,7 @@ final class UserCommand {
     int expiresDays = Operators.DEFAULT_TOKEN_DAYS;
 
     @Override
-    public Integer call() {
+    void checkOptions() {
       if (expiresDays < 1 || expiresDays > Operators.MAX_TOKEN_DAYS) {
         throw new ParameterException(
             spec.commandLine(),
@@ -153,21 +191,14 @@ final class UserCommand {
                 + ", was "
                 + expiresDays);
       }
-      try (App app = App.open(storage.load(), Clock.systemUTC())) {
-        Operators.IssuedToken token;
-        try {
-          token = app.operators().issueToken(name, expiresDays);
-        } catch (IllegalArgumentException e) {
-          throw new CommandFailure(e.getMessage());
-        }
-        var out = spec.commandLine().getOut();
-        out.printf(
-            "Issued token %s for operator \"%s\", valid until %s. It is shown only now:%n",
-            token.id(), name.strip(), token.expiresAt());
-        out.println(token.text());
-        out.flush();
-      }
-      return 0;
+    }
+
+    @Override
+    String change(Operators operators) {
+      Operators.IssuedToken token = operators.issueToken(name, expiresDays);
+      return String.format(
+          "Issued token %s for operator \"%s\", valid until %s. It is shown only now:%n%s",
+          token.id(), operator(), token.expiresAt(), token.text());
     }
   }
 
@@ -176,31 +207,11 @@ final class UserCommand {
       description =
           "Disable an operator for good: password, console sessions and tokens stop working (on"
               + " a running server within 30 seconds), and the tokens are revoked.")
-  static final class Disable implements Callable<Integer> {
-    @Mixin Storage storage;
-    @Spec CommandSpec spec;
-
-    @Option(
-        names = "--name",
-        required = true,
-        paramLabel = "NAME",
-        description = "the operator's name")
-    String name;
-
+  static final class Disable extends OperatorChange {
     @Override
-    public Integer call() {
-      try (App app = App.open(storage.load(), Clock.systemUTC())) {
-        List<String> revoked;
-        try {
-          revoked = app.operators().disable(name);
-        } catch (IllegalArgumentException e) {
-          throw new CommandFailure(e.getMessage());
-        }
-        var out = spec.commandLine().getOut();
-        out.printf("Disabled operator \"%s\"%s.%n", name.strip(), revokedTokens(revoked));
-        out.flush();
-      }
-      return 0;
+    String change(Operators operators) {
+      List<String> revoked = operators.disable(name);
+      return "Disabled operator \"" + operator() + "\"" + revokedTokens(revoked) + ".";
     }
   }
 
@@ -209,17 +220,7 @@ final class UserCommand {
       description =
           "Replace an operator's roles (console sessions see them at their next request, tokens"
               + " within 30 seconds).")
-  static final class Roles implements Callable<Integer> {
-    @Mixin Storage storage;
-    @Spec CommandSpec spec;
-
-    @Option(
-        names = "--name",
-        required = true,
-        paramLabel = "NAME",
-        description = "the operator's name")
-    String name;
-
+  static final class Roles extends OperatorChange {
     @Option(
         names = "--role",
         required = true,
@@ -227,23 +228,19 @@ final class UserCommand {
         description = "the roles the operator holds from now on: admin, security, legal, privacy")
     String role;
 
+    private Set<Role> roles;
+
     @Override
-    public Integer call() {
-      Set<Role> roles = roles(spec, role);
-      try (App app = App.open(storage.load(), Clock.systemUTC())) {
-        Set<Role> previous;
-        try {
-          previous = app.operators().setRoles(name, roles);
-        } catch (IllegalArgumentException e) {
-          throw new CommandFailure(e.getMessage());
-        }
-        var out = spec.commandLine().getOut();
-        out.printf(
-            "Operator \"%s\" now has roles %s (before: %s).%n",
-            name.strip(), Role.join(roles), Role.join(previous));
-        out.flush();
-      }
-      return 0;
+    void checkOptions() {
+      roles = roles(spec, role);
+    }
+
+    @Override
+    String change(Operators operators) {
+      Set<Role> previous = operators.setRoles(name, roles);
+      return String.format(
+          "Operator \"%s\" now has roles %s (before: %s).",
+          operator(), Role.join(roles), Role.join(previous));
     }
   }
 
@@ -252,31 +249,10 @@ final class UserCommand {
       description =
           "Revoke every token of an operator (on a running server they stop working within 30"
               + " seconds).")
-  static final class RevokeTokens implements Callable<Integer> {
-    @Mixin Storage storage;
-    @Spec CommandSpec spec;
-
-    @Option(
-        names = "--name",
-        required = true,
-        paramLabel = "NAME",
-        description = "the operator's name")
-    String name;
-
+  static final class RevokeTokens extends OperatorChange {
     @Override
-    public Integer call() {
-      try (App app = App.open(storage.load(), Clock.systemUTC())) {
-        List<String> revoked;
-        try {
-          revoked = app.operators().revokeTokens(name);
-        } catch (IllegalArgumentException e) {
-          throw new CommandFailure(e.getMessage());
-        }
-        var out = spec.commandLine().getOut();
-        out.printf("Operator \"%s\"%s.%n", name.strip(), revokedTokens(revoked));
-        out.flush();
-      }
-      return 0;
+    String change(Operators operators) {
+      return "Operator \"" + operator() + "\"" + revokedTokens(operators.revokeTokens(name)) + ".";
     }
   }
 
