@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.waypost.App;
@@ -23,7 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "user",
     description = "Manage operator accounts.",
-    subcommands = {UserCommand.Add.class, UserCommand.Token.class})
+    subcommands = {
+      UserCommand.Add.class,
+      UserCommand.Token.class,
+      UserCommand.Disable.class,
+      UserCommand.Roles.class,
+      UserCommand.RevokeTokens.class
+    })
 final class UserCommand {
   private final InputStream stdin;
 
@@ -47,6 +54,15 @@ final class UserCommand {
       return line;
     } catch (IOException e) {
       throw new CommandFailure("cannot read the password from standard input: " + e.getMessage());
+    }
+  }
+
+  /** Parses {@code --role}, naming the option in the message of a bad value. */
+  static Set<Role> roles(CommandSpec spec, String role) {
+    try {
+      return Role.parse(role);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--role: " + e.getMessage());
     }
   }
 
@@ -81,12 +97,7 @@ final class UserCommand {
 
     @Override
     public Integer call() {
-      Set<Role> roles;
-      try {
-        roles = Role.parse(role);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--role: " + e.getMessage());
-      }
+      Set<Role> roles = roles(spec, role);
       String password = passwordStdin ? parent.readPassword() : null;
       try (App app = App.open(storage.load(), Clock.systemUTC())) {
         Operators operators = app.operators();
@@ -110,10 +121,11 @@ final class UserCommand {
     }
   }
 
-  @Command(
-      name = "token",
-      description = "Issue an API token for an operator (printed once, on the last line).")
-  static final class Token implements Callable<Integer> {
+  /**
+   * What the commands that change one named operator share: the data they work on, the name, and an
+   * unknown (or disabled) operator's message printed as it is.
+   */
+  abstract static class OperatorChange implements Callable<Integer> {
     @Mixin Storage storage;
     @Spec CommandSpec spec;
 
@@ -124,24 +136,134 @@ final class UserCommand {
         description = "the operator's name")
     String name;
 
+    /** Checks the options before the data is opened. */
+    void checkOptions() {}
+
+    /**
+     * Makes the change and says what was done.
+     *
+     * @throws IllegalArgumentException when there is no such operator to change
+     */
+    abstract String change(Operators operators);
+
     @Override
-    public Integer call() {
+    public final Integer call() {
+      checkOptions();
+      String done;
       try (App app = App.open(storage.load(), Clock.systemUTC())) {
-        Operators operators = app.operators();
-        String token;
         try {
-          token = operators.issueToken(name);
+          done = change(app.operators());
         } catch (IllegalArgumentException e) {
           throw new CommandFailure(e.getMessage());
         }
-        var out = spec.commandLine().getOut();
-        out.printf(
-            "Issued token %s for operator \"%s\". It is shown only now:%n",
-            Operators.tokenIdOf(token), name.strip());
-        out.println(token);
-        out.flush();
       }
+      var out = spec.commandLine().getOut();
+      out.println(done);
+      out.flush();
       return 0;
     }
+
+    /** The operator's name as the store matches it. */
+    String operator() {
+      return name.strip();
+    }
+  }
+
+  @Command(
+      name = "token",
+      description =
+          "Issue an API token for an operator (printed once, on the last line). It expires after"
+              + " 90 days unless --expires-days says otherwise.")
+  static final class Token extends OperatorChange {
+    @Option(
+        names = "--expires-days",
+        paramLabel = "D",
+        description = "days until the token expires, 1 to 3650 (default 90)")
+    int expiresDays = Operators.DEFAULT_TOKEN_DAYS;
+
+    @Override
+    void checkOptions() {
+      if (expiresDays < 1 || expiresDays > Operators.MAX_TOKEN_DAYS) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--expires-days: must be between 1 and "
+                + Operators.MAX_TOKEN_DAYS
+                + ", was "
+                + expiresDays);
+      }
+    }
+
+    @Override
+    String change(Operators operators) {
+      Operators.IssuedToken token = operators.issueToken(name, expiresDays);
+      return String.format(
+          "Issued token %s for operator \"%s\", valid until %s. It is shown only now:%n%s",
+          token.id(), operator(), token.expiresAt(), token.text());
+    }
+  }
+
+  @Command(
+      name = "disable",
+      description =
+          "Disable an operator for good: password, console sessions and tokens stop working (on"
+              + " a running server within 30 seconds), and the tokens are revoked.")
+  static final class Disable extends OperatorChange {
+    @Override
+    String change(Operators operators) {
+      List<String> revoked = operators.disable(name);
+      return "Disabled operator \"" + operator() + "\"" + revokedTokens(revoked) + ".";
+    }
+  }
+
+  @Command(
+      name = "roles",
+      description =
+          "Replace an operator's roles (console sessions see them at their next request, tokens"
+              + " within 30 seconds).")
+  static final class Roles extends OperatorChange {
+    @Option(
+        names = "--role",
+        required = true,
+        paramLabel = "ROLE[,ROLE...]",
+        description = "the roles the operator holds from now on: admin, security, legal, privacy")
+    String role;
+
+    private Set<Role> roles;
+
+    @Override
+    void checkOptions() {
+      roles = roles(spec, role);
+    }
+
+    @Override
+    String change(Operators operators) {
+      Set<Role> previous = operators.setRoles(name, roles);
+      return String.format(
+          "Operator \"%s\" now has roles %s (before: %s).",
+          operator(), Role.join(roles), Role.join(previous));
+    }
+  }
+
+  @Command(
+      name = "revoke-tokens",
+      description =
+          "Revoke every token of an operator (on a running server they stop working within 30"
+              + " seconds).")
+  static final class RevokeTokens extends OperatorChange {
+    @Override
+    String change(Operators operators) {
+      return "Operator \"" + operator() + "\"" + revokedTokens(operators.revokeTokens(name)) + ".";
+    }
+  }
+
+  /** ": revoked 2 tokens: ID, ID", or ": no unrevoked tokens". */
+  private static String revokedTokens(List<String> ids) {
+    if (ids.isEmpty()) {
+      return ": no unrevoked tokens";
+    }
+    return ": revoked "
+        + ids.size()
+        + (ids.size() == 1 ? " token: " : " tokens: ")
+        + String.join(", ", ids);
   }
 }

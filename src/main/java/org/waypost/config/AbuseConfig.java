@@ -14,6 +14,14 @@ import static org.waypost.config.ConfigException.require;
  * @param failures unknown-or-invalid numbers in the window that, at {@code failureRate} or more,
  *     block a client
  * @param prefixFailures the same for a network prefix
+ * @param authFailures failed credential checks from one client in the window that lock it out
+ * @param authNetworkFailures the same for a whole /24 (IPv4) or /64 (IPv6) network; at least {@code
+ *     authFailures}, so that a client is locked out before its network
+ * @param authAccountFailures failed console logins to one account name, from anywhere, in the
+ *     window that pause logins to it for {@code authAccountLockoutMinutes}; more than {@code
+ *     authFailures}, so that one address alone can never lock someone else's account
+ * @param authAccountLockoutMinutes how long an account's logins are paused: short, because anyone
+ *     can cause it (docs/abuse.md)
  * @param maxTrackedClients the most clients (and, separately, prefixes) whose counters are held in
  *     memory; the least recently seen are dropped first
  */
@@ -31,6 +39,9 @@ public record AbuseConfig(
     int maxBlockDays,
     int authFailures,
     int authLockoutMinutes,
+    int authNetworkFailures,
+    int authAccountFailures,
+    int authAccountLockoutMinutes,
     int maxTrackedClients) {
 
   public AbuseConfig {
@@ -53,6 +64,26 @@ public record AbuseConfig(
         "abuse.maxBlockDays must be between 1 and 30, was " + maxBlockDays);
     positive("authFailures", authFailures);
     positive("authLockoutMinutes", authLockoutMinutes);
+    positive("authNetworkFailures", authNetworkFailures);
+    positive("authAccountFailures", authAccountFailures);
+    require(
+        authAccountLockoutMinutes >= 1 && authAccountLockoutMinutes <= 60,
+        "abuse.authAccountLockoutMinutes must be between 1 and 60, was "
+            + authAccountLockoutMinutes);
+    require(
+        authNetworkFailures >= authFailures,
+        "abuse.authNetworkFailures ("
+            + authNetworkFailures
+            + ") must be at least abuse.authFailures ("
+            + authFailures
+            + "), so that a client is locked out before its whole network");
+    require(
+        authAccountFailures > authFailures,
+        "abuse.authAccountFailures ("
+            + authAccountFailures
+            + ") must be more than abuse.authFailures ("
+            + authFailures
+            + "), so that one address alone cannot lock an account");
     require(
         maxTrackedClients >= 1000 && maxTrackedClients <= 50_000_000,
         "abuse.maxTrackedClients must be between 1000 and 50000000, was " + maxTrackedClients);
@@ -74,6 +105,7 @@ public record AbuseConfig(
   }
 
   static AbuseConfig defaults() {
-    return new AbuseConfig(60, 1000, 300, 5000, 1200, 10, 20, 100, 0.5, 60, 7, 10, 15, 1_000_000);
+    return new AbuseConfig(
+        60, 1000, 300, 5000, 1200, 10, 20, 100, 0.5, 60, 7, 10, 15, 30, 20, 5, 1_000_000);
   }
 }

@@ -16,8 +16,9 @@ import org.waypost.web.Routes;
 
 /**
  * Logging in and out of the console with a name and password. The password check runs behind the
- * gate's lockout, and a failed login reads the same for an unknown name as for a wrong password;
- * the session and its cookies are {@link ConsoleSecurity}'s.
+ * gate's lockout, counted per account name as well as per client, and a failed login reads the same
+ * for an unknown name as for a wrong password; the session and its cookies are {@link
+ * ConsoleSecurity}'s.
  */
 final class ConsoleLogin implements Routes {
   static final String BAD_LOGIN = "The name or password is not correct.";
@@ -58,6 +59,7 @@ final class ConsoleLogin implements Routes {
       operator =
           gate.authenticate(
               Exchange.of(ctx),
+              name,
               () ->
                   operators
                       .authenticatePassword(name, password)

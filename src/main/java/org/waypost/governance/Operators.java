@@ -9,7 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,19 +32,32 @@ import org.waypost.keys.SecretVerifier.Stored;
  * and only a SHA-256 of the 256-bit random secret is stored; a slow hash would add nothing against
  * guessing 256 bits. Both are checked by a {@link SecretVerifier}, which remembers verified tokens
  * for {@link SecretVerifier#CACHE_TTL}: a token revoked on this node stops working at once, on
- * another node within that time.
+ * another node (or after {@code waypost user ...} changed it from another process) within that
+ * time. The same bound holds for an operator who is disabled or whose roles change. Every token
+ * expires ({@value #DEFAULT_TOKEN_DAYS} days unless the issuer says otherwise) and is refused from
+ * that instant of the clock on, remembered or not.
  *
  * <p>Passwords are chosen by people, so they get a slow, memory-hard hash: Argon2id with 19 MiB, 2
  * passes and 1 lane (OWASP's baseline setting): 60 to 80 ms on one core of a 2-core server. One
  * lane, so that two logins at once do not compete for both cores. A name that does not exist is
  * verified against a dummy hash, so the time a login takes does not tell which names do.
  *
- * <p>Creating operators, setting passwords, and issuing and revoking tokens are recorded in the
- * {@link AuditLog} (guarantee 6), each in the transaction of the change it records.
+ * <p>Creating and disabling operators, changing their roles, setting passwords, and issuing and
+ * revoking tokens are recorded in the {@link AuditLog} (guarantee 6), each in the transaction of
+ * the change it records.
  */
 public final class Operators {
   /** A new operator; {@code generatedPassword} is shown once, and is null when one was given. */
   public record Added(Operator operator, String generatedPassword) {}
+
+  /** A new token: its text (shown only now), its public id, and when it expires. */
+  public record IssuedToken(String text, String id, Instant expiresAt) {}
+
+  /** How long a token is valid unless its issuer says otherwise. */
+  public static final int DEFAULT_TOKEN_DAYS = 90;
+
+  /** The longest a token may be valid: ten years. */
+  public static final int MAX_TOKEN_DAYS = 3650;
 
   static final int MIN_PASSWORD_LENGTH = 12;
   static final int MAX_PASSWORD_LENGTH = 1024;
@@ -59,12 +76,13 @@ public final class Operators {
   private final Database database;
   private final Clock clock;
   private final AuditLog audit;
-  private final SecretVerifier<Operator> verifier = new SecretVerifier<>(PREFIX, this::activeToken);
+  private final SecretVerifier<Operator> verifier;
 
   public Operators(Database db, Clock clock, AuditLog audit) {
     this.database = db;
     this.clock = clock;
     this.audit = audit;
+    this.verifier = new SecretVerifier<>(PREFIX, this::activeToken, clock);
   }
 
   /**
@@ -115,30 +133,43 @@ public final class Operators {
   }
 
   /**
-   * Issues a new API token for the operator and returns it; it is shown only now.
+   * Issues a new API token for the operator, valid for {@value #DEFAULT_TOKEN_DAYS} days, and
+   * returns it; it is shown only now.
    *
    * @throws IllegalArgumentException when no active operator has that name
    */
   public String issueToken(String operatorName) {
+    return issueToken(operatorName, DEFAULT_TOKEN_DAYS).text();
+  }
+
+  /**
+   * Issues a new API token for the operator, valid for {@code days} days from now.
+   *
+   * @throws ProblemException {@code validation-failed} when {@code days} is not between 1 and
+   *     {@value #MAX_TOKEN_DAYS}
+   * @throws IllegalArgumentException when no active operator has that name
+   */
+  public IssuedToken issueToken(String operatorName, int days) {
+    if (days < 1 || days > MAX_TOKEN_DAYS) {
+      throw ProblemException.validation(
+          "a token is valid for 1 to " + MAX_TOKEN_DAYS + " days, not " + days);
+    }
     PrefixedSecret token = PrefixedSecret.issue(PREFIX);
     String tokenId = token.id();
     long now = clock.millis();
+    long expiresAt = now + Duration.ofDays(days).toMillis();
     database.inTransaction(
         c -> {
-          Operator operator =
-              findActive(c, operatorName)
-                  .orElseThrow(
-                      () ->
-                          new IllegalArgumentException(
-                              "no active operator named \"" + operatorName + "\""));
+          Operator operator = requireActive(c, operatorName);
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO operator_tokens (token_id, token_hash, operator_id, created_at)"
-                      + " VALUES (?, ?, ?, ?)")) {
+                  "INSERT INTO operator_tokens (token_id, token_hash, operator_id, created_at,"
+                      + " expires_at) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, tokenId);
             ps.setBytes(2, token.secretHash());
             ps.setLong(3, operator.id());
             ps.setLong(4, now);
+            ps.setLong(5, expiresAt);
             ps.executeUpdate();
           }
           audit.append(
@@ -146,11 +177,144 @@ public final class Operators {
               LOCAL_ADMIN,
               "operator.token.create",
               "operator:" + operator.name(),
-              Map.of("tokenId", tokenId));
+              Map.of("tokenId", tokenId, "expiresAt", Instant.ofEpochMilli(expiresAt).toString()));
           return null;
         });
     audit.checkpointWhenPossible();
-    return token.text();
+    return new IssuedToken(token.text(), tokenId, Instant.ofEpochMilli(expiresAt));
+  }
+
+  /**
+   * Disables an operator for good: their password, sessions and tokens stop working, and their
+   * unrevoked tokens are revoked with it (so that no token comes back should the row ever be
+   * enabled again by hand). The account stays, so that every name the audit log refers to does.
+   * Returns the ids of the tokens revoked.
+   *
+   * @throws IllegalArgumentException when no active operator has that name
+   */
+  public List<String> disable(String operatorName) {
+    long now = clock.millis();
+    List<String> revoked =
+        database.inTransaction(
+            c -> {
+              Operator operator = requireActive(c, operatorName);
+              try (PreparedStatement ps =
+                  c.prepareStatement("UPDATE operators SET disabled_at = ? WHERE id = ?")) {
+                ps.setLong(1, now);
+                ps.setLong(2, operator.id());
+                ps.executeUpdate();
+              }
+              List<String> tokenIds = revokeAll(c, operator.id(), now);
+              audit.append(
+                  c,
+                  LOCAL_ADMIN,
+                  "operator.disable",
+                  "operator:" + operator.name(),
+                  Map.of("tokensRevoked", tokenIds));
+              return tokenIds;
+            });
+    audit.checkpointWhenPossible();
+    revoked.forEach(verifier::forget);
+    return revoked;
+  }
+
+  /**
+   * Replaces an active operator's roles; returns the roles they held before. Sessions see the new
+   * roles with their next request, tokens within {@link SecretVerifier#CACHE_TTL}.
+   *
+   * @throws ProblemException {@code validation-failed} without a role
+   * @throws IllegalArgumentException when no active operator has that name
+   */
+  public Set<Role> setRoles(String operatorName, Set<Role> roles) {
+    if (roles == null || roles.isEmpty()) {
+      throw ProblemException.validation("an operator needs at least one role");
+    }
+    Set<Role> previous =
+        database.inTransaction(
+            c -> {
+              Operator operator = requireActive(c, operatorName);
+              try (PreparedStatement ps =
+                  c.prepareStatement("UPDATE operators SET roles = ? WHERE id = ?")) {
+                ps.setString(1, Role.join(roles));
+                ps.setLong(2, operator.id());
+                ps.executeUpdate();
+              }
+              audit.append(
+                  c,
+                  LOCAL_ADMIN,
+                  "operator.roles.set",
+                  "operator:" + operator.name(),
+                  Map.of("roles", Role.join(roles), "previous", Role.join(operator.roles())));
+              return operator.roles();
+            });
+    audit.checkpointWhenPossible();
+    return previous;
+  }
+
+  /**
+   * Revokes every unrevoked token of the operator with this name, active or disabled; each is
+   * recorded as {@code operator.token.revoke}. Returns the ids revoked (none when there were none).
+   *
+   * @throws IllegalArgumentException when no operator has that name
+   */
+  public List<String> revokeTokens(String operatorName) {
+    long now = clock.millis();
+    List<String> revoked =
+        database.inTransaction(
+            c -> {
+              long operatorId;
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id FROM operators WHERE name = ?" + database.dialect().forUpdate())) {
+                ps.setString(1, operatorName == null ? "" : operatorName.strip());
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (!rs.next()) {
+                    throw new IllegalArgumentException(
+                        "no operator named \"" + operatorName + "\"");
+                  }
+                  operatorId = rs.getLong(1);
+                }
+              }
+              List<String> tokenIds = revokeAll(c, operatorId, now);
+              for (String tokenId : tokenIds) {
+                audit.append(
+                    c,
+                    LOCAL_ADMIN,
+                    "operator.token.revoke",
+                    "token:" + tokenId,
+                    Map.of("operator", operatorName.strip()));
+              }
+              return tokenIds;
+            });
+    audit.checkpointWhenPossible();
+    revoked.forEach(verifier::forget);
+    return revoked;
+  }
+
+  /** Revokes the operator's unrevoked tokens; returns their ids, in the order they were issued. */
+  private static List<String> revokeAll(Connection c, long operatorId, long now)
+      throws SQLException {
+    List<String> tokenIds = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT token_id FROM operator_tokens WHERE operator_id = ? AND revoked_at IS NULL"
+                + " ORDER BY id")) {
+      ps.setLong(1, operatorId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          tokenIds.add(rs.getString(1));
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE operator_tokens SET revoked_at = ? WHERE operator_id = ? AND revoked_at IS"
+                + " NULL")) {
+      ps.setLong(1, now);
+      ps.setLong(2, operatorId);
+      ps.executeUpdate();
+    }
+    return tokenIds;
   }
 
   /** Replaces an operator's password (the demo hands out fresh ones at every start). */
@@ -188,21 +352,22 @@ public final class Operators {
   }
 
   /**
-   * The stored hash and operator of the unrevoked token with this id, if the operator is active.
+   * The stored hash, operator (with the roles they hold now) and expiry of the unrevoked token with
+   * this id, if the operator is active. The verifier refuses the token once it has expired.
    */
   private Optional<Stored<Operator>> activeToken(String tokenId) {
     return database.read(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT t.token_hash, o.id, o.name, o.roles FROM operator_tokens t"
+                  "SELECT t.token_hash, t.expires_at, o.id, o.name, o.roles FROM operator_tokens t"
                       + " JOIN operators o ON o.id = t.operator_id"
                       + " WHERE t.token_id = ? AND t.revoked_at IS NULL"
                       + " AND o.disabled_at IS NULL")) {
             ps.setString(1, tokenId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next()
-                  ? Optional.of(new Stored<>(rs.getBytes(1), operator(rs, 2)))
+                  ? Optional.of(new Stored<>(rs.getBytes(1), operator(rs, 3), rs.getLong(2)))
                   : Optional.empty();
             }
           }
@@ -278,13 +443,29 @@ public final class Operators {
     return database.read(c -> findActive(c, name));
   }
 
+  /**
+   * The active operator with this name, locked until the transaction ends, so that a change made to
+   * them (a token issued, roles set, the account disabled) cannot interleave with another.
+   */
+  private Operator requireActive(Connection c, String name) throws SQLException {
+    return findActive(c, name, database.dialect().forUpdate())
+        .orElseThrow(
+            () -> new IllegalArgumentException("no active operator named \"" + name + "\""));
+  }
+
   private static Optional<Operator> findActive(Connection c, String name) throws SQLException {
+    return findActive(c, name, "");
+  }
+
+  private static Optional<Operator> findActive(Connection c, String name, String suffix)
+      throws SQLException {
     if (name == null) {
       return Optional.empty();
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, name, roles FROM operators WHERE name = ? AND disabled_at IS NULL")) {
+            "SELECT id, name, roles FROM operators WHERE name = ? AND disabled_at IS NULL"
+                + suffix)) {
       ps.setString(1, name.strip());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(operator(rs, 1)) : Optional.empty();

@@ -2,6 +2,7 @@ package org.waypost.keys;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +21,9 @@ import java.util.Optional;
  *
  * <p>{@link #forget} drops a revoked credential from this node's memory at once; other nodes keep
  * it for at most {@link #CACHE_TTL}, which is how long a revoked credential may keep working there.
+ * That bound holds on the real time that passes and on the injected clock alike, whichever runs
+ * first, so a test can move the clock past it. A credential with an expiry is refused from that
+ * instant of the clock on, whether it comes from memory or from the lookup.
  *
  * @param <T> what a verified credential identifies (a shipper, an operator)
  */
@@ -29,13 +33,24 @@ public final class SecretVerifier<T> {
 
   private static final int CACHE_SIZE = 10_000;
 
-  /** What a lookup found for an id: the stored SHA-256 of the secret, and whom it belongs to. */
-  public record Stored<T>(byte[] secretHash, T holder) {
+  /**
+   * What a lookup found for an id: the stored SHA-256 of the secret, whom it belongs to, and the
+   * epoch millisecond from which it is expired ({@link Long#MAX_VALUE} for never).
+   */
+  public record Stored<T>(byte[] secretHash, T holder, long expiresAt) {
     public Stored {
       Objects.requireNonNull(secretHash, "secretHash");
       Objects.requireNonNull(holder, "holder");
     }
+
+    /** A credential that does not expire. */
+    public Stored(byte[] secretHash, T holder) {
+      this(secretHash, holder, Long.MAX_VALUE);
+    }
   }
+
+  /** A verified credential in memory: whom it belongs to, when it was verified, when it expires. */
+  private record Verified<T>(T holder, long verifiedAt, long expiresAt) {}
 
   /** Finds the active (unrevoked) credential with this public id; empty when there is none. */
   @FunctionalInterface
@@ -45,7 +60,8 @@ public final class SecretVerifier<T> {
 
   private final String prefix;
   private final Lookup<T> lookup;
-  private final Cache<String, T> verified =
+  private final Clock clock;
+  private final Cache<String, Verified<T>> verified =
       Caffeine.newBuilder().maximumSize(CACHE_SIZE).expireAfterWrite(CACHE_TTL).build();
 
   /**
@@ -53,8 +69,17 @@ public final class SecretVerifier<T> {
    * @param lookup finds the stored hash and holder by id
    */
   public SecretVerifier(String prefix, Lookup<T> lookup) {
+    this(prefix, lookup, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock what expiry and the memory's {@link #CACHE_TTL} are measured against (besides real
+   *     time, for the latter)
+   */
+  public SecretVerifier(String prefix, Lookup<T> lookup, Clock clock) {
     this.prefix = Objects.requireNonNull(prefix, "prefix");
     this.lookup = Objects.requireNonNull(lookup, "lookup");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** Whom the valid, active credential {@code presented} belongs to. */
@@ -63,18 +88,24 @@ public final class SecretVerifier<T> {
     if (parsed.isEmpty()) {
       return Optional.empty();
     }
-    T cached = verified.getIfPresent(presented);
+    long now = clock.millis();
+    Verified<T> cached = verified.getIfPresent(presented);
     if (cached != null) {
-      return Optional.of(cached);
+      if (now < cached.expiresAt() && now - cached.verifiedAt() < CACHE_TTL.toMillis()) {
+        return Optional.of(cached.holder());
+      }
+      verified.invalidate(presented);
     }
     PrefixedSecret credential = parsed.get();
-    Optional<T> holder =
+    Optional<Stored<T>> found =
         lookup
             .find(credential.id())
             .filter(stored -> credential.matches(stored.secretHash()))
-            .map(Stored::holder);
-    holder.ifPresent(h -> verified.put(presented, h));
-    return holder;
+            .filter(stored -> now < stored.expiresAt());
+    found.ifPresent(
+        stored ->
+            verified.put(presented, new Verified<>(stored.holder(), now, stored.expiresAt())));
+    return found.map(Stored::holder);
   }
 
   /** Forgets every remembered credential with this id, e.g. after revoking it. */

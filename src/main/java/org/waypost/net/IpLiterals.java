@@ -162,10 +162,27 @@ public final class IpLiterals {
    * any keyed hash of them) say which network size they stand for.
    */
   public static byte[] networkPrefix(InetAddress address) {
+    return networkPrefix(address, IPV4_PREFIX, IPV6_PREFIX);
+  }
+
+  /**
+   * {@link #networkPrefix(InetAddress)} at other prefix lengths: the address masked to its first
+   * {@code ipv4Bits} (IPv4) or {@code ipv6Bits} (IPv6) bits, followed by one byte holding that
+   * length.
+   */
+  public static byte[] networkPrefix(InetAddress address, int ipv4Bits, int ipv6Bits) {
+    if (ipv4Bits < 0 || ipv4Bits > 32 || ipv6Bits < 0 || ipv6Bits > 128) {
+      throw new IllegalArgumentException("prefix lengths /" + ipv4Bits + " and /" + ipv6Bits);
+    }
     byte[] bytes = canonicalBytes(address);
-    int prefix = bytes.length == 4 ? IPV4_PREFIX : IPV6_PREFIX;
+    int prefix = bytes.length == 4 ? ipv4Bits : ipv6Bits;
     byte[] out = Arrays.copyOf(bytes, bytes.length + 1);
-    Arrays.fill(out, prefix / 8, bytes.length, (byte) 0);
+    int kept = prefix / 8;
+    if (prefix % 8 != 0) {
+      out[kept] &= (byte) (0xFF << (8 - prefix % 8));
+      kept++;
+    }
+    Arrays.fill(out, kept, bytes.length, (byte) 0);
     out[bytes.length] = (byte) prefix;
     return out;
   }

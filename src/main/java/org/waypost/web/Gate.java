@@ -13,10 +13,19 @@ public interface Gate {
   void admitLookups(Exchange exchange, int numbers);
 
   /**
-   * Runs a credential check behind the lockout: refused while the client is locked out, and a
-   * failed check ({@code unauthorized}) counts towards the lockout.
+   * Runs a credential check behind the lockout: refused while the client (or its network) is locked
+   * out, and a failed check ({@code unauthorized}) counts towards the lockout.
    */
-  <T> T authenticate(Exchange exchange, Supplier<T> check);
+  default <T> T authenticate(Exchange exchange, Supplier<T> check) {
+    return authenticate(exchange, null, check);
+  }
+
+  /**
+   * Runs a password check for the account named {@code account} behind the lockout: as {@link
+   * #authenticate(Exchange, Supplier)}, and also refused while that account is locked, and a failed
+   * check counts towards the account's lockout too. A null {@code account} names none.
+   */
+  <T> T authenticate(Exchange exchange, String account, Supplier<T> check);
 
   /** Charges one request to a shipper key's quota, or refuses it. */
   void admitShipper(Exchange exchange, String keyId);
@@ -28,7 +37,7 @@ public interface Gate {
         public void admitLookups(Exchange exchange, int numbers) {}
 
         @Override
-        public <T> T authenticate(Exchange exchange, Supplier<T> check) {
+        public <T> T authenticate(Exchange exchange, String account, Supplier<T> check) {
           return check.get();
         }
 

@@ -2,19 +2,14 @@ package org.waypost.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.waypost.governance.Role;
+import org.waypost.testing.ConsoleVisitor;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 import org.waypost.tracking.TrackingNumber;
@@ -59,7 +55,7 @@ class ConsoleRoutesTest {
 
   @Test
   void loginOpensASessionKeptInAStrictHttpOnlyCookie() {
-    Visitor visitor = new Visitor(server, null);
+    ConsoleVisitor visitor = new ConsoleVisitor(server, null);
     assertRedirectsToLogin(visitor.get("/operator"));
 
     TestApp.Response form = visitor.get("/operator/login");
@@ -103,8 +99,8 @@ class ConsoleRoutesTest {
 
   @Test
   void theCookieIsSecureWhenATrustedProxySaysTheRequestCameOverTls() {
-    Visitor proxied =
-        new Visitor(
+    ConsoleVisitor proxied =
+        new ConsoleVisitor(
             server, "203.0.113.7", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "ops.example");
     assertThat(cookie(proxied.get("/operator/login"), "waypost_login")).contains("; Secure");
     TestApp.Response login =
@@ -113,14 +109,15 @@ class ConsoleRoutesTest {
     assertThat(login.status()).isEqualTo(303);
     assertThat(cookie(login, "waypost_session")).endsWith("; Secure");
 
-    Visitor direct = new Visitor(server, null, "X-Forwarded-Proto", "https");
+    ConsoleVisitor direct = new ConsoleVisitor(server, null, "X-Forwarded-Proto", "https");
     assertThat(cookie(direct.login("lena", PASSWORD), "waypost_session"))
         .as("a client, not a proxy, claiming TLS")
         .doesNotContain("Secure");
 
     try (TestApp untrusting = TestApp.start(StoreKind.SQLITE, dir.resolve("untrusting"))) {
       untrusting.app().operators().add("lena", Set.of(Role.LEGAL), PASSWORD);
-      Visitor spoofing = new Visitor(untrusting, "203.0.113.7", "X-Forwarded-Proto", "https");
+      ConsoleVisitor spoofing =
+          new ConsoleVisitor(untrusting, "203.0.113.7", "X-Forwarded-Proto", "https");
       TestApp.Response spoofed = spoofing.login("lena", PASSWORD);
       assertThat(spoofed.status()).isEqualTo(303);
       assertThat(cookie(spoofed, "waypost_session"))
@@ -131,7 +128,7 @@ class ConsoleRoutesTest {
 
   @Test
   void aFailedLoginReadsTheSameForAnUnknownNameAndAWrongPassword() {
-    Visitor visitor = new Visitor(server, "203.0.113.10");
+    ConsoleVisitor visitor = new ConsoleVisitor(server, "203.0.113.10");
     TestApp.Response unknown = visitor.login("nobody", PASSWORD);
     TestApp.Response wrong = visitor.login("lena", "not the password at all");
 
@@ -152,7 +149,7 @@ class ConsoleRoutesTest {
 
   @Test
   void repeatedFailuresLockTheClientOutWithABlockedPage() {
-    Visitor guesser = new Visitor(server, "203.0.113.20");
+    ConsoleVisitor guesser = new ConsoleVisitor(server, "203.0.113.20");
     for (int i = 0; i < 10; i++) {
       assertThat(guesser.login("lena", "guess number " + i).status()).isEqualTo(401);
     }
@@ -166,7 +163,7 @@ class ConsoleRoutesTest {
     assertThat(cookies(locked)).noneMatch(c -> c.startsWith("waypost_session="));
     assertThat(guesser.get("/operator").status()).isEqualTo(303);
 
-    Visitor colleague = new Visitor(server, "203.0.113.21");
+    ConsoleVisitor colleague = new ConsoleVisitor(server, "203.0.113.21");
     assertThat(colleague.login("lena", PASSWORD).status())
         .as("another client is not affected")
         .isEqualTo(303);
@@ -174,9 +171,9 @@ class ConsoleRoutesTest {
 
   @Test
   void aPostWithoutThisSessionsTokenIsForbidden() {
-    Visitor lena = new Visitor(server, null);
+    ConsoleVisitor lena = new ConsoleVisitor(server, null);
     lena.login("lena", PASSWORD);
-    Visitor piet = new Visitor(server, null);
+    ConsoleVisitor piet = new ConsoleVisitor(server, null);
     piet.login("piet", PASSWORD);
     String pietsToken = piet.csrf("/operator");
 
@@ -193,7 +190,7 @@ class ConsoleRoutesTest {
     }
     assertThat(lena.get("/operator").status()).as("still logged in").isEqualTo(200);
 
-    Visitor stranger = new Visitor(server, null);
+    ConsoleVisitor stranger = new ConsoleVisitor(server, null);
     stranger.get("/operator/login");
     TestApp.Response noLoginToken =
         stranger.post("/operator/login", Map.of("name", "lena", "password", PASSWORD));
@@ -208,7 +205,7 @@ class ConsoleRoutesTest {
 
   @Test
   void aPostFromAnotherOriginIsForbiddenEvenWithTheRightToken() {
-    Visitor lena = new Visitor(server, null);
+    ConsoleVisitor lena = new ConsoleVisitor(server, null);
     lena.login("lena", PASSWORD);
     String token = lena.csrf("/operator");
     String own = "http://127.0.0.1:" + server.app().port();
@@ -231,7 +228,7 @@ class ConsoleRoutesTest {
     }
     assertThat(lena.get("/operator").status()).as("still logged in").isEqualTo(200);
 
-    Visitor stranger = new Visitor(server, null);
+    ConsoleVisitor stranger = new ConsoleVisitor(server, null);
     assertThat(stranger.login("lena", PASSWORD, "Origin", "https://evil.example").status())
         .as("login forgery")
         .isEqualTo(403);
@@ -247,7 +244,7 @@ class ConsoleRoutesTest {
 
   @Test
   void eachPageNeedsItsRole() {
-    Visitor nobody = new Visitor(server, null);
+    ConsoleVisitor nobody = new ConsoleVisitor(server, null);
     for (String path :
         List.of(
             "/operator",
@@ -259,7 +256,7 @@ class ConsoleRoutesTest {
     }
     assertRedirectsToLogin(nobody.post("/operator/legal/1/approve", Map.of()));
 
-    Visitor sam = new Visitor(server, null);
+    ConsoleVisitor sam = new ConsoleVisitor(server, null);
     sam.login("sam", PASSWORD);
     assertThat(sam.get("/operator/incidents").status()).isEqualTo(200);
     assertForbidden(sam.get("/operator/legal"), "one of the roles legal, privacy");
@@ -267,7 +264,7 @@ class ConsoleRoutesTest {
     Document samsHome = Jsoup.parse(sam.get("/operator").body());
     assertThat(samsHome.select("h2").eachText()).containsExactly("Abuse incidents");
 
-    Visitor lena = new Visitor(server, null);
+    ConsoleVisitor lena = new ConsoleVisitor(server, null);
     lena.login("lena", PASSWORD);
     assertForbidden(lena.get("/operator/incidents"), "the security role");
     assertForbidden(lena.get("/operator/audit"), "the privacy role");
@@ -278,7 +275,7 @@ class ConsoleRoutesTest {
         lena.post("/operator/incidents/1/reveal", Map.of("csrf", token, "reason", "x")),
         "the security role");
 
-    Visitor piet = new Visitor(server, null);
+    ConsoleVisitor piet = new ConsoleVisitor(server, null);
     piet.login("piet", PASSWORD);
     assertThat(piet.get("/operator/audit").status()).isEqualTo(200);
     assertThat(Jsoup.parse(piet.get("/operator/legal").body()).select("form.filing-form"))
@@ -290,7 +287,7 @@ class ConsoleRoutesTest {
 
   @Test
   void logoutEndsTheSessionEverywhere() {
-    Visitor lena = new Visitor(server, null);
+    ConsoleVisitor lena = new ConsoleVisitor(server, null);
     lena.login("lena", PASSWORD);
     String stolen = lena.cookies.get("waypost_session");
 
@@ -302,7 +299,7 @@ class ConsoleRoutesTest {
         .contains("Max-Age=0");
     assertRedirectsToLogin(lena.get("/operator"));
 
-    Visitor replay = new Visitor(server, null);
+    ConsoleVisitor replay = new ConsoleVisitor(server, null);
     replay.cookies.put("waypost_session", stolen);
     assertRedirectsToLogin(replay.get("/operator/legal"));
   }
@@ -315,7 +312,7 @@ class ConsoleRoutesTest {
           "X-Forwarded-For",
           GUESSER);
     }
-    Visitor sam = new Visitor(server, null);
+    ConsoleVisitor sam = new ConsoleVisitor(server, null);
     sam.login("sam", PASSWORD);
     TestApp.Response list = sam.get("/operator/incidents");
     assertThat(list.body()).doesNotContain(GUESSER);
@@ -343,7 +340,7 @@ class ConsoleRoutesTest {
 
   @Test
   void legalRequestsAreFiledDecidedBySomeoneElseAndExecutedOnce() {
-    Visitor ada = new Visitor(server, null);
+    ConsoleVisitor ada = new ConsoleVisitor(server, null);
     ada.login("ada", PASSWORD);
     String number = TrackingNumber.issueImpb("055", "654321", 1).value();
 
@@ -365,7 +362,7 @@ class ConsoleRoutesTest {
     assertThat(pending.select("form.approve-form")).as("not for the one who filed it").isEmpty();
     assertForbidden(ada.post(request + "/approve", Map.of("csrf", ada.csrf("/operator"))), null);
 
-    Visitor piet = new Visitor(server, null);
+    ConsoleVisitor piet = new ConsoleVisitor(server, null);
     piet.login("piet", PASSWORD);
     assertThat(Jsoup.parse(piet.get(request).body()).select("form.approve-form")).hasSize(1);
     TestApp.Response approved =
@@ -399,7 +396,7 @@ class ConsoleRoutesTest {
               c -> app.audit().append(c, "tester", "test.entry", "entry-" + n, Map.of("n", n)));
     }
     long head = app.audit().list(0, 1000).getLast().seq();
-    Visitor piet = new Visitor(server, null);
+    ConsoleVisitor piet = new ConsoleVisitor(server, null);
     piet.login("piet", PASSWORD);
 
     Document newest = Jsoup.parse(piet.get("/operator/audit").body());
@@ -464,7 +461,7 @@ class ConsoleRoutesTest {
   }
 
   private static List<String> cookies(TestApp.Response response) {
-    return response.raw().headers().allValues("Set-Cookie");
+    return ConsoleVisitor.cookies(response);
   }
 
   private static String cookie(TestApp.Response response, String name) {
@@ -472,90 +469,5 @@ class ConsoleRoutesTest {
         .filter(c -> c.startsWith(name + "="))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no " + name + " cookie in " + cookies(response)));
-  }
-
-  /**
-   * One browser's cookies, sent from one client address (through the trusted loopback proxy when
-   * {@code forwardedFor} is set), without an {@code Accept} header: the console answers with pages
-   * regardless.
-   */
-  private static final class Visitor {
-    final TestApp server;
-    final Map<String, String> cookies = new LinkedHashMap<>();
-    final List<String> fixed = new ArrayList<>();
-
-    Visitor(TestApp server, String forwardedFor, String... headers) {
-      this.server = server;
-      if (forwardedFor != null) {
-        fixed.addAll(List.of("X-Forwarded-For", forwardedFor));
-      }
-      fixed.addAll(List.of(headers));
-    }
-
-    TestApp.Response get(String path, String... headers) {
-      return send(HttpRequest.newBuilder(server.uri(path)).GET(), headers);
-    }
-
-    TestApp.Response post(String path, Map<String, String> form, String... headers) {
-      String body =
-          form.entrySet().stream()
-              .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-              .collect(Collectors.joining("&"));
-      return send(
-          HttpRequest.newBuilder(server.uri(path))
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .header("Content-Type", "application/x-www-form-urlencoded"),
-          headers);
-    }
-
-    /** Opens the login page, as a browser would, and posts its form. */
-    TestApp.Response login(String name, String password, String... headers) {
-      String token = csrf("/operator/login");
-      return post(
-          "/operator/login", Map.of("name", name, "password", password, "csrf", token), headers);
-    }
-
-    /** The CSRF token in the forms of the page at {@code path}. */
-    String csrf(String path) {
-      TestApp.Response page = get(path);
-      assertThat(page.status()).as("GET " + path).isEqualTo(200);
-      return Jsoup.parse(page.body()).select("input[name=csrf]").first().val();
-    }
-
-    private TestApp.Response send(HttpRequest.Builder request, String... headers) {
-      List<String> all = new ArrayList<>(fixed);
-      // a later header of the same name (a test's Origin, say) wins over a fixed one
-      for (int i = 0; i < headers.length; i += 2) {
-        for (int j = 0; j < all.size(); j += 2) {
-          if (all.get(j).equalsIgnoreCase(headers[i])) {
-            all.subList(j, j + 2).clear();
-            j -= 2;
-          }
-        }
-      }
-      all.addAll(List.of(headers));
-      if (!cookies.isEmpty()) {
-        all.add("Cookie");
-        all.add(
-            cookies.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("; ")));
-      }
-      TestApp.Response response = server.send(request, all.toArray(String[]::new));
-      for (String setCookie : ConsoleRoutesTest.cookies(response)) {
-        String pair = setCookie.split(";", 2)[0];
-        String name = pair.substring(0, pair.indexOf('='));
-        if (setCookie.contains("Max-Age=0")) {
-          cookies.remove(name);
-        } else {
-          cookies.put(name, pair.substring(pair.indexOf('=') + 1));
-        }
-      }
-      return response;
-    }
-
-    private static String encode(String text) {
-      return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
   }
 }

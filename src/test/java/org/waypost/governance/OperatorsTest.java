@@ -2,6 +2,7 @@ package org.waypost.governance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,15 +26,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.waypost.db.Database;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
+import org.waypost.keys.SecretVerifier;
 import org.waypost.testing.Audits;
 import org.waypost.testing.FilesOnDisk;
 import org.waypost.testing.MutableClock;
+import org.waypost.testing.Sql;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 
 /**
- * Operator accounts on SQLite and on a real PostgreSQL: tokens that work until revoked, passwords
- * kept only as Argon2id hashes, and token secrets that never reach the database.
+ * Operator accounts on SQLite and on a real PostgreSQL: tokens that work until revoked or expired,
+ * operators disabled and their roles changed (each on the audit record), passwords kept only as
+ * Argon2id hashes, and token secrets that never reach the database.
  */
 class OperatorsTest {
   private static final String ALICE_PASSWORD = "correct horse battery staple";
@@ -40,10 +45,21 @@ class OperatorsTest {
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
   private Database database;
+  private AuditLog audit;
 
   private Operators open(StoreKind kind) {
     database = Database.open(TestApp.config(kind.freshStore(dir)).database());
-    return new Operators(database, clock, Audits.withoutCheckpoints(database, clock, dir));
+    audit = Audits.withoutCheckpoints(database, clock, dir);
+    return new Operators(database, clock, audit);
+  }
+
+  /** Operators as another node over the same database sees them: its own memory of tokens. */
+  private Operators anotherNode() {
+    return new Operators(database, clock, audit);
+  }
+
+  private List<AuditLog.Entry> audited(String action) {
+    return audit.list(0, 1000).stream().filter(e -> e.action().equals(action)).toList();
   }
 
   @AfterEach
@@ -154,6 +170,174 @@ class OperatorsTest {
     assertThat(operators.find("alice")).isEmpty();
     assertThatThrownBy(() -> operators.issueToken("alice"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aTokenIsRefusedFromItsExpiryOnRememberedOrNot(StoreKind kind) {
+    Operators operators = open(kind);
+    alice(operators);
+    Instant issued = clock.instant();
+    Operators.IssuedToken week = operators.issueToken("alice", 7);
+    String standard = operators.issueToken("alice");
+
+    assertThat(week.expiresAt()).isEqualTo(issued.plus(Duration.ofDays(7)));
+    assertThat(week.id()).isEqualTo(Operators.tokenIdOf(week.text()));
+    assertThat(
+            Sql.longValue(
+                database,
+                "SELECT expires_at FROM operator_tokens WHERE token_id = '"
+                    + Operators.tokenIdOf(standard)
+                    + "'"))
+        .as("the default")
+        .isEqualTo(issued.plus(Duration.ofDays(90)).toEpochMilli());
+    assertThat(audited("operator.token.create").getFirst().details())
+        .isEqualTo(
+            "{\"expiresAt\":\"" + week.expiresAt() + "\",\"tokenId\":\"" + week.id() + "\"}");
+
+    assertThat(operators.authenticateToken(week.text())).isPresent();
+    clock.advance(Duration.ofDays(7).minusMillis(1));
+    assertThat(operators.authenticateToken(week.text())).isPresent();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(operators.authenticateToken(week.text())).as("remembered, now expired").isEmpty();
+    assertThat(anotherNode().authenticateToken(week.text())).as("looked up").isEmpty();
+
+    assertThat(operators.authenticateToken(standard)).isPresent();
+    clock.advance(Duration.ofDays(83).minusMillis(1));
+    assertThat(anotherNode().authenticateToken(standard)).isPresent();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(operators.authenticateToken(standard)).as("after 90 days").isEmpty();
+    assertThat(anotherNode().authenticateToken(standard)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aTokenIsValidForOneDayToTenYears(StoreKind kind) {
+    Operators operators = open(kind);
+    alice(operators);
+
+    assertValidation(() -> operators.issueToken("alice", 0), "1 to 3650 days");
+    assertValidation(() -> operators.issueToken("alice", -5), "1 to 3650 days");
+    assertValidation(() -> operators.issueToken("alice", 3651), "1 to 3650 days");
+    assertThat(Sql.longValue(database, "SELECT COUNT(*) FROM operator_tokens")).isZero();
+
+    assertThat(operators.issueToken("alice", 1).expiresAt())
+        .isEqualTo(clock.instant().plus(Duration.ofDays(1)));
+    assertThat(operators.issueToken("alice", 3650).expiresAt())
+        .isEqualTo(clock.instant().plus(Duration.ofDays(3650)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void disablingAnOperatorEndsTheirPasswordAndTokensAndIsAudited(StoreKind kind) {
+    Operators operators = open(kind);
+    alice(operators);
+    operators.add("bob", Set.of(Role.ADMIN), ALICE_PASSWORD);
+    String token = operators.issueToken("alice");
+    String second = operators.issueToken("alice");
+    String bobs = operators.issueToken("bob");
+    Operators otherNode = anotherNode();
+    assertThat(otherNode.authenticateToken(token)).isPresent(); // remembered there
+
+    List<String> revoked = operators.disable(" alice ");
+
+    assertThat(revoked).containsExactly(Operators.tokenIdOf(token), Operators.tokenIdOf(second));
+    assertThat(operators.authenticateToken(token)).isEmpty();
+    assertThat(operators.authenticateToken(second)).isEmpty();
+    assertThat(operators.authenticatePassword("alice", ALICE_PASSWORD)).isEmpty();
+    assertThat(operators.find("alice")).isEmpty();
+    clock.advance(SecretVerifier.CACHE_TTL);
+    assertThat(otherNode.authenticateToken(token)).as("another node, within 30 s").isEmpty();
+    assertThat(operators.authenticateToken(bobs)).as("another operator").isPresent();
+    assertThat(
+            Sql.longValue(
+                database, "SELECT COUNT(*) FROM operator_tokens WHERE revoked_at IS NOT NULL"))
+        .isEqualTo(2);
+
+    List<AuditLog.Entry> entries = audited("operator.disable");
+    assertThat(entries).hasSize(1);
+    assertThat(entries.getFirst().actor()).isEqualTo(Operators.LOCAL_ADMIN);
+    assertThat(entries.getFirst().target()).isEqualTo("operator:alice");
+    assertThat(entries.getFirst().details())
+        .isEqualTo("{\"tokensRevoked\":[\"" + String.join("\",\"", revoked) + "\"]}");
+
+    assertThatThrownBy(() -> operators.disable("alice"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no active operator named \"alice\"");
+    assertThatThrownBy(() -> operators.disable("mallory"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> operators.issueToken("alice"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(audited("operator.disable")).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void newRolesReachARememberedTokenWithinTheCacheTimeAndAreAudited(StoreKind kind) {
+    Operators operators = open(kind);
+    alice(operators);
+    String token = operators.issueToken("alice");
+    assertThat(operators.authenticateToken(token).orElseThrow().roles())
+        .containsExactly(Role.LEGAL, Role.PRIVACY);
+
+    Set<Role> previous = operators.setRoles("alice", EnumSet.of(Role.SECURITY, Role.ADMIN));
+
+    assertThat(previous).containsExactly(Role.LEGAL, Role.PRIVACY);
+    assertThat(operators.find("alice").orElseThrow().roles())
+        .containsExactly(Role.ADMIN, Role.SECURITY);
+    clock.advance(SecretVerifier.CACHE_TTL);
+    assertThat(operators.authenticateToken(token).orElseThrow().roles())
+        .containsExactly(Role.ADMIN, Role.SECURITY);
+    assertThat(operators.authenticatePassword("alice", ALICE_PASSWORD).orElseThrow().roles())
+        .containsExactly(Role.ADMIN, Role.SECURITY);
+    List<AuditLog.Entry> entries = audited("operator.roles.set");
+    assertThat(entries).hasSize(1);
+    assertThat(entries.getFirst().target()).isEqualTo("operator:alice");
+    assertThat(entries.getFirst().details())
+        .isEqualTo("{\"previous\":\"legal,privacy\",\"roles\":\"admin,security\"}");
+
+    assertValidation(() -> operators.setRoles("alice", Set.of()), "at least one role");
+    assertThatThrownBy(() -> operators.setRoles("mallory", Set.of(Role.ADMIN)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mallory");
+    operators.disable("alice");
+    assertThatThrownBy(() -> operators.setRoles("alice", Set.of(Role.ADMIN)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(audited("operator.roles.set")).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void revokingAnOperatorsTokensRevokesAllOfThemAndOnlyTheirs(StoreKind kind) {
+    Operators operators = open(kind);
+    alice(operators);
+    operators.add("bob", Set.of(Role.ADMIN), ALICE_PASSWORD);
+    String first = operators.issueToken("alice");
+    String second = operators.issueToken("alice", 1).text();
+    String bobs = operators.issueToken("bob");
+    Operators otherNode = anotherNode();
+    assertThat(otherNode.authenticateToken(first)).isPresent(); // remembered there
+
+    List<String> revoked = operators.revokeTokens("alice");
+
+    assertThat(revoked).containsExactly(Operators.tokenIdOf(first), Operators.tokenIdOf(second));
+    assertThat(operators.authenticateToken(first)).isEmpty();
+    assertThat(operators.authenticateToken(second)).isEmpty();
+    assertThat(operators.authenticateToken(bobs)).isPresent();
+    clock.advance(SecretVerifier.CACHE_TTL);
+    assertThat(otherNode.authenticateToken(first)).as("another node, within 30 s").isEmpty();
+    assertThat(operators.find("alice")).as("the operator stays").isPresent();
+    assertThat(audited("operator.token.revoke"))
+        .extracting(AuditLog.Entry::target, AuditLog.Entry::details)
+        .containsExactly(
+            tuple("token:" + revoked.get(0), "{\"operator\":\"alice\"}"),
+            tuple("token:" + revoked.get(1), "{\"operator\":\"alice\"}"));
+
+    assertThat(operators.revokeTokens("alice")).as("nothing left").isEmpty();
+    assertThat(audited("operator.token.revoke")).hasSize(2);
+    assertThatThrownBy(() -> operators.revokeTokens("mallory"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no operator named \"mallory\"");
   }
 
   @ParameterizedTest

@@ -53,13 +53,13 @@ public final class AbuseGate implements Gate, RequestHook {
   }
 
   @Override
-  public <T> T authenticate(Exchange exchange, Supplier<T> check) {
-    enforce(lockout.admit(exchange.client()));
+  public <T> T authenticate(Exchange exchange, String account, Supplier<T> check) {
+    enforce(lockout.admit(exchange.client(), account));
     try {
       return check.get();
     } catch (ProblemException e) {
       if (e.type() == ProblemType.UNAUTHORIZED) {
-        lockout.failed(exchange.client());
+        lockout.failed(exchange.client(), account);
       }
       throw e;
     }
@@ -75,18 +75,23 @@ public final class AbuseGate implements Gate, RequestHook {
       return;
     }
     boolean blocked = decision.verdict() == Decision.Verdict.BLOCKED;
+    String what =
+        switch (decision.rule()) {
+          case AuthLockout.RULE_NETWORK -> "Requests from your network are blocked for now";
+          case AuthLockout.RULE_ACCOUNT ->
+              "Logins to this account are paused for now after many failed attempts";
+          default ->
+              blocked
+                  ? "Requests from your address are blocked for now"
+                  : "Too many lookups in a short time";
+        };
     String detail =
-        blocked
-            ? "Requests from your address are blocked for now ("
-                + decision.rule()
-                + "). Try again in "
-                + minutes(decision.retryAfterSeconds())
-                + "."
-            : "Too many lookups in a short time ("
-                + decision.rule()
-                + "). Try again in "
-                + minutes(decision.retryAfterSeconds())
-                + ".";
+        what
+            + " ("
+            + decision.rule()
+            + "). Try again in "
+            + minutes(decision.retryAfterSeconds())
+            + ".";
     throw new ProblemException(
         blocked ? ProblemType.BLOCKED : ProblemType.RATE_LIMITED,
         detail,
