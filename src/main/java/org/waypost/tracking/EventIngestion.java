@@ -167,7 +167,7 @@ public final class EventIngestion {
     List<Rejection> rejections = new ArrayList<>();
     List<NewEvent> toInsert = new ArrayList<>(events.size());
     List<Valid> inserting = new ArrayList<>(events.size());
-    Map<EventKey, Content> inBatch = HashMap.newHashMap(events.size());
+    Map<EventKey, ScanEvent> inBatch = HashMap.newHashMap(events.size());
     int duplicateCount = 0;
     for (Valid v : events) {
       Piece piece = pieces.get(v.event().trackingNumber().value());
@@ -189,12 +189,11 @@ public final class EventIngestion {
         continue;
       }
       NewEvent event = new NewEvent(v.event(), piece, sender.accountFor(piece), sender.key());
-      Content content = Content.of(v.event());
-      Content first = inBatch.putIfAbsent(event.eventKey(), content);
+      ScanEvent first = inBatch.putIfAbsent(event.eventKey(), v.event());
       if (first == null) {
         toInsert.add(event);
         inserting.add(v);
-      } else if (first.equals(content)) {
+      } else if (Content.of(first).equals(Content.of(v.event()))) {
         duplicateCount++;
       } else {
         rejections.add(conflict(v));
