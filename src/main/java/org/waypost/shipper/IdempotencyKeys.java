@@ -96,21 +96,20 @@ public final class IdempotencyKeys {
         return replay(earlier.get(), hash);
       }
       try {
-        Answer[] first = new Answer[1];
-        register.apply(
-            new ShipmentRegistry.Bound() {
-              @Override
-              public void claim(Connection c) throws SQLException {
-                take(c, account, key, hash);
-              }
+        Shipment shipment =
+            register.apply(
+                new ShipmentRegistry.Bound() {
+                  @Override
+                  public void claim(Connection c) throws SQLException {
+                    take(c, account, key, hash);
+                  }
 
-              @Override
-              public void record(Connection c, Shipment shipment) throws SQLException {
-                first[0] = answer.apply(shipment);
-                remember(c, account, key, first[0]);
-              }
-            });
-        return first[0];
+                  @Override
+                  public void record(Connection c, Shipment shipment) throws SQLException {
+                    remember(c, account, key, answer.apply(shipment));
+                  }
+                });
+        return answer.apply(shipment); // the same bytes as remembered: the same shipment
       } catch (Taken raced) {
         // another request with this key committed first: answer as it was answered
       }
