@@ -24,9 +24,10 @@ import org.waypost.web.Responses;
 import org.waypost.web.Routes;
 
 /**
- * The public face: the tracking JSON API, the search form and the results page. Every route that
- * looks numbers up charges them to the client at the {@link Gate} before it looks: one for a number
- * in the path, the count of the parsed query (or one, when it cannot be parsed) for a list.
+ * The public face: the tracking JSON API, the search form, the results page and its permalink for
+ * one number ({@code /track/{number}}, the {@code trackingUrl} shippers are given). Every route
+ * that looks numbers up charges them to the client at the {@link Gate} before it looks: one for a
+ * number in the path, the count of the parsed query (or one, when it cannot be parsed) for a list.
  */
 public final class TrackingRoutes implements Routes {
   private static final byte[] RESULTS_OPEN = "{\"results\":[".getBytes();
@@ -54,6 +55,7 @@ public final class TrackingRoutes implements Routes {
     routes.get("/api/v1/tracking", this::many);
     routes.get("/", this::home);
     routes.get("/track", this::results);
+    routes.get("/track/{number}", this::permalink);
   }
 
   /** The outcome for one number: a lookup, or the problem that stands in for it. */
@@ -163,18 +165,40 @@ public final class TrackingRoutes implements Routes {
     }
     List<ResultsPage.Entry> entries = new ArrayList<>();
     for (String number : query.numbers()) {
-      Answer answer = answer(exchange, number);
-      entries.add(
-          new ResultsPage.Entry(
-              entries.size() + 1,
-              answer.number(),
-              answer.lookup() == null ? null : answer.lookup().result(),
-              answer.problem() == null ? null : answer.problem().type().title(),
-              answer.problem() == null ? null : answer.problem().detail()));
+      entries.add(entry(entries.size() + 1, answer(exchange, number)));
     }
     ctx.html(
         pages.render(
             "results.jte",
             new ResultsPage(pages.site(ctx), String.join("\n", query.numbers()), entries)));
+  }
+
+  /**
+   * The results page of one number, charged as one lookup; a number that cannot be one renders the
+   * home page with the reason, as {@code /track?numbers=} does for a query it cannot take.
+   */
+  private void permalink(Context ctx) {
+    Exchange exchange = Exchange.of(ctx);
+    gate.admitLookups(exchange, 1);
+    String raw = ctx.pathParam("number");
+    Answer answer = answer(exchange, TrackingNumber.normalize(raw));
+    if (answer.problem() instanceof InvalidTrackingNumberException invalid) {
+      ctx.status(invalid.type().status());
+      ctx.html(pages.render("home.jte", new HomePage(pages.site(ctx), raw, invalid.detail())));
+      return;
+    }
+    ctx.html(
+        pages.render(
+            "results.jte",
+            new ResultsPage(pages.site(ctx), answer.number(), List.of(entry(1, answer)))));
+  }
+
+  private static ResultsPage.Entry entry(int position, Answer answer) {
+    return new ResultsPage.Entry(
+        position,
+        answer.number(),
+        answer.lookup() == null ? null : answer.lookup().result(),
+        answer.problem() == null ? null : answer.problem().type().title(),
+        answer.problem() == null ? null : answer.problem().detail());
   }
 }
