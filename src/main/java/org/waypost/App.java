@@ -125,7 +125,8 @@ public final class App implements AutoCloseable {
   public App serve() {
     KeyStore keyStore = keys();
     RetentionSetting.record(config.privacy(), audit, database);
-    keyStore.day(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    // a wrong master key stops the start; a day destroyed ahead of time only goes unrecorded
+    keyStore.dayIfKept(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     new JvmGcMetrics().bindTo(meters);
 
     // the features that only serving needs
