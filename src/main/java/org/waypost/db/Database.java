@@ -162,16 +162,18 @@ public final class Database implements AutoCloseable {
   private <T> T transaction(SqlWork<T> work) {
     try (Connection connection = connection()) {
       connection.setAutoCommit(false);
+      T result;
       try {
-        T result = work.run(connection);
+        result = work.run(connection);
         connection.commit();
-        return result;
       } catch (SQLException | RuntimeException | Error e) {
+        // Some failures end the transaction themselves (SQLite rolls back on SQLITE_FULL, a lost
+        // PostgreSQL connection is closed): cleaning up then fails too, and must not hide them.
         rollbackQuietly(connection, e);
         throw e;
-      } finally {
-        connection.setAutoCommit(true);
       }
+      connection.setAutoCommit(true);
+      return result;
     } catch (SQLException e) {
       throw failure("database transaction failed", e);
     }
@@ -243,6 +245,11 @@ public final class Database implements AutoCloseable {
   private static void rollbackQuietly(Connection connection, Throwable cause) {
     try {
       connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+    try {
+      connection.setAutoCommit(true);
     } catch (SQLException e) {
       cause.addSuppressed(e);
     }
