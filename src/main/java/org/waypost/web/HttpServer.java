@@ -40,11 +40,17 @@ public final class HttpServer {
       List<Routes> features) {
     HttpMetrics metrics = new HttpMetrics(meters);
     RequestHook[] hooks = pipeline.hooks().toArray(new RequestHook[0]);
+    ProtocolErrors protocolErrors = new ProtocolErrors(problems);
     this.app =
         Javalin.create(
             javalin -> {
               javalin.jetty.host = config.host();
               javalin.jetty.port = config.port();
+              javalin.jetty.modifyServer(
+                  server -> {
+                    server.setErrorHandler(protocolErrors);
+                    server.insertHandler(new MalformedEscapes());
+                  });
               javalin.concurrency.useVirtualThreads = true;
               javalin.startup.showJavalinBanner = false;
               javalin.startup.showOldJavalinVersionWarning = false;
@@ -73,7 +79,7 @@ public final class HttpServer {
                   ctx -> {
                     Exchange exchange =
                         Exchange.begin(ctx, pipeline.proxies(), pipeline.pseudonyms());
-                    SecurityHeaders.apply(ctx);
+                    SecurityHeaders.apply(ctx, exchange);
                     for (RequestHook hook : hooks) {
                       hook.received(ctx, exchange);
                     }
