@@ -92,6 +92,7 @@ public final class App implements AutoCloseable {
   private Capture capture;
   private AccessLog accessLog;
   private Jobs jobs;
+  private boolean closed;
 
   private App(WaypostConfig config, Clock clock) {
     this.config = config;
@@ -303,8 +304,16 @@ public final class App implements AutoCloseable {
     return accessLog;
   }
 
+  /**
+   * Stops in order, once (SIGTERM and a shutdown hook may both ask): the server drains and stops,
+   * the jobs end, captured visits and the access log are written, then the database closes.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (server != null) {
       server.stop();
     }
