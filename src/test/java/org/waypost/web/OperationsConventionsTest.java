@@ -2,6 +2,10 @@ package org.waypost.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swagger.parser.OpenAPIParser;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.parser.core.models.ParseOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -129,6 +133,36 @@ class OperationsConventionsTest {
               "X-Forwarded-Proto",
               "https");
       assertThat(response.header("Strict-Transport-Security")).isNull();
+    }
+  }
+
+  @Test
+  void theOpenApiDescriptionSaysEveryRouteThatNeedsTheDatabaseMayBeUnavailable() {
+    try (TestApp server = TestApp.start(StoreKind.SQLITE, dir)) {
+      ParseOptions options = new ParseOptions();
+      options.setResolve(true);
+      OpenAPI api =
+          new OpenAPIParser()
+              .readContents(server.get("/openapi.json").body(), null, options)
+              .getOpenAPI();
+      api.getPaths()
+          .forEach(
+              (path, item) ->
+                  item.readOperationsMap()
+                      .forEach(
+                          (method, operation) -> {
+                            ApiResponse unavailable = operation.getResponses().get("503");
+                            if (path.equals("/api/v1/privacy/me")) {
+                              assertThat(unavailable).as("privacy/me needs no database").isNull();
+                              return;
+                            }
+                            assertThat(unavailable).as("%s %s", method, path).isNotNull();
+                            assertThat(unavailable.get$ref())
+                                .isEqualTo("#/components/responses/Unavailable");
+                          }));
+      ApiResponse shared = api.getComponents().getResponses().get("Unavailable");
+      assertThat(shared.getHeaders()).containsKey("Retry-After");
+      assertThat(shared.getContent()).containsKey("application/problem+json");
     }
   }
 }
