@@ -18,8 +18,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.waypost.App;
@@ -36,8 +34,6 @@ import org.waypost.testing.Sql;
  * batch completes and is acknowledged, the visits captured are written, and the process exits 0.
  */
 class ShutdownTest {
-  private static final Pattern SERVING = Pattern.compile("serving on http://\\S+:(\\d+)/");
-
   @TempDir Path dir;
 
   @Test
@@ -64,22 +60,9 @@ class ShutdownTest {
               .trackingNumber();
     }
     Path output = dir.resolve("output");
-    Process server =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                WaypostCommand.class.getName(),
-                "serve",
-                "--config",
-                config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
+    Process server = ServeProcess.start(config, output, output, Map.of());
     try {
-      int port = awaitServing(server, output);
+      int port = ServeProcess.port(ServeProcess.awaitServing(server, output));
       String time =
           OffsetDateTime.now(ZoneOffset.UTC)
               .minusHours(1)
@@ -134,19 +117,6 @@ class ShutdownTest {
           .isEqualTo(1);
       assertThat(Sql.longValue(app.database(), "SELECT COUNT(*) FROM scan_events")).isEqualTo(1);
     }
-  }
-
-  private static int awaitServing(Process server, Path output) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      Matcher serving = SERVING.matcher(Files.readString(output));
-      if (serving.find()) {
-        return Integer.parseInt(serving.group(1));
-      }
-      assertThat(server.isAlive()).as("serve stopped: %s", Files.readString(output)).isTrue();
-      Thread.sleep(100);
-    }
-    throw new AssertionError("serve did not start within 60 s: " + Files.readString(output));
   }
 
   /** Polls readiness (new connections each time) until it answers {@code status}. */

@@ -38,6 +38,12 @@ class OutageTest {
     return TrackingNumber.issueImpb("055", "654321", 800_000 + i).value();
   }
 
+  /** A piece registered for the shipper "Acme" (its key made with {@code shipperKey}). */
+  private static String parcel(TestApp server) {
+    long acme = server.app().apiKeys().create("Acme").shipper().id();
+    return server.app().shipments().register(acme, Fixtures.priorityToFairfax()).trackingNumber();
+  }
+
   /** Sends a request, checks it took less than {@link #FAST}, returns the response. */
   private static TestServer.Response fast(Supplier<TestServer.Response> request) {
     long started = System.nanoTime();
@@ -90,16 +96,7 @@ class OutageTest {
         TestApp.start(
             TestApp.config(overrides), new MutableClock(Instant.parse("2026-11-29T12:00:00Z")))) {
       String key = server.shipperKey("Acme");
-      String known =
-          server
-              .postAs(
-                  key,
-                  "/api/v1/shipments",
-                  "application/json",
-                  Fixtures.shipmentJson("PRIORITY", "US"))
-              .json()
-              .get("trackingNumber")
-              .asText();
+      String known = parcel(server);
       assertThat(server.get("/health/ready").status()).isEqualTo(200);
 
       pg.close();
@@ -163,13 +160,7 @@ class OutageTest {
             TestApp.config(overrides), new MutableClock(Instant.parse("2026-11-29T12:00:00Z")))) {
       Database database = server.app().database();
       String key = server.shipperKey("Acme");
-      String shipment = Fixtures.shipmentJson("PRIORITY", "US");
-      String known =
-          server
-              .postAs(key, "/api/v1/shipments", "application/json", shipment)
-              .json()
-              .get("trackingNumber")
-              .asText();
+      String known = parcel(server);
 
       fillTheDisk(database);
 
