@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -79,10 +80,8 @@ class RetentionAheadOfTimeTest {
       assertThat(dir.resolve("keys/day-" + today + ".destroyed")).exists();
 
       // lookups go on; their visits are counted as dropped, not recorded
-      assertThat(lookup(server, VISITOR, number).status()).isEqualTo(200);
-      server.app().capture().flush();
+      lookUpUntil(server, number, () -> metric(server, DROPPED) >= 1);
       assertThat(rowsOf(server, today)).isZero();
-      assertThat(metric(server, DROPPED)).isGreaterThanOrEqualTo(1);
 
       var me = server.get("/api/v1/privacy/me", "X-Forwarded-For", VISITOR);
       assertThat(me.status()).isEqualTo(200);
@@ -115,9 +114,7 @@ class RetentionAheadOfTimeTest {
 
       // the next day has keys again: visits are recorded, and a legal request finds them
       clock.set(tomorrow.atTime(10, 0).toInstant(ZoneOffset.UTC));
-      assertThat(lookup(server, VISITOR, number).status()).isEqualTo(200);
-      server.app().capture().flush();
-      assertThat(rowsOf(server, tomorrow)).isEqualTo(1);
+      lookUpUntil(server, number, () -> rowsOf(server, tomorrow) >= 1);
       assertThat(
               server
                   .get("/api/v1/privacy/me", "X-Forwarded-For", VISITOR)
@@ -128,10 +125,17 @@ class RetentionAheadOfTimeTest {
 
       JsonNode disclosure = disclose(server, number, today, tomorrow);
       assertThat(disclosure.at("/request/status").asText()).isEqualTo("DISCLOSED");
-      assertThat(disclosure.get("records")).hasSize(1);
-      assertThat(disclosure.get("records").get(0).get("ip").asText()).isEqualTo(VISITOR);
-      assertThat(disclosure.get("records").get(0).get("day").asText())
-          .isEqualTo(tomorrow.toString());
+      long lookups =
+          Sql.longValue(
+              server.app().database(),
+              "SELECT COUNT(*) FROM security_log WHERE route_class = 'TRACKING_API' AND day = '"
+                  + tomorrow
+                  + "'");
+      assertThat(disclosure.get("records")).hasSize((int) lookups);
+      for (JsonNode record : disclosure.get("records")) {
+        assertThat(record.get("ip").asText()).isEqualTo(VISITOR);
+        assertThat(record.get("day").asText()).isEqualTo(tomorrow.toString());
+      }
       assertThat(disclosure.get("destroyed")).hasSize(1);
       assertThat(disclosure.get("destroyed").get(0).get("day").asText())
           .isEqualTo(today.toString());
@@ -166,6 +170,27 @@ class RetentionAheadOfTimeTest {
 
   private static TestApp.Response lookup(TestApp server, String client, String number) {
     return server.get("/api/v1/tracking/" + number, "X-Forwarded-For", client);
+  }
+
+  /**
+   * Looks the parcel up until {@code handled}: capture sheds visits while the machine is saturated
+   * (as during a full test run), so a single lookup may leave nothing to see.
+   */
+  private static void lookUpUntil(TestApp server, String number, BooleanSupplier handled) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      assertThat(lookup(server, VISITOR, number).status()).isEqualTo(200);
+      server.app().capture().flush();
+      if (handled.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(1_100); // capture's CPU budget is per second
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("capture never handled the lookup's visit as expected");
   }
 
   private static long rowsOf(TestApp server, LocalDate day) {
