@@ -97,6 +97,7 @@ public final class App implements AutoCloseable {
   private Capture capture;
   private AccessLog accessLog;
   private Jobs jobs;
+  private boolean closed;
 
   private App(WaypostConfig config, Clock clock) {
     this.config = config;
@@ -132,7 +133,8 @@ public final class App implements AutoCloseable {
   public App serve() {
     KeyStore keyStore = keys();
     RetentionSetting.record(config.privacy(), audit, database);
-    keyStore.day(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    // a wrong master key stops the start; a day destroyed ahead of time only goes unrecorded
+    keyStore.dayIfKept(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     new JvmGcMetrics().bindTo(meters);
 
     // the features that only serving needs
@@ -318,8 +320,16 @@ public final class App implements AutoCloseable {
     return accessLog;
   }
 
+  /**
+   * Stops in order, once (SIGTERM and a shutdown hook may both ask): the server drains and stops,
+   * the jobs end, captured visits and the access log are written, then the database closes.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (server != null) {
       server.stop();
     }

@@ -11,9 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waypost.db.Database;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
+import org.waypost.keys.KeyStoreException;
 import org.waypost.net.IpLiterals;
 import org.waypost.visitor.VisitorLog;
 
@@ -49,6 +52,8 @@ public final class Blocks {
     }
   }
 
+  private static final Logger log = LoggerFactory.getLogger(Blocks.class);
+
   private final Database database;
   private final IncidentStore store = new IncidentStore();
   private final KeyStore keys;
@@ -67,6 +72,12 @@ public final class Blocks {
     return ("waypost-incident:" + day).getBytes(StandardCharsets.US_ASCII);
   }
 
+  /**
+   * Persists a block the caller has already imposed in memory, and indexes it by day tags. Nothing
+   * here may undo the block or fail the request that triggered it: when the day's keys were
+   * destroyed ahead of time there is nothing to tag or seal with, and when the database cannot take
+   * the incident it is indexed on this node only; either way the reason is logged.
+   */
   void record(
       InetAddress client,
       Scope scope,
@@ -78,19 +89,36 @@ public final class Blocks {
       long until,
       int offence) {
     LocalDate day = day(now);
-    DayKeys dayKeys = keys.day(day);
+    DayKeys dayKeys;
+    try {
+      dayKeys = keys.dayIfKept(day).orElse(null);
+    } catch (KeyStoreException e) {
+      log.error("block not stored: the keys of {} cannot be opened rule={}", day, rule);
+      return;
+    }
+    if (dayKeys == null) {
+      log.warn("block not stored: the keys of {} were destroyed ahead of time rule={}", day, rule);
+      return;
+    }
     byte[] clientTag = dayKeys.tag(VisitorLog.CLIENT, client.getAddress());
     byte[] prefixTag = dayKeys.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client));
     String revealable = scope == Scope.CLIENT ? IpLiterals.normalized(client) : network(client);
     byte[] sealed =
         dayKeys.seal(revealable.getBytes(StandardCharsets.US_ASCII), associatedData(day));
-    database.inTransaction(
-        c ->
-            store.insert(
-                c,
-                new IncidentStore.Row(
-                    0, day, rule, scope, clientTag, prefixTag, sealed, lookups, failures, firstSeen,
-                    now, "BLOCKED", until, offence)));
+    try {
+      database.inTransaction(
+          c ->
+              store.insert(
+                  c,
+                  new IncidentStore.Row(
+                      0, day, rule, scope, clientTag, prefixTag, sealed, lookups, failures,
+                      firstSeen, now, "BLOCKED", until, offence)));
+    } catch (RuntimeException e) {
+      log.error(
+          "block not stored, kept on this node only rule={} error={}",
+          rule,
+          e.getClass().getName());
+    }
     remember(
         indexed(day, dayKeys),
         scope,

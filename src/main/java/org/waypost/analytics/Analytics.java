@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.waypost.db.Database;
+import org.waypost.error.InputDates;
 import org.waypost.error.ProblemException;
 import org.waypost.visitor.TrafficCounts;
 
@@ -164,10 +165,6 @@ public final class Analytics {
     if (text == null || text.isBlank()) {
       return fallback;
     }
-    try {
-      return LocalDate.parse(text.strip());
-    } catch (java.time.format.DateTimeParseException e) {
-      throw ProblemException.validation(name + " must be a date such as 2026-11-29");
-    }
+    return InputDates.parse(text, name + " must be a date such as 2026-11-29");
   }
 }

@@ -3,6 +3,7 @@ package org.waypost.cli;
 import java.io.PrintWriter;
 import org.waypost.config.ConfigException;
 import org.waypost.db.DatabaseException;
+import org.waypost.db.DatabaseUnavailableException;
 import org.waypost.keys.KeyStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,6 +49,9 @@ public final class WaypostCommand implements Runnable {
   private static String message(Exception e) {
     if (e instanceof ConfigException) {
       return "configuration error: " + e.getMessage();
+    }
+    if (e instanceof DatabaseUnavailableException unavailable) {
+      return "database unavailable: " + unavailable.reason();
     }
     if (e instanceof DatabaseException) {
       return "database error: " + e.getMessage();

@@ -18,6 +18,10 @@ import org.waypost.net.Cidr;
  * @param forwardedHeader which header trusted proxies write: {@code X-Forwarded-For} or {@code
  *     Forwarded}. Only that one is read: many proxies pass the other through untouched, so a client
  *     could set it to any address.
+ * @param managementPort where {@code /metrics} and {@code /health/*} answer, on the same host; 0
+ *     (the default) serves them on {@code port} with everything else
+ * @param drainSeconds how long a stopping server (SIGTERM) lets requests in flight finish, its
+ *     readiness already failing; 0 stops at once
  */
 public record ServerConfig(
     String host,
@@ -26,7 +30,9 @@ public record ServerConfig(
     long maxRequestBytes,
     int maxEventsPerRequest,
     boolean accessLog,
-    String forwardedHeader) {
+    String forwardedHeader,
+    int managementPort,
+    int drainSeconds) {
 
   public ServerConfig {
     require(host != null && !host.isBlank(), "server.host must not be empty");
@@ -51,6 +57,23 @@ public record ServerConfig(
         "server.forwardedHeader must be X-Forwarded-For or Forwarded, was '"
             + forwardedHeader
             + "'");
+    require(
+        managementPort >= 0 && managementPort <= 65535,
+        "server.managementPort must be between 0 and 65535, was " + managementPort);
+    require(
+        managementPort == 0 || managementPort != port,
+        "server.managementPort must differ from server.port ("
+            + port
+            + "); 0 serves /metrics and /health on server.port");
+    require(
+        drainSeconds >= 0 && drainSeconds <= 300,
+        "server.drainSeconds must be between 0 and 300, was " + drainSeconds);
+  }
+
+  /** Whether {@code /metrics} and {@code /health/*} have a port of their own. */
+  @JsonIgnore
+  public boolean hasManagementPort() {
+    return managementPort != 0;
   }
 
   /**
@@ -62,7 +85,7 @@ public record ServerConfig(
 
   static ServerConfig defaults() {
     return new ServerConfig(
-        "127.0.0.1", 8080, List.of(), 16L * 1024 * 1024, 10_000, true, "X-Forwarded-For");
+        "127.0.0.1", 8080, List.of(), 16L * 1024 * 1024, 10_000, true, "X-Forwarded-For", 0, 10);
   }
 
   @JsonIgnore

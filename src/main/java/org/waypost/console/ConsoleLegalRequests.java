@@ -6,10 +6,10 @@ import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.waypost.console.LegalListPage.FilingForm;
 import org.waypost.console.Sessions.Session;
+import org.waypost.error.InputDates;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.governance.LegalProcess;
@@ -166,11 +166,7 @@ final class ConsoleLegalRequests implements Routes {
   }
 
   private static LocalDate date(String text, String label) {
-    try {
-      return LocalDate.parse(text.strip());
-    } catch (DateTimeParseException e) {
-      throw ProblemException.validation(label + " must be a date written as YYYY-MM-DD.");
-    }
+    return InputDates.parse(text, label + " must be a date written as YYYY-MM-DD.");
   }
 
   private static String field(Context ctx, String name) {

@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waypost.config.DatabaseConfig;
 
 /**
@@ -20,10 +24,31 @@ import org.waypost.config.DatabaseConfig;
  * crash), a busy timeout so a CLI command and a running server can share the file, and IMMEDIATE
  * transactions so two writers queue instead of deadlocking on a lock upgrade. Reads run in
  * autocommit mode and never wait for writers.
+ *
+ * <p>Outages ({@link Outages}: the server down, the disk full, a lock held too long) surface as
+ * {@link DatabaseUnavailableException} from {@link #read} and {@link #inTransaction}, so that every
+ * caller answers {@code 503} without knowing SQL. A request waits at most {@link
+ * #CONNECTION_TIMEOUT_MILLIS} for a connection. Readiness ({@link #isReady}) fails while no
+ * connection answers, and also for {@link #WRITE_FAILURE_MEMORY_NANOS} after storage refused a
+ * write (a full disk) unless a write has succeeded since: a full disk leaves reads working, so a
+ * trivial query alone would call the database ready. Remembering the failure rather than probing
+ * with a write of our own keeps readiness honest without writing anything: a probe row would fit in
+ * pages a full disk still has, and tell nothing.
  */
 public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  /** How long a request waits for a connection before it is answered {@code unavailable}. */
+  static final long CONNECTION_TIMEOUT_MILLIS = 3_000;
+
+  /** How long a write that failed for an outage keeps readiness down, unless one succeeds. */
+  static final long WRITE_FAILURE_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private final HikariDataSource dataSource;
   private final Dialect dialect;
+  private final AtomicBoolean down = new AtomicBoolean();
+  private volatile boolean writesFailing;
+  private volatile long writeFailedAt;
 
   private Database(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
@@ -56,7 +81,8 @@ public final class Database implements AutoCloseable {
       hikari.setMaximumPoolSize(config.maxPoolSize());
     }
     hikari.setMinimumIdle(1);
-    hikari.setConnectionTimeout(15_000);
+    hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    hikari.setValidationTimeout(CONNECTION_TIMEOUT_MILLIS * 2 / 3);
     HikariDataSource dataSource;
     try {
       dataSource = new HikariDataSource(hikari);
@@ -114,31 +140,105 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
-  /** Runs {@code work} in one transaction: committed when it returns, rolled back if it throws. */
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back if it throws.
+   *
+   * @throws DatabaseUnavailableException when the database cannot serve (see {@link Outages})
+   */
   public <T> T inTransaction(SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection, e);
-        throw e;
-      } finally {
-        connection.setAutoCommit(true);
+    try {
+      T result = transaction(work);
+      committed();
+      return result;
+    } catch (RuntimeException e) {
+      RuntimeException failure = classified(e);
+      if (failure instanceof DatabaseUnavailableException outage && outage.writesRefused()) {
+        writeFailed();
       }
-    } catch (SQLException e) {
-      throw new DatabaseException("database transaction failed", e);
+      throw failure;
     }
   }
 
-  /** Runs read-only {@code work} on a connection in autocommit mode. */
+  private <T> T transaction(SqlWork<T> work) {
+    try (Connection connection = connection()) {
+      connection.setAutoCommit(false);
+      T result;
+      try {
+        result = work.run(connection);
+        connection.commit();
+      } catch (SQLException | RuntimeException | Error e) {
+        // Some failures end the transaction themselves (SQLite rolls back on SQLITE_FULL, a lost
+        // PostgreSQL connection is closed): cleaning up then fails too, and must not hide them.
+        rollbackQuietly(connection, e);
+        throw e;
+      }
+      connection.setAutoCommit(true);
+      return result;
+    } catch (SQLException e) {
+      throw failure("database transaction failed", e);
+    }
+  }
+
+  /**
+   * Runs read-only {@code work} on a connection in autocommit mode.
+   *
+   * @throws DatabaseUnavailableException when the database cannot serve (see {@link Outages})
+   */
   public <T> T read(SqlWork<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = connection()) {
       return work.run(connection);
     } catch (SQLException e) {
-      throw new DatabaseException("database read failed", e);
+      throw failure("database read failed", e);
+    } catch (RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  /**
+   * {@code e}, or {@link DatabaseUnavailableException} when it stems from an outage: work may wrap
+   * a {@link SQLException} itself (the audit log does).
+   */
+  private RuntimeException classified(RuntimeException e) {
+    if (e instanceof DatabaseUnavailableException) {
+      return e;
+    }
+    SQLException outage = Outages.find(dialect, e);
+    return outage == null ? e : unavailable(outage);
+  }
+
+  /** An outage as {@link DatabaseUnavailableException}, anything else as a plain failure. */
+  private RuntimeException failure(String what, SQLException e) {
+    return Outages.isOutage(dialect, e) ? unavailable(e) : new DatabaseException(what, e);
+  }
+
+  /** Logs the start of an outage once, by class only: a driver's message may quote data. */
+  private DatabaseUnavailableException unavailable(SQLException e) {
+    if (down.compareAndSet(false, true)) {
+      log.warn(
+          "database unavailable error={} sqlstate={} code={}",
+          e.getClass().getName(),
+          e.getSQLState(),
+          e.getErrorCode());
+    }
+    return new DatabaseUnavailableException(e, Outages.refusesWrites(dialect, e));
+  }
+
+  private void writeFailed() {
+    writeFailedAt = System.nanoTime();
+    writesFailing = true;
+  }
+
+  /** A commit ends an outage: reads alone may work while writes still fail (a full disk). */
+  private void committed() {
+    if (writesFailing) {
+      writesFailing = false;
+    }
+    if (down.get() && down.compareAndSet(true, false)) {
+      log.info("database available again");
     }
   }
 
@@ -148,11 +248,23 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       cause.addSuppressed(e);
     }
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
   }
 
-  /** Whether the database answers a trivial query within the timeout. */
+  /**
+   * Whether the database can serve: no write has failed for an outage in the last {@link
+   * #WRITE_FAILURE_MEMORY_NANOS} without one succeeding since, and a connection answers within the
+   * timeout.
+   */
   public boolean isReady(int timeoutSeconds) {
-    try (Connection connection = dataSource.getConnection()) {
+    if (writesFailing && System.nanoTime() - writeFailedAt < WRITE_FAILURE_MEMORY_NANOS) {
+      return false;
+    }
+    try (Connection connection = connection()) {
       return connection.isValid(timeoutSeconds);
     } catch (SQLException e) {
       return false;

@@ -26,6 +26,18 @@ public class ProblemException extends RuntimeException {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
+  /**
+   * A problem that stands for a failure below it ({@code cause}), kept for operators: the client
+   * still sees only {@code detail}.
+   */
+  protected ProblemException(
+      ProblemType type, String detail, long retryAfterSeconds, Throwable cause) {
+    super(detail, cause, false, false);
+    this.type = type;
+    this.extensions = Map.of();
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
   public ProblemType type() {
     return type;
   }

@@ -18,6 +18,9 @@ public enum ProblemType {
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   UNAVAILABLE(503, "Service unavailable"),
+  BAD_REQUEST(400, "Bad request"),
+  URI_TOO_LONG(414, "URI too long"),
+  HEADERS_TOO_LARGE(431, "Request header fields too large"),
   INTERNAL_ERROR(500, "Internal server error");
 
   private final int status;

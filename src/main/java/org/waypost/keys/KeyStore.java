@@ -114,6 +114,21 @@ public final class KeyStore {
     return cachedOrObtained(Kind.DAY, day, dayCache, opened -> dayKeys(day, opened));
   }
 
+  /**
+   * That UTC day's keys, created on first use; empty when the day was destroyed, which {@code
+   * retention run --at} a later instant does ahead of time. For whatever must go on without them: a
+   * running server stops recording that day, it does not stop serving.
+   *
+   * @throws KeyStoreException when the day's file cannot be read or opened with the master key
+   */
+  public Optional<DayKeys> dayIfKept(LocalDate day) {
+    try {
+      return Optional.of(day(day));
+    } catch (DayKeyDestroyedException e) {
+      return Optional.empty();
+    }
+  }
+
   /** That day's keys if they exist; never creates them. Empty when absent or destroyed. */
   public Optional<DayKeys> existing(LocalDate day) {
     Objects.requireNonNull(day, "day");
@@ -154,6 +169,15 @@ public final class KeyStore {
   public Tagger visitorTagger(LocalDate day) {
     return cachedOrObtained(
         Kind.VISITORS, day, visitorCache, opened -> new PrfTagger(opened.prf()));
+  }
+
+  /** As {@link #dayIfKept}, for the day's unique-visitor tagger. */
+  public Optional<Tagger> visitorTaggerIfKept(LocalDate day) {
+    try {
+      return Optional.of(visitorTagger(day));
+    } catch (DayKeyDestroyedException e) {
+      return Optional.empty();
+    }
   }
 
   /** As {@link #destroyBefore}, for the unique-visitor keys. */

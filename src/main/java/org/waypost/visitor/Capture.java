@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -12,28 +11,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands visits from request threads to one background writer, so that capture costs a request only
- * an allocation and a lock-free append. Two things degrade it, both counted in {@code
- * waypost_capture_dropped_total} and neither ever slowing or failing a lookup: a full queue ({@code
- * reason="queue-full"}), and a saturated machine, on which the writer keeps to a small share of one
- * core and counts the rest as dropped ({@code reason="overload"}). Otherwise the writer takes what
- * is queued in batches at least every {@link #FLUSH_MILLIS} ms, so a visit reaches the security log
- * and the aggregates within seconds.
+ * an allocation and a lock-free append. Three things degrade it, all counted in {@code
+ * waypost_capture_dropped_total} and none ever slowing or failing a lookup: a full queue ({@code
+ * reason="queue-full"}); a saturated machine, on which the writer keeps to a small share of one
+ * core and counts the rest as dropped ({@code reason="overload"}); and a day whose keys were
+ * destroyed ahead of time ({@code retention run --at} a later instant), whose visits cannot be
+ * sealed ({@code reason="day-keys-destroyed"}). Otherwise the writer takes what is queued in
+ * batches at least every {@link #FLUSH_MILLIS} ms, so a visit reaches the security log and the
+ * aggregates within seconds.
  */
 public final class Capture implements AutoCloseable {
+  /** Writes a batch of visits. */
+  @FunctionalInterface
+  public interface Writer {
+    /**
+     * Records what it can of {@code batch}; returns how many visits it left out because the keys of
+     * their day were destroyed.
+     */
+    int write(List<Visit> batch);
+  }
+
   static final int QUEUE_CAPACITY = 50_000;
   static final int BATCH = 2_000;
   static final long FLUSH_MILLIS = 500;
   private static final Logger log = LoggerFactory.getLogger(Capture.class);
 
-  private final Consumer<List<Visit>> writer;
+  private final Writer writer;
   private final Counter dropped;
   private final Counter shed;
+  private final Counter keysDestroyed;
   private final Counter recorded;
   private final Counter failed;
   private final CpuBudget budget = new CpuBudget();
   private final Handoff<Visit> visits;
 
-  public Capture(Consumer<List<Visit>> writer, MeterRegistry meters) {
+  public Capture(Writer writer, MeterRegistry meters) {
     this.writer = writer;
     this.dropped =
         Counter.builder("waypost.capture.dropped")
@@ -44,6 +56,11 @@ public final class Capture implements AutoCloseable {
         Counter.builder("waypost.capture.dropped")
             .description("Visits not recorded, by reason")
             .tag("reason", "overload")
+            .register(meters);
+    this.keysDestroyed =
+        Counter.builder("waypost.capture.dropped")
+            .description("Visits not recorded, by reason")
+            .tag("reason", "day-keys-destroyed")
             .register(meters);
     this.recorded =
         Counter.builder("waypost.capture.recorded").description("Visits recorded").register(meters);
@@ -80,8 +97,9 @@ public final class Capture implements AutoCloseable {
 
   private void write(List<Visit> batch) {
     try {
-      writer.accept(batch);
-      recorded.increment(batch.size());
+      int leftOut = writer.write(batch);
+      recorded.increment(batch.size() - leftOut);
+      keysDestroyed.increment(leftOut);
     } catch (RuntimeException e) {
       failed.increment(batch.size());
       log.error("capture batch failed visits={} error={}", batch.size(), e.getClass().getName());

@@ -2,7 +2,9 @@ package org.waypost.visitor;
 
 /**
  * What kind of request a visit was, coarse enough to count. Operator routes have no class: they are
- * kept apart from visitor data altogether (the audit log records what operators do).
+ * kept apart from visitor data altogether (the audit log records what operators do). Nor have
+ * health probes and metrics scrapes: machines asking how the server is are no visits, and would
+ * swamp the security log and the counts.
  */
 public enum RouteClass {
   PAGE,
@@ -13,9 +15,12 @@ public enum RouteClass {
   OPS,
   UNMATCHED;
 
-  /** The class of a request path, or null for operator routes, which are not captured. */
+  /** The class of a request path, or null for operator, probe and scrape routes: not captured. */
   public static RouteClass of(String path, boolean matched) {
-    if (path.startsWith("/api/v1/admin") || path.startsWith("/operator")) {
+    if (path.startsWith("/api/v1/admin")
+        || path.startsWith("/operator")
+        || path.startsWith("/health/")
+        || path.equals("/metrics")) {
       return null;
     }
     if (!matched) {
@@ -33,7 +38,7 @@ public enum RouteClass {
     if (path.startsWith("/static/")) {
       return STATIC;
     }
-    if (path.startsWith("/health") || path.equals("/metrics") || path.equals("/openapi.json")) {
+    if (path.equals("/openapi.json")) {
       return OPS;
     }
     return PAGE;

@@ -12,10 +12,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waypost.db.Database;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
+import org.waypost.keys.Tagger;
 import org.waypost.net.IpLiterals;
 import org.waypost.visitor.TrafficCounts.Cell;
 
@@ -28,6 +32,8 @@ import org.waypost.visitor.TrafficCounts.Cell;
  * <p>Runs on the single capture thread, so its small per-day state needs no locking.
  */
 public final class VisitorLog {
+  private static final Logger log = LoggerFactory.getLogger(VisitorLog.class);
+
   /** Tag domains: one key per day, separated by purpose. */
   public static final String CLIENT = "client";
 
@@ -49,6 +55,7 @@ public final class VisitorLog {
   private final boolean honorPrivacySignals;
   private final Map<LocalDate, Set<String>> referrersSeen = new HashMap<>();
   private final LogIds ids = new LogIds(java.time.Clock.systemUTC());
+  private LocalDate reportedDestroyed;
 
   public VisitorLog(
       Database database,
@@ -76,17 +83,34 @@ public final class VisitorLog {
     return normalizedNumber.getBytes(StandardCharsets.US_ASCII);
   }
 
-  public void record(List<Visit> visits) {
+  /**
+   * Records a batch in one transaction. A visit of a day whose keys were destroyed (retention was
+   * run for a later instant) cannot be sealed, so it is left out whole, counted by the caller; once
+   * a day's unique-visitor key is destroyed its count is final, so its visits are recorded without
+   * adding to it.
+   *
+   * @return how many visits were left out because their day's keys are destroyed
+   */
+  public int record(List<Visit> visits) {
     List<SecurityLogStore.Row> rows = new ArrayList<>(visits.size());
     Map<Cell, Long> increments = new LinkedHashMap<>();
     Map<LocalDate, Set<Tag>> visitors = new HashMap<>();
     // each look at the key store checks its files: once per day per batch is enough
-    Map<LocalDate, DayKeys> dayKeysOf = new HashMap<>(2);
-    Map<LocalDate, org.waypost.keys.Tagger> taggers = new HashMap<>(2);
+    Map<LocalDate, Optional<DayKeys>> dayKeysOf = new HashMap<>(2);
+    Map<LocalDate, Optional<Tagger>> taggers = new HashMap<>(2);
+    int leftOut = 0;
     for (Visit visit : visits) {
       ZonedDateTime utc = visit.time().atZone(ZoneOffset.UTC);
       LocalDate day = utc.toLocalDate();
-      DayKeys dayKeys = dayKeysOf.computeIfAbsent(day, keys::day);
+      DayKeys dayKeys = dayKeysOf.computeIfAbsent(day, keys::dayIfKept).orElse(null);
+      if (dayKeys == null) {
+        leftOut++;
+        if (!day.equals(reportedDestroyed)) {
+          reportedDestroyed = day;
+          log.warn("visits of {} are not recorded: its keys were destroyed ahead of time", day);
+        }
+        continue;
+      }
       Browser browser = userAgents.parse(visit.userAgent());
       rows.add(row(visit, day, dayKeys, browser));
       String hour = HOUR.format(utc);
@@ -95,10 +119,16 @@ public final class VisitorLog {
         continue;
       }
       countVisit(increments, visit, day, hour, browser);
-      byte[] address = visit.client().getAddress();
-      visitors
-          .computeIfAbsent(day, d -> new HashSet<>())
-          .add(new Tag(taggers.computeIfAbsent(day, keys::visitorTagger).tag(VISITOR, address)));
+      Tagger tagger = taggers.computeIfAbsent(day, keys::visitorTaggerIfKept).orElse(null);
+      if (tagger != null) {
+        byte[] address = visit.client().getAddress();
+        visitors
+            .computeIfAbsent(day, d -> new HashSet<>())
+            .add(new Tag(tagger.tag(VISITOR, address)));
+      }
+    }
+    if (rows.isEmpty()) {
+      return leftOut;
     }
     database.inTransaction(
         c -> {
@@ -110,10 +140,9 @@ public final class VisitorLog {
           }
           return null;
         });
-    LocalDate latest = rows.isEmpty() ? null : rows.get(rows.size() - 1).day();
-    if (latest != null) {
-      referrersSeen.keySet().removeIf(d -> d.isBefore(latest.minusDays(1)));
-    }
+    LocalDate latest = rows.get(rows.size() - 1).day();
+    referrersSeen.keySet().removeIf(d -> d.isBefore(latest.minusDays(1)));
+    return leftOut;
   }
 
   private SecurityLogStore.Row row(Visit visit, LocalDate day, DayKeys dayKeys, Browser browser) {

@@ -1,11 +1,21 @@
 package org.waypost.web;
 
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waypost.config.ServerConfig;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
@@ -30,7 +40,18 @@ public final class HttpServer {
     }
   }
 
+  /** How long Jetty itself waits, after the drain, for requests that slipped in at the end. */
+  private static final long STOP_TIMEOUT_MILLIS = 2_000;
+
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
   private final Javalin app;
+  private final ServerConfig config;
+  private final Pipeline pipeline;
+  private final RequestHook[] hooks;
+  private final HttpMetrics metrics;
+  private final GracefulHandler inFlight = new GracefulHandler();
+  private volatile boolean draining;
 
   public HttpServer(
       ServerConfig config,
@@ -38,13 +59,14 @@ public final class HttpServer {
       Problems problems,
       MeterRegistry meters,
       List<Routes> features) {
-    HttpMetrics metrics = new HttpMetrics(meters);
-    RequestHook[] hooks = pipeline.hooks().toArray(new RequestHook[0]);
+    this.config = config;
+    this.pipeline = pipeline;
+    this.hooks = pipeline.hooks().toArray(new RequestHook[0]);
+    this.metrics = new HttpMetrics(meters);
     this.app =
         Javalin.create(
             javalin -> {
-              javalin.jetty.host = config.host();
-              javalin.jetty.port = config.port();
+              listeners(javalin, new ProtocolErrors(problems));
               javalin.concurrency.useVirtualThreads = true;
               javalin.startup.showJavalinBanner = false;
               javalin.startup.showOldJavalinVersionWarning = false;
@@ -57,27 +79,9 @@ public final class HttpServer {
                     files.location = Location.CLASSPATH;
                     files.headers = Map.of("Cache-Control", "public, max-age=3600");
                   });
-              javalin.requestLogger.http(
-                  (ctx, millis) -> {
-                    String route = Routes.template(ctx);
-                    metrics.record(ctx, route, millis);
-                    Exchange exchange = Exchange.of(ctx);
-                    if (exchange != null) {
-                      for (RequestHook hook : hooks) {
-                        hook.answered(ctx, exchange, route, millis);
-                      }
-                    }
-                  });
+              javalin.requestLogger.http(this::answered);
               var routes = javalin.routes;
-              routes.before(
-                  ctx -> {
-                    Exchange exchange =
-                        Exchange.begin(ctx, pipeline.proxies(), pipeline.pseudonyms());
-                    SecurityHeaders.apply(ctx);
-                    for (RequestHook hook : hooks) {
-                      hook.received(ctx, exchange);
-                    }
-                  });
+              routes.before(this::received);
               routes.exception(
                   ProblemException.class,
                   (e, ctx) ->
@@ -118,6 +122,76 @@ public final class HttpServer {
             });
   }
 
+  /**
+   * Jetty below the routes: its own errors answered as problems, malformed escapes refused, the
+   * requests in flight counted for the drain, and the listeners: the main port, and the management
+   * port when configured.
+   */
+  private void listeners(JavalinConfig javalin, ProtocolErrors protocolErrors) {
+    javalin.jetty.modifyServer(
+        server -> {
+          server.setErrorHandler(protocolErrors);
+          server.insertHandler(new MalformedEscapes());
+          server.insertHandler(inFlight);
+          server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+        });
+    if (config.hasManagementPort()) {
+      // the main connector first: Javalin reports the first one's port
+      javalin.jetty.addConnector((server, http) -> connector(server, http, config.port()));
+      javalin.jetty.addConnector(
+          (server, http) -> connector(server, http, config.managementPort()));
+    } else {
+      javalin.jetty.host = config.host();
+      javalin.jetty.port = config.port();
+    }
+  }
+
+  private ServerConnector connector(Server server, HttpConfiguration http, int port) {
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(config.host());
+    connector.setPort(port);
+    return connector;
+  }
+
+  /**
+   * Before routing: settles the client, sets the security headers, keeps {@code /metrics} and
+   * {@code /health/*} and the rest each on their own port, fails readiness while draining, and runs
+   * the request hooks (not on the management port, where nothing is a visit).
+   */
+  private void received(Context ctx) {
+    Exchange exchange = Exchange.begin(ctx, pipeline.proxies(), pipeline.pseudonyms());
+    SecurityHeaders.apply(ctx, exchange);
+    String path = ctx.path();
+    boolean management = onManagementPort(ctx);
+    if (config.hasManagementPort() && management != OpsRoutes.isManagement(path)) {
+      throw ProblemException.notFound("There is nothing at this address.");
+    }
+    if (draining && path.equals(OpsRoutes.READY)) {
+      throw new ProblemException(ProblemType.UNAVAILABLE, "The server is shutting down.");
+    }
+    if (!management) {
+      for (RequestHook hook : hooks) {
+        hook.received(ctx, exchange);
+      }
+    }
+  }
+
+  /** After the response: metrics, and the request hooks (not on the management port). */
+  private void answered(Context ctx, float millis) {
+    String route = Routes.template(ctx);
+    metrics.record(ctx, route, millis);
+    Exchange exchange = Exchange.of(ctx);
+    if (exchange != null && !onManagementPort(ctx)) {
+      for (RequestHook hook : hooks) {
+        hook.answered(ctx, exchange, route, millis);
+      }
+    }
+  }
+
+  private boolean onManagementPort(Context ctx) {
+    return config.hasManagementPort() && ctx.req().getLocalPort() == config.managementPort();
+  }
+
   private static ProblemType fromStatus(int status) {
     return switch (status) {
       case 400 -> ProblemType.VALIDATION_FAILED;
@@ -147,7 +221,37 @@ public final class HttpServer {
     return app;
   }
 
+  /** Whether {@link #stop()} has begun: readiness fails from that moment. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Stops in order: readiness fails at once, requests in flight get up to {@code
+   * server.drainSeconds} to finish (new ones are still served meanwhile, while load balancers
+   * notice), then the listeners close.
+   */
   public void stop() {
+    draining = true;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.drainSeconds());
+    if (inFlight.getCurrentRequestCount() > 0) {
+      log.info(
+          "stopping: readiness fails, in_flight={} drain up to {} s",
+          inFlight.getCurrentRequestCount(),
+          config.drainSeconds());
+    }
+    while (inFlight.getCurrentRequestCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    long left = inFlight.getCurrentRequestCount();
+    if (left > 0) {
+      log.warn("stopping after the drain with in_flight={}", left);
+    }
     app.stop();
   }
 }

@@ -7,9 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.function.BooleanSupplier;
+import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
 
-/** Liveness, readiness, Prometheus metrics and the OpenAPI description. */
+/**
+ * Liveness, readiness, Prometheus metrics and the OpenAPI description. The first three answer on
+ * the management port when {@code server.managementPort} is set ({@link #isManagement}).
+ */
 public final class OpsRoutes implements Routes {
+  static final String READY = "/health/ready";
   private static final byte[] UP = "{\"status\":\"UP\"}".getBytes();
 
   private final BooleanSupplier databaseReady;
@@ -36,7 +42,7 @@ public final class OpsRoutes implements Routes {
   @Override
   public void register(RoutesConfig routes) {
     routes.get("/health/live", ctx -> ctx.contentType("application/json").result(UP));
-    routes.get("/health/ready", this::ready);
+    routes.get(READY, this::ready);
     routes.get(
         "/metrics",
         ctx ->
@@ -45,10 +51,15 @@ public final class OpsRoutes implements Routes {
     routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
   }
 
+  /** Whether {@code path} is one for machines watching the server: probes and scrapes. */
+  static boolean isManagement(String path) {
+    return path.startsWith("/health/") || path.equals("/metrics");
+  }
+
   private void ready(Context ctx) {
     if (!databaseReady.getAsBoolean()) {
-      throw new org.waypost.error.ProblemException(
-          org.waypost.error.ProblemType.UNAVAILABLE, "The database is not answering.");
+      throw new ProblemException(
+          ProblemType.UNAVAILABLE, "The database is not answering or not taking writes.");
     }
     ctx.contentType("application/json").result("{\"status\":\"UP\",\"database\":\"UP\"}");
   }

@@ -1,6 +1,7 @@
 package org.waypost.web;
 
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +60,32 @@ public final class Problems {
         return;
       }
     }
-    if (wantsPage(ctx)) {
-      ctx.html(pages.render("error.jte", new Pages.ErrorPage(pages.site(ctx), type, detail)));
+    if (wantsPage(path, ctx.header("Accept"))) {
+      ctx.html(page(pages.site(ctx), type, detail));
     } else {
       ctx.contentType(CONTENT_TYPE).result(Json.bytes(body(type, detail, extra)));
     }
+  }
+
+  /** A problem written outside any Javalin context (by Jetty): its content type and bytes. */
+  record Written(String contentType, byte[] body) {}
+
+  /**
+   * The problem for a request Jetty refused before routing: the error page for a browser off the
+   * API, problem+json otherwise (also when the path is unknown, as for an address too long).
+   */
+  Written written(String path, String accept, ProblemType type, String detail) {
+    if (path != null && wantsPage(path, accept)) {
+      return new Written(
+          "text/html;charset=utf-8",
+          page(pages.site(Language.EN, path, Map.of()), type, detail)
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    return new Written(CONTENT_TYPE, Json.bytes(body(type, detail, Map.of())));
+  }
+
+  private String page(Pages.Site site, ProblemType type, String detail) {
+    return pages.render("error.jte", new Pages.ErrorPage(site, type, detail));
   }
 
   public void respond(Context ctx, ProblemType type, String detail) {
@@ -111,12 +133,10 @@ public final class Problems {
   }
 
   /** Pages are for browsers on non-API paths; scripts and API paths always get JSON. */
-  static boolean wantsPage(Context ctx) {
-    String path = ctx.path();
+  static boolean wantsPage(String path, String accept) {
     if (path.startsWith("/api/") || path.startsWith("/health") || path.equals("/metrics")) {
       return false;
     }
-    String accept = ctx.header("Accept");
     return accept != null && accept.contains("text/html");
   }
 }

@@ -14,8 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.waypost.keys.MasterKey;
@@ -31,7 +30,6 @@ import org.waypost.tracking.TrackingNumber;
 class JsonLogsTest {
   private static final String CLIENT_V4 = "203.0.113.7";
   private static final String CLIENT_V6 = "2001:db8::7";
-  private static final Pattern SERVING = Pattern.compile("serving on (http://\\S+:\\d+/)");
 
   @TempDir Path dir;
 
@@ -52,27 +50,19 @@ class JsonLogsTest {
         Cli.run("apikey", "create", "--shipper", "Acme", "--config", config.toString()).lastLine();
     Path stdout = dir.resolve("stdout");
     Path stderr = dir.resolve("stderr");
-    ProcessBuilder serve =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                WaypostCommand.class.getName(),
-                "serve",
-                "--config",
-                config.toString())
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile());
-    serve.environment().put("WAYPOST_SERVICE_HOST", "192.0.2.10");
-    serve.environment().put("WAYPOST_SERVICE_PORT", "8080");
-    serve.environment().put("WAYPOST_PORT", "tcp://192.0.2.10:8080");
-    serve.environment().put("WAYPOST_PORT_8080_TCP_ADDR", "192.0.2.10");
-    Process server = serve.start();
+    Process server =
+        ServeProcess.start(
+            config,
+            stdout,
+            stderr,
+            Map.of(
+                "WAYPOST_SERVICE_HOST", "192.0.2.10",
+                "WAYPOST_SERVICE_PORT", "8080",
+                "WAYPOST_PORT", "tcp://192.0.2.10:8080",
+                "WAYPOST_PORT_8080_TCP_ADDR", "192.0.2.10"));
     List<String> numbers = new ArrayList<>();
     try {
-      String base = awaitServing(server, stderr);
+      String base = ServeProcess.awaitServing(server, stderr);
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> created =
           http.send(
@@ -133,20 +123,6 @@ class JsonLogsTest {
                     .contains("WAYPOST_PORT, WAYPOST_PORT_8080_TCP_ADDR")
                     .contains("WAYPOST_SERVICE_HOST, WAYPOST_SERVICE_PORT"));
     assertThat(Files.readString(stdout)).doesNotContain("Waypost is serving");
-  }
-
-  /** The server's base URL once serve said it is serving (on stderr, stdout being the log's). */
-  private static String awaitServing(Process server, Path stderr) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      Matcher serving = SERVING.matcher(Files.readString(stderr));
-      if (serving.find()) {
-        return serving.group(1);
-      }
-      assertThat(server.isAlive()).as("serve stopped: %s", Files.readString(stderr)).isTrue();
-      Thread.sleep(100);
-    }
-    throw new AssertionError("serve did not start within 60 s: " + Files.readString(stderr));
   }
 
   /** Waits until the background access log has written a line containing {@code text}. */

@@ -29,7 +29,9 @@ public final class RouteServer implements TestServer, AutoCloseable {
           1024 * 1024,
           10_000,
           false,
-          "X-Forwarded-For");
+          "X-Forwarded-For",
+          0,
+          0);
 
   private final HttpServer server;
   private final SimpleMeterRegistry meters;

@@ -42,6 +42,7 @@ class CaptureTest {
                 Thread.currentThread().interrupt();
               }
               written.addAndGet(batch.size());
+              return 0;
             },
             meters)) {
       int offered = Capture.QUEUE_CAPACITY + Capture.BATCH + 5_000;
@@ -80,6 +81,7 @@ class CaptureTest {
               synchronized (sizes) {
                 sizes.add(batch.size());
               }
+              return 0;
             },
             meters)) {
       capture.offer(visit());

@@ -32,7 +32,7 @@ class ServerErrorsTest {
   @BeforeEach
   void start() {
     ServerConfig config =
-        new ServerConfig("127.0.0.1", 0, List.of(), 1 << 20, 100, false, "X-Forwarded-For");
+        new ServerConfig("127.0.0.1", 0, List.of(), 1 << 20, 100, false, "X-Forwarded-For", 0, 0);
     HttpServer.Pipeline pipeline =
         new HttpServer.Pipeline(
             new TrustedProxies(List.of(Cidr.parse("127.0.0.0/8")), false),

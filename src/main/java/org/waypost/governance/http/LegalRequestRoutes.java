@@ -5,13 +5,13 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.waypost.error.InputDates;
 import org.waypost.error.ProblemException;
 import org.waypost.governance.LegalProcess;
 import org.waypost.governance.LegalRequests;
@@ -230,11 +230,7 @@ public final class LegalRequestRoutes implements Routes {
     if (text == null) {
       return null;
     }
-    try {
-      return LocalDate.parse(text.strip());
-    } catch (DateTimeParseException e) {
-      throw ProblemException.validation(field + " must be a date such as 2026-11-20");
-    }
+    return InputDates.parse(text, field + " must be a date such as 2026-11-20");
   }
 
   private static void json(Context ctx, Object body) {

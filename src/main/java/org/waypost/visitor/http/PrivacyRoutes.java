@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.waypost.json.Json;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
@@ -53,7 +54,7 @@ public final class PrivacyRoutes implements Routes {
     InetAddress client = exchange.client();
     boolean signal = exchange.privacySignal();
     LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-    DayKeys day = keys.day(today);
+    Optional<DayKeys> day = keys.dayIfKept(today);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("ip", IpLiterals.normalized(client));
     out.put(
@@ -76,32 +77,65 @@ public final class PrivacyRoutes implements Routes {
                     "form",
                     "keyed hash (HMAC-SHA256) under a key that never leaves memory"),
                 "at most 2 hours; the key changes every hour"),
-            tier(
-                "securityLog",
-                "one row per request, for security and lawful requests",
-                Map.of(
-                    "ip",
-                    "sealed with AES-256-GCM under the key of " + today,
-                    "clientTag",
-                    truncated(day.tag(VisitorLog.CLIENT, client.getAddress())),
-                    "networkTag",
-                    truncated(day.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client))),
-                    "numbersAsked",
-                    "one keyed hash per number, under the same day's key"),
-                policy.securityLogDays()
-                    + " days: deleted, and the day's keys destroyed, from "
-                    + today.plusDays(policy.securityLogDays())
-                    + " 00:00 UTC"),
+            day.map(keys -> securityLog(keys, client, today)).orElseGet(() -> notRecording(today)),
             tier(
                 "aggregates",
-                signal && policy.honorsPrivacySignals()
-                    ? "this request counts only in the number of excluded requests"
-                    : "counted in hourly and daily totals (no address, no number)",
+                day.isEmpty()
+                    ? "not counted: today's visits are not recorded (see securityLog)"
+                    : signal && policy.honorsPrivacySignals()
+                        ? "this request counts only in the number of excluded requests"
+                        : "counted in hourly and daily totals (no address, no number)",
                 Map.of("minCount", policy.minCount()),
                 "kept")));
     out.put("retentionDays", policy.securityLogDays());
     out.put("policy", "/privacy");
     ctx.contentType("application/json").result(Json.bytes(out));
+  }
+
+  private Map<String, Object> securityLog(DayKeys day, InetAddress client, LocalDate today) {
+    Map<String, Object> tier =
+        tier(
+            "securityLog",
+            "one row per request, for security and lawful requests",
+            Map.of(
+                "ip",
+                "sealed with AES-256-GCM under the key of " + today,
+                "clientTag",
+                truncated(day.tag(VisitorLog.CLIENT, client.getAddress())),
+                "networkTag",
+                truncated(day.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client))),
+                "numbersAsked",
+                "one keyed hash per number, under the same day's key"),
+            policy.securityLogDays()
+                + " days: deleted, and the day's keys destroyed, from "
+                + today.plusDays(policy.securityLogDays())
+                + " 00:00 UTC");
+    tier.put("recording", true);
+    return tier;
+  }
+
+  /**
+   * The security log when today's keys are already destroyed: retention was run for a later
+   * instant, so nothing of today can be sealed, and nothing of this request is kept.
+   */
+  private static Map<String, Object> notRecording(LocalDate today) {
+    Map<String, Object> tier =
+        tier(
+            "securityLog",
+            "one row per request, for security and lawful requests",
+            Map.of(),
+            "nothing is kept of " + today);
+    tier.put("recording", false);
+    tier.put(
+        "why",
+        "The keys of "
+            + today
+            + " were destroyed ahead of time (retention was applied as of a later date), so"
+            + " requests made on "
+            + today
+            + " cannot be sealed and nothing of them is recorded, not even in the aggregates."
+            + " Recording resumes with the first day whose keys were not destroyed.");
+    return tier;
   }
 
   private static Map<String, Object> tier(
