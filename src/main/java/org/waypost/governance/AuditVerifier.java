@@ -35,7 +35,8 @@ import org.waypost.json.Json;
  *
  * <ol>
  *   <li>the chain: seqs without gaps, each entry's hash, each {@code prev_hash} (a gap is allowed
- *       only just before a signed restore entry that declares it);
+ *       only just before a signed restore entry that declares it); no unsigned entry after a signed
+ *       one, since Waypost signs every entry once a signing key exists;
  *   <li>every checkpoint in the database carries a trusted key's signature ({@link SigningKeys});
  *   <li>the newest line of the checkpoint file carries its folder key's signature;
  *   <li>every checkpoint vouches for an entry the log holds (a checkpoint of another hash at a seq
@@ -123,6 +124,9 @@ final class AuditVerifier {
       if (!cp.hash().equals(walk.watchedHash())) {
         return walk.broken(cp.seq(), rewritten(cp.seq(), "the checkpoint of " + cp.time()), newest);
       }
+    }
+    if (walk.foreign() != null) {
+      return walk.broken(walk.foreign().firstBroken(), walk.foreign().problem(), newest);
     }
     long vouched = Math.max(walk.lastSigned(), live.map(Checkpoint::seq).orElse(0L));
     boolean signing =
@@ -280,6 +284,9 @@ final class AuditVerifier {
       throw new IllegalStateException(
           "not signing a checkpoint over a broken audit log: " + walk.problem());
     }
+    if (walk.foreign() != null) {
+      throw new IllegalStateException("not signing a checkpoint: " + walk.foreign().problem());
+    }
     long vouched = Math.max(from - 1, walk.lastSigned());
     if (walk.lastSeq() > vouched) {
       if (inDatabase.isPresent()
@@ -343,10 +350,13 @@ final class AuditVerifier {
     Trust trust = keys.trust();
     Optional<Checkpoint> file = checkpoints.latest().filter(Checkpoint::authentic);
     Walk walk = walk(1, AuditLog.GENESIS, file.map(Checkpoint::seq).orElse(-1L), trust);
-    if (walk.problem() != null) {
+    String problem =
+        walk.problem() != null
+            ? walk.problem()
+            : walk.foreign() != null ? walk.foreign().problem() : null;
+    if (problem != null) {
       throw new IllegalStateException(
-          "the audit log is broken in another way, which a restore does not explain: "
-              + walk.problem());
+          "the audit log is broken in another way, which a restore does not explain: " + problem);
     }
     long lostFrom = Long.MAX_VALUE;
     Signed lastLost = null;
@@ -458,6 +468,8 @@ final class AuditVerifier {
    * @param watchedHash the hash of the entry at the watched seq, if reached
    * @param lastSigned the last entry that holds and carries a trusted signature; 0 when none
    * @param restores the signed restores met on the way
+   * @param foreign the first entry without a signature after one with: not written by Waypost,
+   *     though the chain holds through it; null when none
    * @param problem why the entry after {@code lastSeq} breaks the chain; null when none does
    */
   private record Walk(
@@ -467,6 +479,7 @@ final class AuditVerifier {
       String watchedHash,
       long lastSigned,
       List<Restore> restores,
+      Finding foreign,
       String problem) {
     Verification intact(Long checkpointSeq) {
       return new Verification(true, entries, lastHash, null, null, checkpointSeq);
@@ -490,6 +503,7 @@ final class AuditVerifier {
     String watched = null;
     long lastSigned = 0;
     List<Restore> restores = new ArrayList<>();
+    Finding foreign = null;
     while (true) {
       List<SignedEntry> page = table.entries(lastSeq, PAGE);
       for (SignedEntry signed : page) {
@@ -509,7 +523,18 @@ final class AuditVerifier {
                   + " its checkpoint in the database was forged";
         }
         if (problem != null) {
-          return new Walk(count, lastSeq, prev, watched, lastSigned, restores, problem);
+          return new Walk(count, lastSeq, prev, watched, lastSigned, restores, foreign, problem);
+        }
+        if (foreign == null && signed.signature() == null && lastSigned > 0) {
+          foreign =
+              new Finding(
+                  entry.seq(),
+                  "entry "
+                      + entry.seq()
+                      + " is not signed, though entry "
+                      + lastSigned
+                      + " before it is: Waypost signs every entry it appends once an audit"
+                      + " signing key exists, so it was added outside Waypost");
         }
         restore.ifPresent(restores::add);
         if (entry.seq() == watchSeq) {
@@ -524,7 +549,7 @@ final class AuditVerifier {
         count++;
       }
       if (page.size() < PAGE) {
-        return new Walk(count, lastSeq, prev, watched, lastSigned, restores, null);
+        return new Walk(count, lastSeq, prev, watched, lastSigned, restores, foreign, null);
       }
     }
   }
