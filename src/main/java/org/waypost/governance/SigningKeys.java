@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.waypost.db.Database;
+import org.waypost.keys.KeyStoreException;
 import org.waypost.keys.MasterKey;
 
 /**
@@ -202,9 +203,15 @@ final class SigningKeys {
     if (row.isEmpty()) {
       return Optional.empty(); // perhaps registered later: not remembered
     }
+    MasterKey master;
+    try {
+      master = masterKey.get();
+    } catch (KeyStoreException e) {
+      return Optional.empty(); // no master key here: nothing can be trusted, nor remembered
+    }
     Optional<Key> key;
     try {
-      KeysetHandle keyset = masterKey.get().decryptKeyset(row.get(), ASSOCIATED_DATA);
+      KeysetHandle keyset = master.decryptKeyset(row.get(), ASSOCIATED_DATA);
       key =
           Integer.toUnsignedLong(keyset.getPrimary().getId()) == id
               ? Optional.of(key(keyset))

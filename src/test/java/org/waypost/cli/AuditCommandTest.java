@@ -83,7 +83,7 @@ class AuditCommandTest {
 
   @Test
   void anEmptyLogIsIntactWithoutACheckpoint() {
-    MasterKey.createIfMissing(dir.resolve("keys/master.key"));
+    MasterKey.createIfMissing(dir.resolve("master.key"));
 
     Cli cli = auditVerify("--data", dir.toString());
 
