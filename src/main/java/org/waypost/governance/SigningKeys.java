@@ -229,7 +229,8 @@ final class SigningKeys {
           Integer.toUnsignedLong(publicKeyset.getPrimary().getId()),
           publicKeyset.getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class),
           TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
-              publicKeyset, RegistryConfiguration.get()));
+                  publicKeyset, RegistryConfiguration.get())
+              .strip());
     } catch (GeneralSecurityException e) {
       throw AuditSigningKey.unusable(e);
     }
