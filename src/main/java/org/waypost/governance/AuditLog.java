@@ -64,9 +64,13 @@ import org.waypost.keys.KeyStoreException;
  * no whitespace.
  *
  * <p>The chain shows an entry changed, removed or moved; it cannot show a cut-off tail, nor a log
- * rewritten with recomputed hashes. {@link Checkpoints} covers those: signed statements of the head
- * kept outside the database. Checking the chain and signing checkpoints is {@link AuditVerifier}'s
- * work; {@link #verify()} and {@link #checkpoint()} hand over to it.
+ * rewritten with recomputed hashes, nor an entry appended with a correct hash. Signed checkpoints
+ * cover those, in two places that each catch a cut of the other: every entry appended while a
+ * signing key exists is signed, in its own transaction, into the database's {@code
+ * audit_checkpoints} ({@link CheckpointTable}); after the commit the head is signed into the
+ * checkpoint file outside the database ({@link Checkpoints}). Checking the chain against both,
+ * signing checkpoints and recording a restore from a backup is {@link AuditVerifier}'s work; {@link
+ * #verify()}, {@link #checkpoint()} and {@link #recordRestore} hand over to it.
  */
 public final class AuditLog {
   /** One recorded action. {@code details} is canonical JSON text. */
@@ -152,12 +156,14 @@ public final class AuditLog {
   }
 
   /**
-   * Appends an entry inside the caller's transaction on {@code c}; it commits or rolls back with
-   * the action it records. Other appenders wait for that transaction to end.
+   * Appends an entry inside the caller's transaction on {@code c}, with its signed checkpoint in
+   * {@code audit_checkpoints} when a master key is available; it commits or rolls back with the
+   * action it records. Other appenders wait for that transaction to end.
    *
    * @param target what the action was done to (an operator name, a request id); may be null
    * @param details facts about the action; stored as canonical JSON; null for none
    * @throws IllegalStateException when {@code c} is not inside a transaction
+   * @throws CheckpointException when the entry must be signed and cannot be: nothing is written
    */
   public Entry append(
       Connection c, String actor, String action, String target, Map<String, ?> details) {

@@ -26,20 +26,22 @@ import org.waypost.keys.KeyFiles;
 import org.waypost.keys.MasterKey;
 
 /**
- * Signed checkpoints of the audit log's head, kept outside the database.
+ * Signed checkpoints of the audit log's head, kept in a file outside the database.
  *
  * <p>Why: the hash chain alone shows an entry changed or removed in the middle, but not a tail cut
  * off the end, nor a log that someone with write access to the database rewrote from some entry on
  * with freshly computed hashes (the chain has no key; anyone can compute it). A checkpoint is the
  * head's seq and hash signed with an Ed25519 key the database never sees, so whoever holds only the
- * database cannot make the log end earlier, or differ, than a checkpoint says.
+ * database cannot make the log end earlier, or differ, than a checkpoint says. The database keeps
+ * signed checkpoints too ({@link CheckpointTable}), so that whoever holds only this folder cannot
+ * hide a cut by removing or trimming this file.
  *
  * <p>The folder (mode 0700; every file 0600) holds:
  *
  * <ul>
  *   <li>{@code audit-signing.json}: {@code {"version":1,"signing":<keyset>}}, the Ed25519 private
  *       keyset encrypted under the master key (Tink's encrypted-keyset JSON, associated data {@code
- *       waypost-audit-signing}). Made on the first checkpoint.
+ *       waypost-audit-signing}). Made on the first signature.
  *   <li>{@code audit-public-key.json}: the public keyset in cleartext (Tink's JSON keyset format),
  *       so that anyone can verify checkpoints with Tink's {@code PublicKeyVerify} and nothing else.
  *   <li>{@code checkpoints.ndjson}: one checkpoint per line, appended and fsynced: {@code
@@ -58,8 +60,10 @@ import org.waypost.keys.MasterKey;
  * lock, so concurrent writers (threads or processes) never put an older checkpoint last. A line
  * torn by a crash (no final newline) is ignored and closed by the next append. Verification uses
  * the public half of the encrypted keyset, not the cleartext file, so replacing that file and
- * re-signing the checkpoints with another key is detected. Several nodes each keep their own folder
- * and key; any node's newest checkpoint vouches for the shared log.
+ * re-signing the checkpoints with another key is detected. Several nodes may each keep their own
+ * folder and key (each registered in the database, see {@link SigningKeys}); any node's newest
+ * checkpoint vouches for the shared log. A new line is a copy of the head once the database has
+ * signed it, re-signed with this folder's key.
  *
  * <p>This class keeps the checkpoint file; the two key files are {@link AuditSigningKey}'s.
  */
