@@ -371,28 +371,10 @@ public final class AuditLog {
    */
   public List<Restore> restores() {
     List<Restore> restores = new ArrayList<>();
-    for (Entry entry : entries(RESTORE_ACTION)) {
-      AuditVerifier.restore(entry).ifPresent(restores::add);
+    for (CheckpointTable.SignedEntry signed : table.entries(RESTORE_ACTION)) {
+      AuditVerifier.restore(signed.entry()).ifPresent(restores::add);
     }
     return restores;
-  }
-
-  private List<Entry> entries(String action) {
-    return database.read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT " + COLUMNS + " FROM audit_log WHERE action = ? ORDER BY seq")) {
-            ps.setString(1, action);
-            try (ResultSet rs = ps.executeQuery()) {
-              List<Entry> entries = new ArrayList<>();
-              while (rs.next()) {
-                entries.add(entry(rs));
-              }
-              return entries;
-            }
-          }
-        });
   }
 
   /**

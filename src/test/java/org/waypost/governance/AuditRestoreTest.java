@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +21,7 @@ import org.waypost.governance.AuditLog.Restore;
 import org.waypost.governance.AuditLog.Verification;
 import org.waypost.keys.MasterKey;
 import org.waypost.testing.MutableClock;
+import org.waypost.testing.Sql;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 
@@ -69,14 +68,8 @@ class AuditRestoreTest {
     return entries;
   }
 
-  private void sql(String statement, Object... parameters) throws Exception {
-    try (Connection c = database.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(statement)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      ps.executeUpdate();
-    }
+  private void sql(String statement, Object... parameters) {
+    Sql.update(database, statement, parameters);
   }
 
   /** The audit tables as a backup taken at {@code head} restores them. */

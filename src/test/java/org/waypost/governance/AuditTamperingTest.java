@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +23,7 @@ import org.waypost.governance.AuditLog.Verification;
 import org.waypost.keys.KeyStoreException;
 import org.waypost.keys.MasterKey;
 import org.waypost.testing.MutableClock;
+import org.waypost.testing.Sql;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 
@@ -81,23 +79,12 @@ class AuditTamperingTest {
     return entries;
   }
 
-  private void sql(String statement, Object... parameters) throws Exception {
-    try (Connection c = database.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(statement)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      ps.executeUpdate();
-    }
+  private void sql(String statement, Object... parameters) {
+    Sql.update(database, statement, parameters);
   }
 
-  private long count(String table) throws Exception {
-    try (Connection c = database.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+  private long count(String table) {
+    return Sql.longValue(database, "SELECT COUNT(*) FROM " + table);
   }
 
   private Path file() {
