@@ -6,16 +6,20 @@ import java.util.concurrent.Callable;
 import org.waypost.App;
 import org.waypost.config.WaypostConfig;
 import org.waypost.governance.AuditLog;
+import org.waypost.governance.Operators;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code waypost audit}: checks the hash-chained audit log. */
+/**
+ * {@code waypost audit}: checks the hash-chained audit log, and records a restore of the database
+ * from a backup.
+ */
 @Command(
     name = "audit",
-    description = "Check the audit log.",
-    subcommands = AuditCommand.Verify.class)
+    description = "Check the audit log; record a restore from a backup.",
+    subcommands = {AuditCommand.Verify.class, AuditCommand.Restored.class})
 final class AuditCommand {
 
   @Command(
@@ -41,6 +45,9 @@ final class AuditCommand {
               result.checkpointSeq() == null
                   ? "no checkpoint yet"
                   : "checkpoint at seq " + result.checkpointSeq());
+          for (AuditLog.Restore restore : app.audit().restores()) {
+            out.println(describe(restore));
+          }
           out.flush();
           return 0;
         }
@@ -55,5 +62,45 @@ final class AuditCommand {
         return 1;
       }
     }
+  }
+
+  @Command(
+      name = "restored",
+      description =
+          "After restoring the database from a backup: record, signed, which audit entries the"
+              + " restore lost (those the checkpoints vouch for and the restored log lacks), so that"
+              + " `audit verify` passes again and the transparency report shows the restore.")
+  static final class Restored implements Callable<Integer> {
+    @Mixin Storage storage;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      WaypostConfig config = storage.load();
+      try (App app = App.open(config, Clock.systemUTC())) {
+        AuditLog.Restore restore;
+        try {
+          restore = app.audit().recordRestore(Operators.LOCAL_ADMIN);
+        } catch (IllegalStateException e) {
+          throw new CommandFailure("no restore recorded: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(describe(restore));
+        out.flush();
+        return 0;
+      }
+    }
+  }
+
+  static String describe(AuditLog.Restore restore) {
+    return "restored from a backup: "
+        + (restore.lostFrom() == restore.lostTo()
+            ? "entry " + restore.lostFrom() + " was lost"
+            : "entries " + restore.lostFrom() + " to " + restore.lostTo() + " were lost")
+        + " (recorded as entry "
+        + restore.seq()
+        + " at "
+        + restore.time()
+        + ")";
   }
 }

@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     overrides.put("server.trustedProxies", "127.0.0.0/8,::1");
     WaypostConfig config = ConfigLoader.load(null, System.getenv(), overrides);
     Logging.start(config, System.getenv());
-    MasterKey.createIfMissing(data.resolve("keys").resolve("master.key"));
+    MasterKey.createIfMissing(config.privacy());
     App app = App.open(config, Clock.systemUTC());
     ApiKeys.Created key = app.apiKeys().create(DEMO_SHIPPER);
     Map<String, String> logins = operatorLogins(app);

@@ -36,16 +36,30 @@ final class KeysCommand {
             "The master key is given in WAYPOST_PRIVACY_MASTERKEY (privacy.masterKey);"
                 + " no key file is needed.");
       } else {
-        Path file = Path.of(privacy.masterKeyFile());
-        if (MasterKey.createIfMissing(file)) {
+        if (MasterKey.createIfMissing(privacy)) {
           out.printf(
               "Created the master key file %s (mode 0600).%n"
-                  + "Keep the key folder out of backups: a copy would keep day keys alive"
-                  + " past their retention.%n",
-              file);
+                  + "Back it up, apart from the database backups. Keep the key folder %s out of"
+                  + " backups: a copy would keep day keys alive past their retention.%n",
+              privacy.masterKeyFile(), privacy.keyDir());
         } else {
           check(privacy);
+          Path file = MasterKey.file(privacy);
           out.printf("A master key file already exists at %s; left unchanged.%n", file);
+          if (MasterKey.insideKeyFolder(privacy, file)) {
+            Path configured = Path.of(privacy.masterKeyFile());
+            Path target =
+                MasterKey.insideKeyFolder(privacy, configured)
+                    ? Path.of(privacy.keyDir())
+                        .toAbsolutePath()
+                        .normalize()
+                        .resolveSibling("master.key")
+                    : configured;
+            out.printf(
+                "It lies inside the key folder %s, which is kept out of backups: move it to %s"
+                    + " (privacy.masterKeyFile), outside that folder, and back it up.%n",
+                privacy.keyDir(), target);
+          }
         }
       }
       out.flush();

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code --data DIR} / {@code --config FILE} options every data-touching command takes. With
- * {@code --data}, everything Waypost keeps lives under DIR: the SQLite file and the key store.
+ * {@code --data}, everything Waypost keeps lives under DIR: the SQLite file {@code waypost.db}, the
+ * day keys in {@code keys/} (never backed up), the audit checkpoints in {@code checkpoints/} and
+ * the master key {@code master.key} beside them (both backed up).
  */
 final class Storage {
   @Option(
@@ -39,10 +41,9 @@ final class Storage {
   }
 
   static Map<String, String> dataOverrides(Path dir) {
-    Path keys = dir.resolve("keys");
     return Map.of(
         "database.url", "jdbc:sqlite:" + dir.resolve("waypost.db"),
-        "privacy.keyDir", keys.toString(),
-        "privacy.masterKeyFile", keys.resolve("master.key").toString());
+        "privacy.keyDir", dir.resolve("keys").toString(),
+        "privacy.masterKeyFile", dir.resolve("master.key").toString());
   }
 }

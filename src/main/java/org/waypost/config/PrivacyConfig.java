@@ -5,6 +5,9 @@ import static org.waypost.config.ConfigException.require;
 /**
  * How long visitor data lives and where the keys that protect it are kept.
  *
+ * <p>The master key file lives outside the key folder by default ({@code ./data/master.key} beside
+ * {@code ./data/keys}): the master key must be backed up, the key folder never is.
+ *
  * @param masterKey the master key itself, normally given as {@code WAYPOST_PRIVACY_MASTERKEY}
  *     instead of a file; empty when the file is used
  * @param geoipDatabase a MaxMind GeoIP2/GeoLite2 Country file; empty for no country statistics
@@ -35,7 +38,7 @@ public record PrivacyConfig(
   }
 
   static PrivacyConfig defaults() {
-    return new PrivacyConfig(7, "./data/keys", "./data/keys/master.key", "", true, 5, "");
+    return new PrivacyConfig(7, "./data/keys", "./data/master.key", "", true, 5, "");
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,13 @@ import org.waypost.keys.KeyStoreException;
  * no whitespace.
  *
  * <p>The chain shows an entry changed, removed or moved; it cannot show a cut-off tail, nor a log
- * rewritten with recomputed hashes. {@link Checkpoints} covers those: signed statements of the head
- * kept outside the database. Checking the chain and signing checkpoints is {@link AuditVerifier}'s
- * work; {@link #verify()} and {@link #checkpoint()} hand over to it.
+ * rewritten with recomputed hashes, nor an entry appended with a correct hash. Signed checkpoints
+ * cover those, in two places that each catch a cut of the other: every entry appended while a
+ * signing key exists is signed, in its own transaction, into the database's {@code
+ * audit_checkpoints} ({@link CheckpointTable}); after the commit the head is signed into the
+ * checkpoint file outside the database ({@link Checkpoints}). Checking the chain against both,
+ * signing checkpoints and recording a restore from a backup is {@link AuditVerifier}'s work; {@link
+ * #verify()}, {@link #checkpoint()} and {@link #recordRestore} hand over to it.
  */
 public final class AuditLog {
   /** One recorded action. {@code details} is canonical JSON text. */
@@ -97,6 +102,31 @@ public final class AuditLog {
       String problem,
       Long checkpointSeq) {}
 
+  /**
+   * A restore of the database from a backup, recorded with {@code waypost audit restored}: the
+   * entries {@code lostFrom} to {@code lostTo} of the log before it were lost with the restore.
+   *
+   * @param seq the seq of the entry that records it
+   * @param time when it was recorded
+   */
+  public record Restore(long seq, Instant time, long lostFrom, long lostTo) {}
+
+  /**
+   * The newest signed checkpoint in the database, for publication: anyone holding a copy can later
+   * show that the log reached entry {@code seq} with {@code hash}.
+   *
+   * @param signature base64 of the Ed25519 signature (Tink, with its 5-byte key-id prefix) of
+   *     {@code ["waypost-audit-checkpoint",seq,"hash",time]}, {@code time} in epoch milliseconds
+   * @param keyId the id of the key that signed it (as in the signature's prefix); null when that
+   *     key is not registered
+   * @param publicKey that key's public keyset as Tink's cleartext JSON; null when not registered
+   */
+  public record PublishedCheckpoint(
+      long seq, String hash, Instant time, String signature, Long keyId, String publicKey) {}
+
+  /** The action of the entry that records a restore. */
+  public static final String RESTORE_ACTION = "audit.restore";
+
   /** The {@code prev_hash} of entry 1: the hash of the implicit entry 0. */
   public static final String GENESIS = "0".repeat(64);
 
@@ -110,25 +140,47 @@ public final class AuditLog {
 
   private final Database database;
   private final Clock clock;
+  private final AuditSigningKey signingKey;
+  private final SigningKeys keys;
+  private final CheckpointTable table;
   private final AuditVerifier verifier;
 
   public AuditLog(Database db, Clock clock, Checkpoints checkpoints) {
     this.database = Objects.requireNonNull(db, "db");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.verifier =
-        new AuditVerifier(this, Objects.requireNonNull(checkpoints, "checkpoints"), clock);
+    Objects.requireNonNull(checkpoints, "checkpoints");
+    this.signingKey = checkpoints.signingKey();
+    this.keys = new SigningKeys(db, signingKey, checkpoints.masterKey(), clock);
+    this.table = new CheckpointTable(db);
+    this.verifier = new AuditVerifier(this, checkpoints, table, keys, clock);
   }
 
   /**
-   * Appends an entry inside the caller's transaction on {@code c}; it commits or rolls back with
-   * the action it records. Other appenders wait for that transaction to end.
+   * Appends an entry inside the caller's transaction on {@code c}, with its signed checkpoint in
+   * {@code audit_checkpoints} when a master key is available; it commits or rolls back with the
+   * action it records. Other appenders wait for that transaction to end.
    *
    * @param target what the action was done to (an operator name, a request id); may be null
    * @param details facts about the action; stored as canonical JSON; null for none
    * @throws IllegalStateException when {@code c} is not inside a transaction
+   * @throws CheckpointException when the entry must be signed and cannot be: nothing is written
    */
   public Entry append(
       Connection c, String actor, String action, String target, Map<String, ?> details) {
+    return append(c, actor, action, target, details, 0);
+  }
+
+  /**
+   * {@link #append}, at seq {@code atLeast} when that is past the head: for the entry that records
+   * a restore, which goes after the seqs of the entries it declares lost.
+   */
+  Entry append(
+      Connection c,
+      String actor,
+      String action,
+      String target,
+      Map<String, ?> details,
+      long atLeast) {
     requireText(actor, "actor");
     requireText(action, "action");
     if (action.length() > MAX_ACTION_LENGTH) {
@@ -155,7 +207,7 @@ public final class AuditLog {
         headSeq = rs.getLong(1);
         headHash = rs.getString(2);
       }
-      long seq = headSeq + 1;
+      long seq = Math.max(headSeq + 1, atLeast);
       long time = clock.millis();
       String hash = hash(seq, time, actor, action, target, canonicalDetails, headHash);
       try (PreparedStatement ps =
@@ -177,11 +229,46 @@ public final class AuditLog {
         ps.setString(2, hash);
         ps.executeUpdate();
       }
+      sign(c, seq, hash, time);
       return new Entry(
           seq, Instant.ofEpochMilli(time), actor, action, target, canonicalDetails, headHash, hash);
     } catch (SQLException e) {
       throw new DatabaseException("cannot append to the audit log", e);
     }
+  }
+
+  /** {@link #append(Connection, String, String, String, Map, long)} in a transaction of its own. */
+  Entry appendAlone(
+      String actor, String action, String target, Map<String, ?> details, long atLeast) {
+    return database.inTransaction(c -> append(c, actor, action, target, details, atLeast));
+  }
+
+  /**
+   * Signs the new entry's checkpoint into {@code audit_checkpoints}, in its transaction. Without a
+   * master key the entry stays unsigned only while no signing key exists anywhere (commands run
+   * before {@code keys init}; the first checkpoint vouches for them); once one exists, an entry
+   * that cannot be signed is not written, and neither is the action it records.
+   */
+  private void sign(Connection c, long seq, String hash, long time) throws SQLException {
+    byte[] signature;
+    try {
+      signature = signingKey.sign(Checkpoints.message(seq, hash, time));
+    } catch (KeyStoreException e) {
+      if (keys.anyExists(c)) {
+        throw new CheckpointException(
+            "cannot sign audit entry "
+                + seq
+                + ", and an audit signing key exists, so every entry must be signed: "
+                + e.getMessage(),
+            e);
+      }
+      return;
+    }
+    CheckpointTable.insert(
+        c,
+        new CheckpointTable.Signed(
+            seq, hash, Instant.ofEpochMilli(time), Base64.getEncoder().encodeToString(signature)));
+    keys.register(c);
   }
 
   /** Up to {@code limit} entries with seq greater than {@code afterSeq}, oldest first. */
@@ -208,7 +295,7 @@ public final class AuditLog {
   }
 
   /** The entry at the current row of {@code rs}, selected as {@link #COLUMNS}. */
-  private static Entry entry(ResultSet rs) throws SQLException {
+  static Entry entry(ResultSet rs) throws SQLException {
     return new Entry(
         rs.getLong(1),
         Instant.ofEpochMilli(rs.getLong(2)),
@@ -242,7 +329,7 @@ public final class AuditLog {
       log.info("audit checkpoint deferred: no master key yet");
     } catch (IllegalStateException e) {
       log.error("audit checkpoint refused: {}", e.getMessage());
-    } catch (CheckpointException e) {
+    } catch (CheckpointException | DatabaseException e) {
       log.error(
           "audit checkpoint failed, left to the scheduled checkpoint task: {}", e.getMessage());
     }
@@ -276,6 +363,53 @@ public final class AuditLog {
             }
           }
         });
+  }
+
+  /**
+   * The restores recorded in the log, oldest first. Whether each entry is authentic is {@link
+   * #verify()}'s to say; this only reads them, for the transparency report.
+   */
+  public List<Restore> restores() {
+    List<Restore> restores = new ArrayList<>();
+    for (CheckpointTable.SignedEntry signed : table.entries(RESTORE_ACTION)) {
+      AuditVerifier.restore(signed.entry()).ifPresent(restores::add);
+    }
+    return restores;
+  }
+
+  /**
+   * The newest checkpoint in the database, with the public key that signed it when that key is
+   * registered; empty before the first. Published as read: outsiders check the signature.
+   */
+  public Optional<PublishedCheckpoint> latestCheckpoint() {
+    return table
+        .newest()
+        .map(
+            cp -> {
+              Optional<SigningKeys.Key> key = keys.published(cp.signature());
+              return new PublishedCheckpoint(
+                  cp.seq(),
+                  cp.hash(),
+                  cp.time(),
+                  cp.signature(),
+                  key.map(SigningKeys.Key::id).orElse(null),
+                  key.map(SigningKeys.Key::publicKeyset).orElse(null));
+            });
+  }
+
+  /**
+   * Records, signed, that the database was restored from a backup: the entries after the newest
+   * checkpoint the restored log still matches, up to the newest checkpoint in the checkpoint file,
+   * were lost. After it {@link #verify()} passes again, and reports the restore. See {@link
+   * AuditVerifier#recordRestore(String)}.
+   *
+   * @throws IllegalStateException when there is nothing to record (the log reaches the newest
+   *     checkpoint) or the log is broken in some other way, which a restore does not explain
+   */
+  public Restore recordRestore(String actor) {
+    Restore restore = verifier.recordRestore(actor);
+    checkpointWhenPossible();
+    return restore;
   }
 
   /**

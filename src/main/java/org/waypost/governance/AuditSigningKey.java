@@ -50,6 +50,7 @@ final class AuditSigningKey {
 
   private final Path folder;
   private final Supplier<MasterKey> masterKey;
+  private KeysetHandle keyset; // guarded by this; the opened private keyset
   private PublicKeySign signer; // guarded by this
   private PublicKeyVerify verifier; // guarded by this
 
@@ -65,6 +66,36 @@ final class AuditSigningKey {
       return signer().sign(message);
     } catch (GeneralSecurityException e) {
       throw new CheckpointException("cannot sign a checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether the key exists (in the folder), without opening it: no master key is needed to know.
+   */
+  boolean exists() {
+    return Files.exists(folder.resolve(Checkpoints.SIGNING_FILE));
+  }
+
+  /**
+   * The key's public half, for the database's registry of trusted keys ({@link SigningKeys}) and
+   * for publication. When {@code create}, the key is made on first use; otherwise null when none
+   * exists yet.
+   */
+  synchronized KeysetHandle publicKeyset(boolean create) {
+    if (keyset == null) {
+      if (create) {
+        signer();
+      } else {
+        keyset = load(false);
+        if (keyset == null) {
+          return null;
+        }
+      }
+    }
+    try {
+      return keyset.getPublicKeysetHandle();
+    } catch (GeneralSecurityException e) {
+      throw unusable(e);
     }
   }
 
@@ -87,13 +118,14 @@ final class AuditSigningKey {
 
   private synchronized PublicKeySign signer() {
     if (signer == null) {
-      KeysetHandle keyset = keyset(true);
+      KeysetHandle opened = load(true);
       try {
-        signer = keyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
+        signer = opened.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class);
       } catch (GeneralSecurityException e) {
         throw unusable(e);
       }
-      verifier = verifierOf(keyset);
+      verifier = verifierOf(opened);
+      keyset = opened;
     }
     return signer;
   }
@@ -101,11 +133,11 @@ final class AuditSigningKey {
   /** The verifier of the signing key, or null when no signing key exists (yet). */
   private synchronized PublicKeyVerify verifier() {
     if (verifier == null) {
-      KeysetHandle keyset = keyset(false);
-      if (keyset == null) {
+      KeysetHandle opened = load(false);
+      if (opened == null) {
         return null;
       }
-      verifier = verifierOf(keyset);
+      verifier = verifierOf(opened);
     }
     return verifier;
   }
@@ -121,7 +153,7 @@ final class AuditSigningKey {
     }
   }
 
-  private static CheckpointException unusable(GeneralSecurityException e) {
+  static CheckpointException unusable(GeneralSecurityException e) {
     return new CheckpointException("cannot use the audit signing key: " + e.getMessage(), e);
   }
 
@@ -130,7 +162,7 @@ final class AuditSigningKey {
    * none exists; null when none exists and not {@code create}. Of concurrent creators one wins and
    * every one reads the winner's file.
    */
-  private KeysetHandle keyset(boolean create) {
+  private KeysetHandle load(boolean create) {
     Path file = folder.resolve(Checkpoints.SIGNING_FILE);
     byte[] content = readIfExists(file);
     if (content == null) {
@@ -144,19 +176,19 @@ final class AuditSigningKey {
         throw new CheckpointException(file + " disappeared right after it was created");
       }
     }
-    KeysetHandle keyset = open(file, content);
+    KeysetHandle opened = open(file, content);
     Path publicFile = folder.resolve(Checkpoints.PUBLIC_KEY_FILE);
     if (!Files.exists(publicFile)) {
       try {
         String publicJson =
             TinkJsonProtoKeysetFormat.serializeKeysetWithoutSecret(
-                keyset.getPublicKeysetHandle(), RegistryConfiguration.get());
+                opened.getPublicKeysetHandle(), RegistryConfiguration.get());
         createExclusively(publicFile, (publicJson + "\n").getBytes(StandardCharsets.UTF_8));
       } catch (GeneralSecurityException e) {
         throw new CheckpointException("cannot write " + publicFile + ": " + e.getMessage(), e);
       }
     }
-    return keyset;
+    return opened;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -25,25 +26,29 @@ import org.waypost.keys.KeyFiles;
 import org.waypost.keys.MasterKey;
 
 /**
- * Signed checkpoints of the audit log's head, kept outside the database.
+ * Signed checkpoints of the audit log's head, kept in a file outside the database.
  *
  * <p>Why: the hash chain alone shows an entry changed or removed in the middle, but not a tail cut
  * off the end, nor a log that someone with write access to the database rewrote from some entry on
  * with freshly computed hashes (the chain has no key; anyone can compute it). A checkpoint is the
  * head's seq and hash signed with an Ed25519 key the database never sees, so whoever holds only the
- * database cannot make the log end earlier, or differ, than a checkpoint says.
+ * database cannot make the log end earlier, or differ, than a checkpoint says. The database keeps
+ * signed checkpoints too ({@link CheckpointTable}), so that whoever holds only this folder cannot
+ * hide a cut by removing or trimming this file.
  *
  * <p>The folder (mode 0700; every file 0600) holds:
  *
  * <ul>
  *   <li>{@code audit-signing.json}: {@code {"version":1,"signing":<keyset>}}, the Ed25519 private
  *       keyset encrypted under the master key (Tink's encrypted-keyset JSON, associated data {@code
- *       waypost-audit-signing}). Made on the first checkpoint.
+ *       waypost-audit-signing}). Made on the first signature.
  *   <li>{@code audit-public-key.json}: the public keyset in cleartext (Tink's JSON keyset format),
  *       so that anyone can verify checkpoints with Tink's {@code PublicKeyVerify} and nothing else.
  *   <li>{@code checkpoints.ndjson}: one checkpoint per line, appended and fsynced: {@code
- *       {"seq":12,"hash":"<64 hex>","time":1795953600000,"signature":"<base64>"}}, time in epoch
- *       milliseconds, the signature in standard base64 with padding.
+ *       {"seq":12,"hash":"<64 hex>","time":1795953600000,"signature":"<base64>","db":true}}, time
+ *       in epoch milliseconds, the signature in standard base64 with padding. {@code "db":true}
+ *       (not signed) marks lines written since the database keeps checkpoints too (migration V15):
+ *       the database must then hold one as well, so removing all of its checkpoints is seen.
  * </ul>
  *
  * <p>The signed message is the UTF-8 bytes of the JSON array {@code
@@ -55,14 +60,26 @@ import org.waypost.keys.MasterKey;
  * lock, so concurrent writers (threads or processes) never put an older checkpoint last. A line
  * torn by a crash (no final newline) is ignored and closed by the next append. Verification uses
  * the public half of the encrypted keyset, not the cleartext file, so replacing that file and
- * re-signing the checkpoints with another key is detected. Several nodes each keep their own folder
- * and key; any node's newest checkpoint vouches for the shared log.
+ * re-signing the checkpoints with another key is detected. Several nodes may each keep their own
+ * folder and key (each registered in the database, see {@link SigningKeys}); any node's newest
+ * checkpoint vouches for the shared log. A new line is a copy of the head once the database has
+ * signed it, re-signed with this folder's key.
  *
  * <p>This class keeps the checkpoint file; the two key files are {@link AuditSigningKey}'s.
  */
 public final class Checkpoints {
-  /** A checkpoint as read; {@code authentic} is whether its signature verifies. */
-  public record Checkpoint(long seq, String hash, Instant time, boolean authentic) {}
+  /**
+   * A checkpoint as read; {@code authentic} is whether its signature verifies with this folder's
+   * key; {@code alsoInDatabase} whether it was written by a version that keeps every checkpoint in
+   * the database too (the line's {@code "db":true}), so that the database must still hold one.
+   */
+  public record Checkpoint(
+      long seq,
+      String hash,
+      Instant time,
+      String signature,
+      boolean authentic,
+      boolean alsoInDatabase) {}
 
   /** The checkpoint folder cannot be read, or its files are not what Waypost wrote. */
   public static final class CheckpointException extends RuntimeException {
@@ -85,6 +102,7 @@ public final class Checkpoints {
   private static final ObjectMapper PLAIN = new ObjectMapper();
 
   private final Path folder;
+  private final Supplier<MasterKey> masterKey;
   private final AuditSigningKey key;
 
   public Checkpoints(Path folder, MasterKey master) {
@@ -98,7 +116,17 @@ public final class Checkpoints {
    */
   public Checkpoints(Path folder, Supplier<MasterKey> masterKey) {
     this.folder = Objects.requireNonNull(folder, "folder");
+    this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
     this.key = new AuditSigningKey(folder, masterKey);
+  }
+
+  /** This folder's signing key: it signs the file's checkpoints and this node's entries. */
+  AuditSigningKey signingKey() {
+    return key;
+  }
+
+  Supplier<MasterKey> masterKey() {
+    return masterKey;
   }
 
   /**
@@ -120,6 +148,36 @@ public final class Checkpoints {
   }
 
   /**
+   * Every checkpoint in the file, oldest first, skipping lines that are not checkpoints (a torn
+   * write); empty when there is no file. For finding where a restored log parts from the
+   * checkpoints, which is rare: the newest alone is read otherwise.
+   *
+   * @throws CheckpointException when the file cannot be read
+   */
+  public List<Checkpoint> all() {
+    Path file = folder.resolve(CHECKPOINTS_FILE);
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    List<Checkpoint> out = new ArrayList<>();
+    for (String line : lines) {
+      if (!line.isBlank()) {
+        try {
+          out.add(parse(line.strip()));
+        } catch (CheckpointException e) {
+          // a torn line, closed by the append after it
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Signs and appends a checkpoint of ({@code seq}, {@code hash}, {@code time}), creating the
    * signing key on first use, unless the newest checkpoint is already at {@code seq} or beyond.
    * Returns whether a line was written.
@@ -129,6 +187,7 @@ public final class Checkpoints {
     String signature = Base64.getEncoder().encodeToString(key.sign(message(seq, hash, millis)));
     ObjectNode line = PLAIN.createObjectNode();
     line.put("seq", seq).put("hash", hash).put("time", millis).put("signature", signature);
+    line.put("db", true);
     Path file = folder.resolve(CHECKPOINTS_FILE);
     boolean created = !Files.exists(file);
     try (FileChannel channel = openForAppend(file)) {
@@ -184,11 +243,14 @@ public final class Checkpoints {
     long seq = node.get("seq").asLong();
     String hash = node.get("hash").asText();
     long time = node.get("time").asLong();
+    String signature = node.get("signature").asText();
     return new Checkpoint(
         seq,
         hash,
         Instant.ofEpochMilli(time),
-        key.verifies(node.get("signature").asText(), message(seq, hash, time)));
+        signature,
+        key.verifies(signature, message(seq, hash, time)),
+        node.path("db").asBoolean(false));
   }
 
   /**

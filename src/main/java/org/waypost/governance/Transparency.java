@@ -27,6 +27,10 @@ import org.waypost.error.ProblemType;
  * period shows every legal process, with zeros, and every half-year from the first request to now
  * is shown, so that "none" is said as plainly as any number. Nothing identifies a request here: no
  * authority, case reference or number.
+ *
+ * <p>It also publishes the audit log's newest signed checkpoint, so that anyone who keeps a copy
+ * can later catch a log cut or rewritten behind it, and every restore from a backup with the
+ * entries it lost: a restore is never silent.
  */
 public final class Transparency {
   /**
@@ -57,11 +61,24 @@ public final class Transparency {
   /** A statement and the day an admin last confirmed it still holds; null when never. */
   public record Statement(long id, String text, LocalDate confirmedOn) {}
 
-  /** The whole report, newest period first. */
-  public record Report(LocalDate asOf, List<Period> periods, List<Statement> statements) {
+  /**
+   * The whole report, newest period first.
+   *
+   * @param latestCheckpoint the audit log's newest signed checkpoint, published so that outsiders
+   *     hold copies: a later log that does not reach it, or differs at it, was cut or rewritten;
+   *     null before the first
+   * @param restores every restore of the database from a backup, with the audit entries it lost
+   */
+  public record Report(
+      LocalDate asOf,
+      List<Period> periods,
+      List<Statement> statements,
+      AuditLog.PublishedCheckpoint latestCheckpoint,
+      List<AuditLog.Restore> restores) {
     public Report {
       periods = List.copyOf(periods);
       statements = List.copyOf(statements);
+      restores = List.copyOf(restores);
     }
   }
 
@@ -115,7 +132,8 @@ public final class Transparency {
     for (int half = last; half >= first; half--) {
       periods.add(period(half, tallies.getOrDefault(half, Map.of())));
     }
-    return new Report(today, periods, statements);
+    return new Report(
+        today, periods, statements, audit.latestCheckpoint().orElse(null), audit.restores());
   }
 
   /**

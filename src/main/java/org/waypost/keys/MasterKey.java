@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waypost.config.PrivacyConfig;
 
 /**
@@ -25,6 +27,7 @@ import org.waypost.config.PrivacyConfig;
  */
 public final class MasterKey {
   private static final String ENV = "WAYPOST_PRIVACY_MASTERKEY";
+  private static final Logger log = LoggerFactory.getLogger(MasterKey.class);
 
   private final Aead aead;
 
@@ -71,7 +74,8 @@ public final class MasterKey {
       }
       return key;
     }
-    Path file = Path.of(privacy.masterKeyFile());
+    Path file = file(privacy);
+    warnAboutLocation(privacy, file);
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -101,6 +105,64 @@ public final class MasterKey {
               + ") does not hold a Tink AEAD keyset (JSON, or base64 of it)");
     }
     return key;
+  }
+
+  /**
+   * The file the master key is read from: {@code privacy.masterKeyFile}, or, when that does not
+   * exist but {@code keyDir/master.key} does, the latter. That was the default until the master key
+   * moved out of the key folder (which is never backed up, while the master key must be): an
+   * install made before keeps working, and is told at each start to move its key.
+   */
+  public static Path file(PrivacyConfig privacy) {
+    Path file = Path.of(privacy.masterKeyFile());
+    Path old = oldDefault(privacy);
+    if (!Files.exists(file) && Files.exists(old) && !sameFile(file, old)) {
+      return old;
+    }
+    return file;
+  }
+
+  /**
+   * Creates the master key file at {@code privacy.masterKeyFile} unless a key file exists already,
+   * there or at the old default inside the key folder (see {@link #file}); returns whether it did.
+   */
+  public static boolean createIfMissing(PrivacyConfig privacy) {
+    return !Files.exists(file(privacy)) && createIfMissing(Path.of(privacy.masterKeyFile()));
+  }
+
+  /** Whether {@code file}, the master key file in use, lies inside the key folder. */
+  public static boolean insideKeyFolder(PrivacyConfig privacy, Path file) {
+    return file.toAbsolutePath()
+        .normalize()
+        .startsWith(Path.of(privacy.keyDir()).toAbsolutePath().normalize());
+  }
+
+  private static Path oldDefault(PrivacyConfig privacy) {
+    return Path.of(privacy.keyDir()).resolve("master.key");
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+  }
+
+  private static void warnAboutLocation(PrivacyConfig privacy, Path file) {
+    if (!insideKeyFolder(privacy, file)) {
+      return;
+    }
+    if (!sameFile(file, Path.of(privacy.masterKeyFile()))) {
+      log.warn(
+          "the master key was read from {}, its old default place inside privacy.keyDir: move it"
+              + " to privacy.masterKeyFile ({}). The key folder is kept out of backups; the master"
+              + " key must be backed up",
+          file,
+          privacy.masterKeyFile());
+    } else {
+      log.warn(
+          "privacy.masterKeyFile ({}) lies inside privacy.keyDir ({}), which is kept out of"
+              + " backups: back the master key up apart from it, or move it out",
+          file,
+          privacy.keyDir());
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -82,8 +83,32 @@ class AuditCommandTest {
   }
 
   @Test
+  void aTailCutWithTheCheckpointFileRemovedExitsOne() throws Exception {
+    threeEntriesCheckpointed();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("waypost.db"));
+        Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM audit_log WHERE seq = 3");
+      s.executeUpdate(
+          "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_log WHERE seq = 2)");
+    }
+    Files.delete(dir.resolve("checkpoints").resolve("checkpoints.ndjson"));
+
+    Cli cli = auditVerify("--data", dir.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(1);
+    assertThat(cli.err())
+        .startsWith("audit log BROKEN at seq 3: entry 3 was cut off: the log ends at entry 2,")
+        .contains("the checkpoint in the database");
+  }
+
+  /**
+   * "no checkpoint yet" now means no entry was ever signed: the log is empty, or every entry was
+   * written before a master key existed. Once a signing key exists, a log with entries and no
+   * checkpoint anywhere is reported broken (AuditTamperingTest).
+   */
+  @Test
   void anEmptyLogIsIntactWithoutACheckpoint() {
-    MasterKey.createIfMissing(dir.resolve("keys/master.key"));
+    MasterKey.createIfMissing(dir.resolve("master.key"));
 
     Cli cli = auditVerify("--data", dir.toString());
 

@@ -156,7 +156,9 @@ class AuditLogTest {
     assertThat(audit.list(2, 100)).containsExactly(third);
     assertThat(audit.list(3, 100)).isEmpty();
     assertThatThrownBy(() -> audit.list(0, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(audit.verify()).isEqualTo(new Verification(true, 3, third.hash(), null, null, null));
+    assertThat(audit.verify())
+        .as("with a master key every entry is signed, a checkpoint of itself, as it is appended")
+        .isEqualTo(new Verification(true, 3, third.hash(), null, null, 3L));
   }
 
   @ParameterizedTest
@@ -262,8 +264,8 @@ class AuditLogTest {
     Entry sixth = reveal(6);
     Entry seventh = reveal(7);
     assertThat(audit.verify())
-        .as("entries after the newest checkpoint are checked by the chain alone")
-        .isEqualTo(new Verification(true, 7, seventh.hash(), null, null, 5L));
+        .as("entries after the file's newest checkpoint are vouched for by their own signatures")
+        .isEqualTo(new Verification(true, 7, seventh.hash(), null, null, 7L));
     audit.checkpoint();
     assertThat(checkpointLines()).hasSize(2);
     assertThat(checkpoints().latest())
@@ -348,11 +350,12 @@ class AuditLogTest {
         .contains("vouches for entries up to 6");
     assertThat(result.entries()).isEqualTo(4);
 
-    // Appending on after the cut does not launder it: the checkpoint still holds entry 6.
+    // Appending on after the cut does not launder it: the database's checkpoint of the old entry 5
+    // (and the file's of entry 6) still hold what was there.
     reveal(7);
     reveal(8);
-    assertThat(audit.verify().firstBrokenSeq()).isEqualTo(6L);
-    assertThat(audit.verify().problem()).contains("rewritten at or before entry 6");
+    assertThat(audit.verify().firstBrokenSeq()).isEqualTo(5L);
+    assertThat(audit.verify().problem()).contains("rewritten at or before entry 5");
     assertThatThrownBy(audit::checkpoint).isInstanceOf(IllegalStateException.class);
     assertThat(checkpointLines()).hasSize(1);
   }
@@ -380,8 +383,10 @@ class AuditLogTest {
     Verification result = audit.verify();
     assertThat(result.intact()).isFalse();
     assertThat(result.entries()).as("the chain itself holds").isEqualTo(4);
-    assertThat(result.firstBrokenSeq()).isEqualTo(4L);
-    assertThat(result.problem()).contains("rewritten at or before entry 4");
+    assertThat(result.firstBrokenSeq())
+        .as("the database's signed checkpoint of the old entry 2 names the first rewritten one")
+        .isEqualTo(2L);
+    assertThat(result.problem()).contains("rewritten at or before entry 2");
   }
 
   @ParameterizedTest

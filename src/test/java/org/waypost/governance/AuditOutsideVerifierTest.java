@@ -40,9 +40,9 @@ import org.waypost.testing.TestApp;
 /**
  * Checks a Waypost audit log the way an outside auditor would, from the documentation alone: the
  * hash chain from the raw rows with nothing but MessageDigest and a plain Jackson ObjectMapper, and
- * the newest checkpoint with nothing but the cleartext public keyset and Tink's PublicKeyVerify. No
- * Waypost code computes anything here; if the class comments of AuditLog and Checkpoints were
- * wrong, this would fail.
+ * the newest checkpoint and each entry's own signature with nothing but the cleartext public keyset
+ * and Tink's PublicKeyVerify. No Waypost code computes anything here; if the class comments of
+ * AuditLog and Checkpoints were wrong, this would fail.
  */
 class AuditOutsideVerifierTest {
   /** A target with every kind of character the documented escaping treats differently. */
@@ -147,6 +147,37 @@ class AuditOutsideVerifierTest {
         .isInstanceOf(GeneralSecurityException.class);
     assertThatThrownBy(() -> verifier.verify(signature, message(seq, rows.get(1).hash(), time)))
         .isInstanceOf(GeneralSecurityException.class);
+
+    // 5. Each entry's own signature, in the database beside it, with the same key and message.
+    try (Connection c = database.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT a.seq, a.hash, c.time, c.signature FROM audit_log a"
+                    + " JOIN audit_checkpoints c ON c.seq = a.seq AND c.hash = a.hash"
+                    + " ORDER BY a.seq")) {
+      int signed = 0;
+      while (rs.next()) {
+        Row row = rows.get(signed++);
+        assertThat(rs.getLong(1)).isEqualTo(row.seq());
+        assertThat(rs.getLong(3)).as("signed as it was appended").isEqualTo(row.time());
+        verifier.verify(
+            Base64.getDecoder().decode(rs.getString(4)),
+            message(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+      }
+      assertThat(signed).as("every entry").isEqualTo(rows.size());
+    }
+
+    // 6. What the transparency report publishes: the newest of those, and the key that signed it.
+    AuditLog.PublishedCheckpoint published = audit.latestCheckpoint().orElseThrow();
+    assertThat(published.seq()).isEqualTo(3);
+    assertThat(published.hash()).isEqualTo(rows.getLast().hash());
+    assertThat(published.publicKey())
+        .isEqualTo(Files.readString(folder.resolve("audit-public-key.json")).strip());
+    assertThat(published.keyId()).isEqualTo(publicKeyset.getPrimary().getId() & 0xffffffffL);
+    verifier.verify(
+        Base64.getDecoder().decode(published.signature()),
+        message(published.seq(), published.hash(), published.time().toEpochMilli()));
   }
 
   /** The documented checkpoint message, written out by hand. */

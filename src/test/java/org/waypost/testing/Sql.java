@@ -1,10 +1,11 @@
 package org.waypost.testing;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.waypost.db.Database;
 
-/** Reading a test's expectations straight from the database. */
+/** Reading a test's expectations straight from the database, and altering it as an intruder. */
 public final class Sql {
   private Sql() {}
 
@@ -16,6 +17,19 @@ public final class Sql {
               ResultSet rs = s.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
+          }
+        });
+  }
+
+  /** Runs {@code statement} with {@code parameters} outside any Waypost code, committed at once. */
+  public static void update(Database database, String statement, Object... parameters) {
+    database.read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < parameters.length; i++) {
+              ps.setObject(i + 1, parameters[i]);
+            }
+            return ps.executeUpdate();
           }
         });
   }
