@@ -6,9 +6,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -51,6 +53,9 @@ public final class HttpServer {
   private final RequestHook[] hooks;
   private final HttpMetrics metrics;
   private final GracefulHandler inFlight = new GracefulHandler();
+  // Requests that reached the routes, and those whose after-response hooks have finished.
+  private final LongAdder received = new LongAdder();
+  private final LongAdder settled = new LongAdder();
   private volatile boolean draining;
 
   public HttpServer(
@@ -159,6 +164,7 @@ public final class HttpServer {
    * the request hooks (not on the management port, where nothing is a visit).
    */
   private void received(Context ctx) {
+    received.increment();
     Exchange exchange = Exchange.begin(ctx, pipeline.proxies(), pipeline.pseudonyms());
     SecurityHeaders.apply(ctx, exchange);
     String path = ctx.path();
@@ -178,12 +184,35 @@ public final class HttpServer {
 
   /** After the response: metrics, and the request hooks (not on the management port). */
   private void answered(Context ctx, float millis) {
-    String route = Routes.template(ctx);
-    metrics.record(ctx, route, millis);
-    Exchange exchange = Exchange.of(ctx);
-    if (exchange != null && !onManagementPort(ctx)) {
-      for (RequestHook hook : hooks) {
-        hook.answered(ctx, exchange, route, millis);
+    try {
+      String route = Routes.template(ctx);
+      metrics.record(ctx, route, millis);
+      Exchange exchange = Exchange.of(ctx);
+      if (exchange != null && !onManagementPort(ctx)) {
+        for (RequestHook hook : hooks) {
+          hook.answered(ctx, exchange, route, millis);
+        }
+      }
+    } finally {
+      if (Exchange.of(ctx) != null) {
+        settled.increment();
+      }
+    }
+  }
+
+  /**
+   * Waits (at most {@code timeout}) until every request that reached the routes has run its
+   * after-response hooks. A client has its answer before those hooks run, so whoever reads what
+   * they leave (a visit handed to capture, say) right after a response waits here first.
+   */
+  public void awaitSettled(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (settled.sum() < received.sum() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

@@ -3,6 +3,7 @@ package org.waypost.testing;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.waypost.App;
@@ -52,6 +53,11 @@ public final class TestApp implements TestServer, AutoCloseable {
   @Override
   public URI uri(String path) {
     return base.resolve(path);
+  }
+
+  @Override
+  public void settle() {
+    app.server().awaitSettled(Duration.ofSeconds(5));
   }
 
   /** Creates a shipper key straight through the feature (as the CLI does). */

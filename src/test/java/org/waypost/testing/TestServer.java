@@ -20,6 +20,13 @@ public interface TestServer {
   /** The address of {@code path} on this server. */
   URI uri(String path);
 
+  /**
+   * Called after each response: waits until the server has finished with the request (its
+   * after-response hooks run once the client already has the answer), so a test reads what the
+   * request left without racing it.
+   */
+  default void settle() {}
+
   /** A response with its body as text, and helpers to read it. */
   record Response(int status, HttpResponse<String> raw) {
     public String body() {
@@ -70,6 +77,7 @@ public interface TestServer {
           HTTP.send(
               request.timeout(Duration.ofSeconds(30)).build(),
               HttpResponse.BodyHandlers.ofString());
+      settle();
       return new Response(response.statusCode(), response);
     } catch (IOException e) {
       throw new AssertionError("request failed: " + e, e);
