@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waypost.error.Phrase;
+import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
 
@@ -43,8 +45,29 @@ public final class Problems {
     return body;
   }
 
+  /** Answers with this problem, its headers, and on a page its detail in the reader's language. */
+  public void respond(Context ctx, ProblemException problem) {
+    respond(
+        ctx,
+        problem.type(),
+        problem.detail(),
+        problem.extensions(),
+        problem.retryAfterSeconds(),
+        problem.phrase());
+  }
+
   public void respond(
       Context ctx, ProblemType type, String detail, Map<String, Object> extra, long retryAfter) {
+    respond(ctx, type, detail, extra, retryAfter, null);
+  }
+
+  private void respond(
+      Context ctx,
+      ProblemType type,
+      String detail,
+      Map<String, Object> extra,
+      long retryAfter,
+      Phrase phrase) {
     ctx.status(type.status());
     if (retryAfter > 0) {
       ctx.header("Retry-After", Long.toString(retryAfter));
@@ -60,14 +83,15 @@ public final class Problems {
       }
     }
     if (wantsPage(ctx)) {
-      ctx.html(pages.render("error.jte", new Pages.ErrorPage(pages.site(ctx), type, detail)));
+      ctx.html(
+          pages.render("error.jte", new Pages.ErrorPage(pages.site(ctx), type, detail, phrase)));
     } else {
       ctx.contentType(CONTENT_TYPE).result(Json.bytes(body(type, detail, extra)));
     }
   }
 
   public void respond(Context ctx, ProblemType type, String detail) {
-    respond(ctx, type, detail, Map.of(), 0);
+    respond(ctx, type, detail, Map.of(), 0, null);
   }
 
   /**

@@ -259,16 +259,20 @@ class TrackingApiTest {
     assertThat(page.select("section.result")).hasSize(3);
     assertThat(page.select("section.result").get(0).text())
         .contains("In transit")
-        .contains("Expected delivery (estimate)")
-        .contains("This is not a scan")
-        .contains("Tuesday, December 1, 2026");
+        .contains("Expected delivery")
+        .contains("An estimate from the service standard, not a scan.")
+        .contains("Tuesday, December 1");
+    assertThat(page.select("section.result").get(0).select(".banner-main").text())
+        .as("the expected day is the banner's main line")
+        .isEqualTo("Tuesday, December 1");
     assertThat(page.select("section.result").get(1).select(".problem").text()).isNotBlank();
     assertThat(page.select("section.result").get(1).select("h2").text())
         .contains("SCRIPT>ALERT(1)</SCRIPT>");
     assertThat(page.select("section.result").get(2).text())
         .contains("Delivered")
         .doesNotContain("estimate");
-    assertThat(page.select("section.result").get(0).select("ol.history li")).hasSize(2);
+    assertThat(page.select("section.result").get(0).select("ul.history li")).hasSize(2);
+    assertThat(page.select("ol.history")).as("the history is not numbered").isEmpty();
   }
 
   @Test
