@@ -3,8 +3,6 @@ package org.waypost.web;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +37,7 @@ public final class SiteRoutes implements Routes {
 
   private final Pages pages;
   private final ApiReference reference = ApiReference.load();
-  private final byte[] favicon = resource("/static/favicon.ico");
+  private final byte[] favicon = OpsRoutes.resource("/static/favicon.ico");
   private final byte[] brandCss;
   private final byte[] logo;
   private final String logoType;
@@ -76,17 +74,6 @@ public final class SiteRoutes implements Routes {
       return "image/png";
     }
     return name.endsWith(".webp") ? "image/webp" : "image/jpeg";
-  }
-
-  private static byte[] resource(String name) {
-    try (InputStream in = SiteRoutes.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException(name + " is missing from the build");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

@@ -1,8 +1,6 @@
 package org.waypost.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.waypost.testing.Fixtures.batch;
-import static org.waypost.testing.Fixtures.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import org.waypost.testing.Fixtures;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
-import org.waypost.tracking.EventType;
 import org.waypost.tracking.TrackingNumber;
 
 /**
@@ -43,32 +41,13 @@ class PublicPagesTest {
 
   @BeforeAll
   static void start() {
-    server =
-        TestApp.start(
-            StoreKind.SQLITE,
-            dir,
-            new MutableClock(NOW),
-            Map.of(
-                "abuse.failures", "100000",
-                "abuse.prefixFailures", "100000",
-                "abuse.clientNumbersPerMinute", "100000",
-                "abuse.prefixNumbersPerMinute", "100000",
-                "site.contactEmail", "help@post.example",
-                "site.primaryColor", "#1d4f2a"));
-    long shipper = server.app().apiKeys().create("Acme").shipper().id();
-    inTransit =
-        server.app().shipments().register(shipper, Fixtures.priorityToFairfax()).trackingNumber();
-    delivered =
-        server.app().shipments().register(shipper, Fixtures.priorityToFairfax()).trackingNumber();
-    server
-        .app()
-        .ingestion()
-        .ingest(
-            batch(
-                scan("t1", inTransit, EventType.ACCEPTED, "2026-11-27T16:00:00-08:00"),
-                scan("t2", inTransit, EventType.ARRIVED, "2026-11-28T14:03:00-08:00"),
-                scan("d1", delivered, EventType.ACCEPTED, "2026-11-20T09:00:00-08:00"),
-                scan("d2", delivered, EventType.DELIVERED, "2026-11-23T13:15:00-05:00")));
+    Map<String, String> config = new HashMap<>(Fixtures.unlimitedLookups());
+    config.put("site.contactEmail", "help@post.example");
+    config.put("site.primaryColor", "#1d4f2a");
+    server = TestApp.start(StoreKind.SQLITE, dir, new MutableClock(NOW), config);
+    List<String> pieces = Fixtures.inTransitAndDelivered(server.app());
+    inTransit = pieces.get(0);
+    delivered = pieces.get(1);
   }
 
   @AfterAll
