@@ -42,10 +42,14 @@ import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
 import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
+import org.waypost.shipper.IdempotencyKeys;
+import org.waypost.shipper.ShipmentRecords;
+import org.waypost.shipper.http.ShipmentAdminRoutes;
 import org.waypost.shipper.http.ShipperRoutes;
 import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.ShipmentRegistry;
 import org.waypost.tracking.Tracker;
+import org.waypost.tracking.TrackingLinks;
 import org.waypost.tracking.TrackingStore;
 import org.waypost.tracking.http.TrackingRoutes;
 import org.waypost.visitor.Capture;
@@ -84,6 +88,7 @@ public final class App implements AutoCloseable {
   private final MasterKey.Lazy masterKey;
   private final AuditLog audit;
   private final ApiKeys apiKeys;
+  private final IdempotencyKeys idempotencyKeys;
   private final Operators operators;
   private final SecurityLogStore securityLog;
   private final TrafficCounts trafficCounts = new TrafficCounts();
@@ -105,13 +110,15 @@ public final class App implements AutoCloseable {
     this.trackingStore = new TrackingStore(database.dialect());
     this.tracker = new Tracker(database, trackingStore, config.tracking());
     this.shipments =
-        new ShipmentRegistry(database, trackingStore, tracker, config.operator(), clock);
+        new ShipmentRegistry(
+            database, trackingStore, tracker, config.operator(), config.tracking(), clock);
     this.ingestion = new EventIngestion(database, trackingStore, tracker, clock, meters);
     this.masterKey = new MasterKey.Lazy(config.privacy());
     Path checkpoints =
         Path.of(config.privacy().keyDir()).toAbsolutePath().resolveSibling("checkpoints");
     this.audit = new AuditLog(database, clock, new Checkpoints(checkpoints, masterKey));
     this.apiKeys = new ApiKeys(database, clock, audit);
+    this.idempotencyKeys = new IdempotencyKeys(database, clock);
     this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
     this.hourlyKeys = new EphemeralKeys(clock);
@@ -165,7 +172,15 @@ public final class App implements AutoCloseable {
             new OpsRoutes(() -> database.isReady(2), meters),
             new SiteRoutes(pages),
             new TrackingRoutes(tracker, pages, gate),
-            new ShipperRoutes(apiKeys, shipments, ingestion, config.server(), gate),
+            new ShipperRoutes(
+                apiKeys,
+                shipments,
+                idempotencyKeys,
+                ingestion,
+                new TrackingLinks(""), // relative until a base URL is configured
+                config.server(),
+                gate),
+            new ShipmentAdminRoutes(new ShipmentRecords(database, trackingStore), access),
             new PrivacyRoutes(
                 PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
                 pages,
@@ -238,6 +253,7 @@ public final class App implements AutoCloseable {
         securityLog,
         trafficCounts,
         trackingStore,
+        idempotencyKeys,
         keys(),
         audit,
         config.privacy().securityLogRetentionDays(),

@@ -30,19 +30,25 @@ final class ApiKeyCommand {
         description = "the shipper's name")
     String shipper;
 
+    @Option(
+        names = "--network",
+        description =
+            "a key for the operator's own scanning network: it may post scans for any piece")
+    boolean network;
+
     @Override
     public Integer call() {
       try (App app = App.open(storage.load(), Clock.systemUTC())) {
         ApiKeys.Created created;
         try {
-          created = app.apiKeys().create(shipper);
+          created = app.apiKeys().create(shipper, network);
         } catch (IllegalArgumentException e) {
           throw new CommandFailure(e.getMessage());
         }
         var out = spec.commandLine().getOut();
         out.printf(
-            "Created API key %s for shipper \"%s\". It is shown only now:%n",
-            created.keyId(), created.shipper().name());
+            "Created %sAPI key %s for shipper \"%s\". It is shown only now:%n",
+            network ? "network " : "", created.keyId(), created.shipper().name());
         out.println(created.key());
         out.flush();
       }

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
 import org.waypost.keys.KeyStore;
+import org.waypost.shipper.IdempotencyKeys;
 import org.waypost.tracking.TrackingStore;
 import org.waypost.visitor.SecurityLogStore;
 import org.waypost.visitor.TrafficCounts;
@@ -20,9 +21,10 @@ import org.waypost.visitor.TrafficCounts;
 /**
  * Makes "we keep it N days" true: deletes security-log rows older than the retention period and
  * destroys the day keys that sealed and tagged them; counts each finished day's unique visitors and
- * destroys the key they were counted with; deletes pieces long delivered. Runs on a schedule and
- * from {@code waypost retention run --at INSTANT}; every expiry follows the instant it is given,
- * never the wall clock.
+ * destroys the key they were counted with; deletes pieces long delivered (counted from when their
+ * delivery scan was received) and registrations' idempotency keys older than 24 hours. Runs on a
+ * schedule and from {@code waypost retention run --at INSTANT}; every expiry follows the instant it
+ * is given, never the wall clock.
  *
  * <p>With a retention of N days, the rows and keys of day D go at 00:00 UTC of day D + N, so
  * nothing is older than N days.
@@ -41,7 +43,8 @@ public final class Retention {
       List<LocalDate> dayKeysDestroyed,
       List<LocalDate> visitorDaysCounted,
       List<LocalDate> visitorKeysDestroyed,
-      int shipmentsDeleted) {
+      int shipmentsDeleted,
+      int idempotencyKeysDeleted) {
 
     public List<String> lines() {
       return List.of(
@@ -54,14 +57,16 @@ public final class Retention {
           "  visitor-count keys destroyed:  "
               + visitorKeysDestroyed.size()
               + days(visitorKeysDestroyed),
-          "  delivered shipments deleted:   " + shipmentsDeleted);
+          "  delivered shipments deleted:   " + shipmentsDeleted,
+          "  idempotency keys deleted:      " + idempotencyKeysDeleted);
     }
 
     boolean removedAnything() {
       return securityLogRows > 0
           || !dayKeysDestroyed.isEmpty()
           || !visitorKeysDestroyed.isEmpty()
-          || shipmentsDeleted > 0;
+          || shipmentsDeleted > 0
+          || idempotencyKeysDeleted > 0;
     }
 
     /** What the audit log records of a run: counts and the days whose keys were destroyed. */
@@ -74,6 +79,7 @@ public final class Retention {
       details.put(
           "visitorKeysDestroyed", visitorKeysDestroyed.stream().map(LocalDate::toString).toList());
       details.put("shipmentsDeleted", shipmentsDeleted);
+      details.put("idempotencyKeysDeleted", idempotencyKeysDeleted);
       return details;
     }
 
@@ -86,6 +92,7 @@ public final class Retention {
   private final SecurityLogStore securityLog;
   private final TrafficCounts counts;
   private final TrackingStore tracking;
+  private final IdempotencyKeys idempotencyKeys;
   private final KeyStore keys;
   private final AuditLog audit;
   private final int securityLogDays;
@@ -96,6 +103,7 @@ public final class Retention {
       SecurityLogStore securityLog,
       TrafficCounts counts,
       TrackingStore tracking,
+      IdempotencyKeys idempotencyKeys,
       KeyStore keys,
       AuditLog audit,
       int securityLogDays,
@@ -104,6 +112,7 @@ public final class Retention {
     this.securityLog = securityLog;
     this.counts = counts;
     this.tracking = tracking;
+    this.idempotencyKeys = idempotencyKeys;
     this.keys = keys;
     this.audit = audit;
     this.securityLogDays = securityLogDays;
@@ -129,24 +138,29 @@ public final class Retention {
                 counted.add(day);
               }
               int shipments = tracking.deleteDeliveredBefore(c, deliveredBefore);
-              return new int[] {rows, shipments};
+              int idempotency =
+                  idempotencyKeys.deleteCreatedBefore(c, at.minus(IdempotencyKeys.LIFETIME));
+              return new int[] {rows, shipments, idempotency};
             });
     List<LocalDate> destroyed = keys.destroyBefore(keptFrom);
     List<LocalDate> visitorKeys = keys.destroyVisitorKeysBefore(visitorsFinishedBefore);
     Report report =
-        new Report(at, keptFrom, deleted[0], destroyed, counted, visitorKeys, deleted[1]);
+        new Report(
+            at, keptFrom, deleted[0], destroyed, counted, visitorKeys, deleted[1], deleted[2]);
     if (report.removedAnything()) {
       database.inTransaction(
           c -> audit.append(c, "retention", "retention.run", "as-of:" + at, report.details()));
       audit.checkpointWhenPossible();
     }
     log.info(
-        "retention ran rows={} day_keys={} visitor_days={} visitor_keys={} shipments={}",
+        "retention ran rows={} day_keys={} visitor_days={} visitor_keys={} shipments={}"
+            + " idempotency_keys={}",
         report.securityLogRows(),
         destroyed.size(),
         counted.size(),
         visitorKeys.size(),
-        report.shipmentsDeleted());
+        report.shipmentsDeleted(),
+        report.idempotencyKeysDeleted());
     return report;
   }
 }

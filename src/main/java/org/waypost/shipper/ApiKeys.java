@@ -13,6 +13,7 @@ import org.waypost.governance.Operators;
 import org.waypost.keys.PrefixedSecret;
 import org.waypost.keys.SecretVerifier;
 import org.waypost.keys.SecretVerifier.Stored;
+import org.waypost.tracking.Sender;
 
 /**
  * Shipper API keys: {@code wpk_<key id>_<secret>}. The key id finds the row; only a SHA-256 of the
@@ -22,8 +23,16 @@ import org.waypost.keys.SecretVerifier.Stored;
  * how long a revoked key keeps working on another node.
  */
 public final class ApiKeys {
-  /** The shipper a key belongs to, and the (public) id of the key that was used. */
-  public record Shipper(long id, String name, String keyId) {}
+  /**
+   * The shipper account a key belongs to, and the key that was used: its public id, its row (which
+   * each scan it sends records) and whether it is a network key.
+   */
+  public record Shipper(long id, String name, String keyId, long keyRow, boolean network) {
+    /** This key as the sender of a batch of scans. */
+    public Sender sender() {
+      return Sender.key(id, keyRow, network);
+    }
+  }
 
   /** A newly created key: shown once, never stored in this form. */
   public record Created(String key, String keyId, Shipper shipper) {}
@@ -41,8 +50,21 @@ public final class ApiKeys {
     this.audit = audit;
   }
 
-  /** Creates a key for the shipper named {@code shipperName}, creating the shipper if new. */
+  /**
+   * Creates a shipper's key for the account named {@code shipperName} (see {@link #create(String,
+   * boolean)}).
+   */
   public Created create(String shipperName) {
+    return create(shipperName, false);
+  }
+
+  /**
+   * Creates a key for the account named {@code shipperName}, creating the account if new: one
+   * account per name, so a second key for a name joins its account. A {@code network} key, for the
+   * operator's own scanning network, may post scans for any piece; the audit entry says which kind
+   * was created.
+   */
+  public Created create(String shipperName, boolean network) {
     String name = shipperName == null ? "" : shipperName.strip();
     if (name.isEmpty() || name.length() > 80) {
       throw new IllegalArgumentException("a shipper name must be 1 to 80 characters");
@@ -53,27 +75,32 @@ public final class ApiKeys {
     Shipper shipper =
         database.inTransaction(
             c -> {
-              Shipper owner = findOrCreateShipper(c, name, now);
+              long account = findOrCreateShipper(c, name, now);
+              long row;
               try (PreparedStatement ps =
                   c.prepareStatement(
-                      "INSERT INTO api_keys (key_id, secret_hash, shipper_id, created_at)"
-                          + " VALUES (?, ?, ?, ?)")) {
+                      "INSERT INTO api_keys (key_id, secret_hash, shipper_id, created_at, network)"
+                          + " VALUES (?, ?, ?, ?, ?) RETURNING id")) {
                 ps.setString(1, keyId);
                 ps.setBytes(2, key.secretHash());
-                ps.setLong(3, owner.id());
+                ps.setLong(3, account);
                 ps.setLong(4, now);
-                ps.executeUpdate();
+                ps.setBoolean(5, network);
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  row = rs.getLong(1);
+                }
               }
               audit.append(
                   c,
                   Operators.LOCAL_ADMIN,
-                  "apikey.create",
+                  network ? "apikey.create-network" : "apikey.create",
                   "shipper:" + name,
-                  Map.of("keyId", keyId));
-              return owner;
+                  Map.of("keyId", keyId, "network", network));
+              return new Shipper(account, name, keyId, row, network);
             });
     audit.checkpointWhenPossible();
-    return new Created(key.text(), keyId, new Shipper(shipper.id(), shipper.name(), keyId));
+    return new Created(key.text(), keyId, shipper);
   }
 
   /** Revokes a key by its public id: at once here, within the verifier's cache TTL elsewhere. */
@@ -96,8 +123,8 @@ public final class ApiKeys {
     verifier.forget(keyId);
   }
 
-  private static Shipper findOrCreateShipper(Connection c, String name, long now)
-      throws SQLException {
+  /** The id of the account named {@code name}, created if new. */
+  private static long findOrCreateShipper(Connection c, String name, long now) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO shippers (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
@@ -109,7 +136,7 @@ public final class ApiKeys {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new Shipper(rs.getLong(1), name, null);
+        return rs.getLong(1);
       }
     }
   }
@@ -125,7 +152,7 @@ public final class ApiKeys {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT k.secret_hash, s.id, s.name FROM api_keys k"
+                  "SELECT k.secret_hash, s.id, s.name, k.id, k.network FROM api_keys k"
                       + " JOIN shippers s ON s.id = k.shipper_id"
                       + " WHERE k.key_id = ? AND k.revoked_at IS NULL")) {
             ps.setString(1, keyId);
@@ -133,7 +160,13 @@ public final class ApiKeys {
               return rs.next()
                   ? Optional.of(
                       new Stored<>(
-                          rs.getBytes(1), new Shipper(rs.getLong(2), rs.getString(3), keyId)))
+                          rs.getBytes(1),
+                          new Shipper(
+                              rs.getLong(2),
+                              rs.getString(3),
+                              keyId,
+                              rs.getLong(4),
+                              rs.getBoolean(5))))
                   : Optional.empty();
             }
           }

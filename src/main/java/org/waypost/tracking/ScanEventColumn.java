@@ -3,6 +3,7 @@ package org.waypost.tracking;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -26,6 +27,10 @@ enum ScanEventColumn {
   /** The receipt order. PostgreSQL's writers take it in blocks; SQLite numbers rows itself. */
   SEQ("seq", int8((row, seq, receivedAt) -> seq)),
   EVENT_ID("event_id", text(row -> row.event().eventId())),
+  /** The account whose event id it is: event ids are unique per account (migration V13). */
+  ACCOUNT_ID("account_id", int8((row, seq, receivedAt) -> row.account())),
+  /** The key that sent the scan; null when none did (the operator's import, see Sender). */
+  API_KEY_ID("api_key_id", int8OrNull(NewEvent::key)),
   SHIPMENT_ID("shipment_id", int8((row, seq, receivedAt) -> row.piece().id())),
   TRACKING_NUMBER("tracking_number", text(row -> row.piece().trackingNumber())),
   TYPE("type", text(row -> row.event().type().name())),
@@ -72,6 +77,7 @@ enum ScanEventColumn {
     for (ScanEventColumn c : BUT_SEQ) {
       switch (c.value) {
         case Int8 v -> ps.setLong(at++, v.value().of(row, 0, receivedAt)); // 0: SEQ is not bound
+        case Int8OrNull v -> ps.setObject(at++, v.value().apply(row), Types.BIGINT);
         case Int4 v -> ps.setInt(at++, v.value().applyAsInt(row));
         case Text v -> ps.setString(at++, v.value().apply(row));
       }
@@ -95,6 +101,7 @@ enum ScanEventColumn {
       Object[] values =
           switch (column.value) {
             case Int8 v -> new Long[order.length];
+            case Int8OrNull v -> new Long[order.length];
             case Int4 v -> new Integer[order.length];
             case Text v -> new String[order.length];
           };
@@ -103,6 +110,7 @@ enum ScanEventColumn {
         values[i] =
             switch (column.value) {
               case Int8 v -> v.value().of(row, seqs[order[i]], receivedAt);
+              case Int8OrNull v -> v.value().apply(row);
               case Int4 v -> v.value().applyAsInt(row);
               case Text v -> v.value().apply(row);
             };
@@ -117,6 +125,14 @@ enum ScanEventColumn {
     for (ScanEventColumn c : ALL) {
       switch (c.value) {
         case Int8 v -> copy.int8(v.value().of(row, seq, receivedAt));
+        case Int8OrNull v -> {
+          Long value = v.value().apply(row);
+          if (value == null) {
+            copy.nullValue();
+          } else {
+            copy.int8(value);
+          }
+        }
         case Int4 v -> copy.int4(v.value().applyAsInt(row));
         case Text v -> copy.text(v.value().apply(row));
       }
@@ -134,6 +150,7 @@ enum ScanEventColumn {
   private static String sqlType(Value value) {
     return switch (value) {
       case Int8 v -> "bigint";
+      case Int8OrNull v -> "bigint";
       case Int4 v -> "integer";
       case Text v -> "varchar";
     };
@@ -141,6 +158,10 @@ enum ScanEventColumn {
 
   private static Value int8(LongValue value) {
     return new Int8(value);
+  }
+
+  private static Value int8OrNull(Function<NewEvent, Long> value) {
+    return new Int8OrNull(value);
   }
 
   private static Value int4(ToIntFunction<NewEvent> value) {
@@ -152,9 +173,11 @@ enum ScanEventColumn {
   }
 
   /** How a column's value is taken from a row, by the column's SQL type. */
-  private sealed interface Value permits Int8, Int4, Text {}
+  private sealed interface Value permits Int8, Int8OrNull, Int4, Text {}
 
   private record Int8(LongValue value) implements Value {}
+
+  private record Int8OrNull(Function<NewEvent, Long> value) implements Value {}
 
   private record Int4(ToIntFunction<NewEvent> value) implements Value {}
 

@@ -43,6 +43,12 @@ public final class TrackingStore {
 
   private static final int EVENT_COLUMN_COUNT = EVENT_COLUMNS.split(",").length;
 
+  /** A {@link Piece}, in the order {@link #collectLatest} reads it. */
+  private static final String PIECE_COLUMNS = "id, tracking_number, shipper_id, created_at";
+
+  /** The first key of the advisory locks {@link #lockNumber} takes ("WPN1"). */
+  private static final int NUMBER_LOCKS = 0x5750_4e31;
+
   /** How many pieces retention locks, folds and deletes at a time. */
   private static final int RETENTION_CHUNK = 500;
 
@@ -66,8 +72,11 @@ public final class TrackingStore {
     }
   }
 
-  /** A piece as ingestion sees it: which it is, and under which number. */
-  public record Piece(long id, String trackingNumber) {}
+  /**
+   * A piece as ingestion sees it: which it is, under which number, the account that owns it and
+   * when it was registered (epoch ms).
+   */
+  public record Piece(long id, String trackingNumber, long owner, long createdAt) {}
 
   /**
    * The most recent piece for each of {@code numbers}. On PostgreSQL each piece under those numbers
@@ -83,8 +92,9 @@ public final class TrackingStore {
       // one array parameter: one cached plan, whatever the batch size
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT id, tracking_number FROM shipments WHERE tracking_number = ANY (?)"
-                  + " ORDER BY id FOR KEY SHARE")) {
+              "SELECT "
+                  + PIECE_COLUMNS
+                  + " FROM shipments WHERE tracking_number = ANY (?) ORDER BY id FOR KEY SHARE")) {
         ps.setArray(1, c.createArrayOf("varchar", all.toArray()));
         collectLatest(ps, latest);
       }
@@ -95,7 +105,9 @@ public final class TrackingStore {
     for (int from = 0; from < all.size(); from += chunk) {
       List<String> part = all.subList(from, Math.min(all.size(), from + chunk));
       String sql =
-          "SELECT id, tracking_number FROM shipments WHERE tracking_number IN ("
+          "SELECT "
+              + PIECE_COLUMNS
+              + " FROM shipments WHERE tracking_number IN ("
               + placeholders(part.size())
               + ")";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -112,7 +124,7 @@ public final class TrackingStore {
       throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        Piece piece = new Piece(rs.getLong(1), rs.getString(2));
+        Piece piece = new Piece(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
         latest.merge(piece.trackingNumber(), piece, (a, b) -> a.id() > b.id() ? a : b);
       }
     }
@@ -163,8 +175,140 @@ public final class TrackingStore {
 
   /** A scan from the {@link #EVENT_COLUMNS} at the start of the current row. */
   private static StoredEvent storedEvent(ResultSet rs) throws SQLException {
+    return storedEvent(rs, 1);
+  }
+
+  /** A scan from the {@link #EVENT_COLUMNS} from column {@code at} of the current row. */
+  static StoredEvent storedEvent(ResultSet rs, int at) throws SQLException {
     return new StoredEvent(
-        EventType.valueOf(rs.getString(1)), time(rs, 2), location(rs, 5), rs.getString(4));
+        EventType.valueOf(rs.getString(at)),
+        time(rs, at + 1),
+        location(rs, at + 4),
+        rs.getString(at + 3));
+  }
+
+  /** A scan with who sent it, for operators: the account whose event id it is and the key. */
+  public record SentScan(
+      String eventId, StoredEvent event, Instant receivedAt, long account, Long key) {}
+
+  /** The history of one piece with who sent each scan, newest first. */
+  public List<SentScan> historyWithSenders(Connection c, long shipmentId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + EVENT_COLUMNS
+                + ", event_id, received_at, account_id, api_key_id FROM scan_events"
+                + " WHERE shipment_id = ? ORDER BY event_time DESC, seq DESC")) {
+      ps.setLong(1, shipmentId);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<SentScan> scans = new ArrayList<>();
+        int at = EVENT_COLUMN_COUNT + 1;
+        while (rs.next()) {
+          long key = rs.getLong(at + 3);
+          scans.add(
+              new SentScan(
+                  rs.getString(at),
+                  storedEvent(rs),
+                  Instant.ofEpochMilli(rs.getLong(at + 1)),
+                  rs.getLong(at + 2),
+                  rs.wasNull() ? null : key));
+        }
+        return scans;
+      }
+    }
+  }
+
+  /** An account's most recent pieces registered under {@code reference}, newest first. */
+  public List<Shipment> byReference(Connection c, long account, String reference, int limit)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + SHIPMENT_COLUMNS
+                + " FROM shipments WHERE shipper_id = ? AND reference = ? ORDER BY id DESC"
+                + " LIMIT ?")) {
+      ps.setLong(1, account);
+      ps.setString(2, reference);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Shipment> shipments = new ArrayList<>();
+        while (rs.next()) {
+          shipments.add(shipment(rs));
+        }
+        return shipments;
+      }
+    }
+  }
+
+  /** Who a number is in use by, as a registration by some account sees it. */
+  enum NumberUse {
+    /** No piece, or only the registering account's delivered ones: it may (re)use the number. */
+    FREE,
+    /** A piece of another account, still in the database: still trackable by its owner's users. */
+    OTHER_ACCOUNT,
+    /** One of the registering account's own pieces that is not delivered. */
+    UNDELIVERED
+  }
+
+  /**
+   * Whether {@code account} may register a piece under {@code number}. Call it under {@link
+   * #lockNumber}, so that the answer holds until the registration commits.
+   */
+  NumberUse numberUse(Connection c, String number, long account) throws SQLException {
+    List<Long> scanned = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, shipper_id, delivered_at FROM shipments WHERE tracking_number = ?")) {
+      ps.setString(1, number);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getLong(2) != account) {
+            return NumberUse.OTHER_ACCOUNT;
+          }
+          rs.getLong(3);
+          if (rs.wasNull()) {
+            return NumberUse.UNDELIVERED; // never had a delivery scan
+          }
+          scanned.add(rs.getLong(1));
+        }
+      }
+    }
+    if (scanned.isEmpty()) {
+      return NumberUse.FREE;
+    }
+    // a delivery scan was received, but a later scan (a return, an alert) may have turned it
+    Map<Long, List<StoredEvent>> histories = historiesInFoldOrder(c, scanned);
+    for (long id : scanned) {
+      if (Projection.replay(histories.getOrDefault(id, List.of())).status()
+          != TrackingStatus.DELIVERED) {
+        return NumberUse.UNDELIVERED;
+      }
+    }
+    return NumberUse.FREE;
+  }
+
+  /**
+   * Holds {@code number} for this transaction: a registration of the same number elsewhere waits
+   * here until this one commits or rolls back, so that deciding whether the number is free ({@link
+   * #numberUse}) and taking it are one step, under any concurrency.
+   *
+   * <p>Why an advisory lock: what must be serialized is often a number with no row yet (two first
+   * registrations would both find nothing, and there is no row to lock); a unique index cannot say
+   * "undelivered, or another account's", which depends on the scans; and SERIALIZABLE would make
+   * every registration liable to fail and be retried. The lock is keyed by the number's hash in a
+   * space of Waypost's own: equal numbers always meet, and a rare collision only makes two
+   * unrelated registrations wait for each other for a moment. SQLite needs nothing: its write
+   * transactions run one at a time.
+   */
+  void lockNumber(Connection c, String number) throws SQLException {
+    if (dialect != Dialect.POSTGRESQL) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+      ps.setInt(1, NUMBER_LOCKS);
+      ps.setInt(2, number.hashCode());
+      ps.execute();
+    }
   }
 
   /** Allocates the next value of a numbering scheme's serial; never the same value twice. */
@@ -221,8 +365,10 @@ public final class TrackingStore {
   }
 
   /**
-   * Records that pieces received a delivery scan: {@code shipments.delivered_at} keeps the event
-   * time of the newest one (epoch ms, by piece id), which is where retention looks for candidates.
+   * Records that pieces received a delivery scan: {@code shipments.delivered_at} keeps when the
+   * newest one was received (epoch ms, by piece id), which is where retention looks for candidates.
+   * The receipt, not the time a scan claims, so that a back-dated delivery scan cannot get a piece
+   * deleted early.
    */
   public void markDelivered(Connection c, SortedMap<Long, Long> deliveredAtByPiece)
       throws SQLException {
@@ -258,14 +404,14 @@ public final class TrackingStore {
   }
 
   /**
-   * Deletes the pieces whose status is DELIVERED since before {@code cutoff}, with their scans;
-   * returns how many pieces.
+   * Deletes the pieces whose status is DELIVERED and whose newest delivery scan was received before
+   * {@code cutoff}, with their scans; returns how many pieces.
    *
-   * <p>Candidates are pieces with a delivery scan before the cutoff ({@code delivered_at}). Each is
-   * locked first ({@code FOR UPDATE} on PostgreSQL, which waits for any batch still storing scans
-   * for it and keeps new ones out), then its whole history is folded, since a later scan may have
-   * turned it from delivered (a return, say). Scans carry no foreign key (migration V11); this lock
-   * is what keeps a scan from outliving its piece.
+   * <p>Candidates are pieces with a delivery scan received before the cutoff ({@code
+   * delivered_at}). Each is locked first ({@code FOR UPDATE} on PostgreSQL, which waits for any
+   * batch still storing scans for it and keeps new ones out), then its whole history is folded,
+   * since a later scan may have turned it from delivered (a return, say). Scans carry no foreign
+   * key (migration V11); this lock is what keeps a scan from outliving its piece.
    */
   public int deleteDeliveredBefore(Connection c, Instant cutoff) throws SQLException {
     int deleted = 0;
@@ -293,8 +439,7 @@ public final class TrackingStore {
       List<Long> expired = new ArrayList<>();
       for (long id : candidates) {
         Projection projection = Projection.replay(histories.getOrDefault(id, List.of()));
-        if (projection.status() == TrackingStatus.DELIVERED
-            && projection.deliveredAt().toInstant().isBefore(cutoff)) {
+        if (projection.status() == TrackingStatus.DELIVERED) {
           expired.add(id);
         }
       }

@@ -83,8 +83,8 @@ public final class IngestBenchmark {
   private static final String MAILER_ID = "123456";
   private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
   private static final String COPY_COLUMNS =
-      "event_id, shipment_id, tracking_number, type, event_time, event_time_offset,"
-          + " description, city, region, postal_code, country, received_at";
+      "event_id, account_id, api_key_id, shipment_id, tracking_number, type, event_time,"
+          + " event_time_offset, description, city, region, postal_code, country, received_at";
 
   /** Scans per request in the first half of the warm-up (see {@link #prepare}). */
   private static final int WARMUP_SMALL_BATCH = 10;
@@ -304,13 +304,14 @@ public final class IngestBenchmark {
     int size = feed.measured().size();
     for (int i = 0; i < streams; i++) {
       parts.add(
-          copyText(feed.measured().subList(i * size / streams, (i + 1) * size / streams), ids));
+          copyText(
+              feed.measured().subList(i * size / streams, (i + 1) * size / streams), ids, feed));
     }
     sql(app, "CREATE TABLE " + table + " (LIKE scan_events INCLUDING ALL)");
     try (Connection c = app.database().dataSource().getConnection()) {
       c.unwrap(PGConnection.class)
           .getCopyAPI()
-          .copyIn(sql, new StringReader(copyText(feed.warmup(), ids)));
+          .copyIn(sql, new StringReader(copyText(feed.warmup(), ids, feed)));
     }
     sql(app, "CHECKPOINT");
     waitQuiet(streams == 1 ? "the COPY baseline" : "the parallel COPY");
@@ -338,12 +339,15 @@ public final class IngestBenchmark {
     return result;
   }
 
-  private static String copyText(List<Scan> scans, Map<String, Long> ids) {
+  /** The rows in COPY's text format, sent by the feed's key as Waypost stores them. */
+  private static String copyText(List<Scan> scans, Map<String, Long> ids, Feed feed) {
     long receivedAt = System.currentTimeMillis();
     StringBuilder out = new StringBuilder(scans.size() * 160);
     for (Scan scan : scans) {
       Location l = scan.location();
       field(out, scan.eventId(), false);
+      field(out, Long.toString(feed.account()), false);
+      field(out, Long.toString(feed.keyRow()), false);
       field(out, Long.toString(ids.get(scan.trackingNumber())), false);
       field(out, scan.trackingNumber(), false);
       field(out, scan.type(), false);
@@ -429,15 +433,15 @@ public final class IngestBenchmark {
           s.execute(statement);
         }
       }
-      insertBatch(c, feed.warmup(), ids);
+      insertBatch(c, feed.warmup(), ids, feed);
       waitQuiet("the SQLite baseline");
       Phase phase = Phase.start(Meters.none());
-      long rows = insertBatch(c, feed.measured(), ids);
+      long rows = insertBatch(c, feed.measured(), ids, feed);
       return phase.stop(rows, List.of());
     }
   }
 
-  private long insertBatch(Connection c, List<Scan> scans, Map<String, Long> ids)
+  private long insertBatch(Connection c, List<Scan> scans, Map<String, Long> ids, Feed feed)
       throws SQLException {
     long receivedAt = System.currentTimeMillis();
     c.setAutoCommit(false);
@@ -446,22 +450,24 @@ public final class IngestBenchmark {
         c.prepareStatement(
             "INSERT INTO scan_events_copy ("
                 + COPY_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       int pending = 0;
       for (Scan scan : scans) {
         Location l = scan.location();
         ps.setString(1, scan.eventId());
-        ps.setLong(2, ids.get(scan.trackingNumber()));
-        ps.setString(3, scan.trackingNumber());
-        ps.setString(4, scan.type());
-        ps.setLong(5, scan.time().toInstant().toEpochMilli());
-        ps.setInt(6, scan.time().getOffset().getTotalSeconds());
-        ps.setString(7, scan.description());
-        setText(ps, 8, l == null ? null : l.city());
-        setText(ps, 9, l == null ? null : l.region());
-        setText(ps, 10, l == null ? null : l.postalCode());
-        setText(ps, 11, l == null ? null : l.country());
-        ps.setLong(12, receivedAt);
+        ps.setLong(2, feed.account());
+        ps.setLong(3, feed.keyRow());
+        ps.setLong(4, ids.get(scan.trackingNumber()));
+        ps.setString(5, scan.trackingNumber());
+        ps.setString(6, scan.type());
+        ps.setLong(7, scan.time().toInstant().toEpochMilli());
+        ps.setInt(8, scan.time().getOffset().getTotalSeconds());
+        ps.setString(9, scan.description());
+        setText(ps, 10, l == null ? null : l.city());
+        setText(ps, 11, l == null ? null : l.region());
+        setText(ps, 12, l == null ? null : l.postalCode());
+        setText(ps, 13, l == null ? null : l.country());
+        ps.setLong(14, receivedAt);
         ps.addBatch();
         if (++pending == batchSize) {
           rows += Arrays.stream(ps.executeBatch()).sum();
@@ -497,17 +503,24 @@ public final class IngestBenchmark {
       Location location,
       String description) {}
 
-  /** Warm-up scans (for their own pieces), and the measured scans cut into request bodies. */
+  /**
+   * Warm-up scans (for their own pieces), and the measured scans cut into request bodies; posted
+   * with {@code apiKey}, a shipper's key of the account that registered the pieces (so ingestion
+   * checks ownership as for any shipper), whose account and key row the baselines store too.
+   */
   record Feed(
       String apiKey,
+      long account,
+      long keyRow,
       List<Scan> warmup,
       List<Scan> measured,
       List<byte[]> warmupBodies,
       List<byte[]> bodies) {}
 
   private Feed prepare(App app, int shipments, int warmupShipments, String label) throws Exception {
-    String key = app.apiKeys().create("Bench Shipper").key();
-    long shipperId = app.apiKeys().authenticate(key).orElseThrow().id();
+    var created = app.apiKeys().create("Bench Shipper");
+    String key = created.key();
+    long shipperId = created.shipper().id();
     Random random = new Random(20_261_129L);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     List<Piece> warmPieces = pieces(random, 1_000_000, warmupShipments);
@@ -530,7 +543,14 @@ public final class IngestBenchmark {
     List<byte[]> warmupBodies =
         new ArrayList<>(bodies(warmup.subList(0, half), WARMUP_SMALL_BATCH));
     warmupBodies.addAll(bodies(warmup.subList(half, warmup.size()), batchSize));
-    return new Feed(key, warmup, measured, warmupBodies, bodies(measured, batchSize));
+    return new Feed(
+        key,
+        shipperId,
+        created.shipper().keyRow(),
+        warmup,
+        measured,
+        warmupBodies,
+        bodies(measured, batchSize));
   }
 
   record Piece(String number, Service service, City from, City to) {}

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.waypost.testing.StoreKind;
  * off scan_events (a table rebuild on SQLite) without losing a row, the receipt sequence, the
  * event-id uniqueness or the history index, and on PostgreSQL makes identifiers compare byte by
  * byte. V12 drops the stored status and keeps, in delivered_at, the newest delivery scan's time.
+ * V13 files every scan under an account (event ids become unique per account) and keeps every row.
  */
 class TrackingMigrationsTest {
   @TempDir Path dir;
@@ -29,12 +31,30 @@ class TrackingMigrationsTest {
     Map<String, String> store = kind.freshStore(dir);
     DatabaseConfig config =
         new DatabaseConfig(store.get("database.url"), store.get("database.user"), "", 2);
+    migrate(config, version);
+    return config;
+  }
+
+  private static void migrate(DatabaseConfig config, String version) {
     Database.migrations(Dialect.of(config.url()))
         .dataSource(config.url(), config.user(), config.password())
         .target(version)
         .load()
         .migrate();
-    return config;
+  }
+
+  private static Connection connect(DatabaseConfig config) throws SQLException {
+    return DriverManager.getConnection(config.url(), config.user(), "");
+  }
+
+  /** The value {@code query} selects in its first row and column; null for SQL NULL. */
+  private static Long value(Connection c, String query) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      long value = rs.getLong(1);
+      return rs.wasNull() ? null : value;
+    }
   }
 
   @ParameterizedTest
@@ -86,10 +106,10 @@ class TrackingMigrationsTest {
           c -> {
             try (Statement s = c.createStatement()) {
               s.execute(
-                  "INSERT INTO scan_events (event_id, shipment_id, tracking_number, type,"
-                      + " event_time, event_time_offset, description, received_at)"
-                      + " SELECT 'after', id, tracking_number, 'ARRIVED', 3000, 0, 'Arrived',"
-                      + " 4000 FROM shipments");
+                  "INSERT INTO scan_events (event_id, account_id, shipment_id,"
+                      + " tracking_number, type, event_time, event_time_offset, description,"
+                      + " received_at) SELECT 'after', shipper_id, id, tracking_number, 'ARRIVED',"
+                      + " 3000, 0, 'Arrived', 4000 FROM shipments");
             }
             return null;
           });
@@ -101,10 +121,11 @@ class TrackingMigrationsTest {
                       c -> {
                         try (Statement s = c.createStatement()) {
                           s.execute(
-                              "INSERT INTO scan_events (event_id, shipment_id, tracking_number,"
-                                  + " type, event_time, event_time_offset, description,"
-                                  + " received_at) SELECT 'before-1', id, tracking_number,"
-                                  + " 'ARRIVED', 5000, 0, 'Arrived', 6000 FROM shipments");
+                              "INSERT INTO scan_events (event_id, account_id, shipment_id,"
+                                  + " tracking_number, type, event_time, event_time_offset,"
+                                  + " description, received_at) SELECT 'before-1', shipper_id,"
+                                  + " id, tracking_number, 'ARRIVED', 5000, 0, 'Arrived', 6000"
+                                  + " FROM shipments");
                         }
                         return null;
                       }))
@@ -174,28 +195,148 @@ class TrackingMigrationsTest {
       }
     }
 
-    try (Database database = Database.open(config)) {
-      assertThat(deliveredAt(database, "moving")).isNull();
-      assertThat(deliveredAt(database, "delivered")).isEqualTo(7000L);
-      assertThat(deliveredAt(database, "returned")).isEqualTo(3000L);
-      assertThat(Sql.longValue(database, "SELECT COUNT(*) FROM scan_events")).isEqualTo(5);
-      assertThatThrownBy(() -> Sql.longValue(database, "SELECT COUNT(status) FROM shipments"))
-          .isInstanceOf(DatabaseException.class);
+    // V12 alone: V13 gives delivered_at another meaning (when the scan was received)
+    migrate(config, "12");
+    try (Connection c = connect(config)) {
+      String deliveredAt = "SELECT delivered_at FROM shipments WHERE tracking_number = ";
+      assertThat(value(c, deliveredAt + "'moving'")).isNull();
+      assertThat(value(c, deliveredAt + "'delivered'")).isEqualTo(7000L);
+      assertThat(value(c, deliveredAt + "'returned'")).isEqualTo(3000L);
+      assertThat(value(c, "SELECT COUNT(*) FROM scan_events")).isEqualTo(5);
+      assertThatThrownBy(() -> value(c, "SELECT COUNT(status) FROM shipments"))
+          .isInstanceOf(SQLException.class);
     }
   }
 
-  private static Long deliveredAt(Database database, String number) {
-    return database.read(
+  /**
+   * V13 keeps every row and files each stored scan under its piece owner's account, with no key
+   * (unattributed); keys stay shippers' keys; event ids become unique per account; delivered_at
+   * becomes when the newest delivery scan was received.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void v13FilesEveryStoredScanUnderItsPieceOwnerAndKeepsEveryRow(StoreKind kind)
+      throws SQLException {
+    DatabaseConfig config = migratedTo(kind, "12");
+    try (Connection c = connect(config);
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO shippers (name, created_at) VALUES ('Acme', 0), ('Globex', 0)");
+      for (String[] key : new String[][] {{"kacme", "Acme", "NULL"}, {"kglobex", "Globex", "1"}}) {
+        s.execute(
+            "INSERT INTO api_keys (key_id, secret_hash, shipper_id, created_at, revoked_at)"
+                + " VALUES ('"
+                + key[0]
+                + "', 'x', (SELECT id FROM shippers WHERE name = '"
+                + key[1]
+                + "'), 0, "
+                + key[2]
+                + ")");
+      }
+      String[][] pieces = {{"acme-1", "Acme", "NULL"}, {"globex-1", "Globex", "9000"}};
+      for (String[] piece : pieces) {
+        s.execute(
+            "INSERT INTO shipments (tracking_number, shipper_id, service, reference,"
+                + " origin_country, destination_country, created_at, delivered_at) SELECT '"
+                + piece[0]
+                + "', id, 'PRIORITY', 'REF', 'US', 'US', 0, "
+                + piece[2]
+                + " FROM shippers WHERE name = '"
+                + piece[1]
+                + "'");
+      }
+      String[][] scans = {
+        {"a1", "acme-1", "ACCEPTED", "1000", "1500"},
+        {"a2", "acme-1", "ARRIVED", "2000", "2500"},
+        {"g1", "globex-1", "ACCEPTED", "1000", "1200"},
+        {"g2", "globex-1", "DELIVERED", "9000", "9900"}
+      };
+      for (String[] scan : scans) {
+        s.execute(
+            "INSERT INTO scan_events (event_id, shipment_id, tracking_number, type, event_time,"
+                + " event_time_offset, description, city, received_at) SELECT '"
+                + scan[0]
+                + "', id, tracking_number, '"
+                + scan[2]
+                + "', "
+                + scan[3]
+                + ", -18000, 'x', 'DENVER', "
+                + scan[4]
+                + " FROM shipments WHERE tracking_number = '"
+                + scan[1]
+                + "'");
+      }
+    }
+
+    try (Database database = Database.open(config)) {
+      assertThat(Sql.longValue(database, "SELECT COUNT(*) FROM shippers")).isEqualTo(2);
+      assertThat(Sql.longValue(database, "SELECT COUNT(*) FROM api_keys")).isEqualTo(2);
+      assertThat(Sql.longValue(database, "SELECT COUNT(*) FROM api_keys WHERE network")).isZero();
+      assertThat(Sql.longValue(database, "SELECT COUNT(*) FROM shipments")).isEqualTo(2);
+      assertThat(
+              Sql.longValue(
+                  database,
+                  "SELECT COUNT(*) FROM scan_events WHERE event_time_offset = -18000"
+                      + " AND city = 'DENVER' AND description = 'x' AND api_key_id IS NULL"))
+          .isEqualTo(4);
+      assertThat(
+              Sql.longValue(
+                  database,
+                  "SELECT COUNT(*) FROM scan_events e JOIN shipments s ON s.id = e.shipment_id"
+                      + " WHERE e.account_id = s.shipper_id"))
+          .as("every scan is filed under its piece owner's account")
+          .isEqualTo(4);
+      assertThat(
+              Sql.longValue(
+                  database,
+                  "SELECT delivered_at FROM shipments WHERE tracking_number = 'globex-1'"))
+          .as("when the delivery scan was received")
+          .isEqualTo(9900);
+      assertThat(
+              Sql.longValue(
+                  database,
+                  "SELECT COUNT(*) FROM shipments WHERE tracking_number = 'acme-1'"
+                      + " AND delivered_at IS NULL"))
+          .isOne();
+      long before = Sql.longValue(database, "SELECT MAX(seq) FROM scan_events");
+
+      // "g1" is Globex's: Acme may use it too, Globex not again
+      insertScan(database, "g1", "acme-1");
+      assertThat(Sql.longValue(database, "SELECT MAX(seq) FROM scan_events")).isGreaterThan(before);
+      assertThatThrownBy(() -> insertScan(database, "g1", "globex-1"))
+          .isInstanceOf(DatabaseException.class)
+          .satisfies(
+              e ->
+                  assertThat(
+                          Dialect.of(config.url()).isUniqueViolation((SQLException) e.getCause()))
+                      .isTrue());
+      assertThat(Sql.longValue(database, "SELECT COUNT(*) FROM scan_events")).isEqualTo(5);
+      if (kind == StoreKind.POSTGRESQL) {
+        assertThat(
+                Sql.longValue(
+                    database,
+                    "SELECT COUNT(*) FROM information_schema.columns WHERE collation_name = 'C'"
+                        + " AND table_name = 'scan_events' AND column_name = 'event_id'"))
+            .as("event ids still compare byte by byte")
+            .isOne();
+      }
+    }
+  }
+
+  /** Stores scan {@code eventId} for the piece {@code number} under its owner's account. */
+  private static void insertScan(Database database, String eventId, String number) {
+    database.inTransaction(
         c -> {
-          try (var ps =
-              c.prepareStatement("SELECT delivered_at FROM shipments WHERE tracking_number = ?")) {
-            ps.setString(1, number);
-            try (var rs = ps.executeQuery()) {
-              rs.next();
-              long value = rs.getLong(1);
-              return rs.wasNull() ? null : value;
-            }
+          try (Statement s = c.createStatement()) {
+            s.execute(
+                "INSERT INTO scan_events (event_id, account_id, shipment_id, tracking_number,"
+                    + " type, event_time, event_time_offset, description, received_at) SELECT '"
+                    + eventId
+                    + "', shipper_id, id, tracking_number, 'ARRIVED', 3000, 0, 'Arrived', 4000"
+                    + " FROM shipments WHERE tracking_number = '"
+                    + number
+                    + "'");
           }
+          return null;
         });
   }
 }

@@ -54,8 +54,11 @@ class TrackingStoreContractTest {
 
   @TempDir Path dir;
 
+  /** The apps' clock: tests that need pieces registered long ago set it back, then forward. */
+  private final MutableClock clock = new MutableClock(NOW);
+
   private App open(StoreKind kind) {
-    return App.open(TestApp.config(kind.freshStore(dir)), new MutableClock(NOW));
+    return App.open(TestApp.config(kind.freshStore(dir)), clock);
   }
 
   @ParameterizedTest
@@ -114,9 +117,12 @@ class TrackingStoreContractTest {
     try (App app = open(kind)) {
       long shipper = app.apiKeys().create("Acme").shipper().id();
       String number = "9400111206206406260787";
+      clock.set(Instant.parse("2026-05-30T00:00:00Z"));
       app.shipments().register(shipper, priorityWithNumber(number));
+      clock.set(Instant.parse("2026-06-02T00:00:00Z"));
       app.ingestion()
           .ingest(batch(scan("old-1", number, EventType.DELIVERED, "2026-06-01T10:00:00-04:00")));
+      clock.set(NOW);
       app.shipments()
           .register(
               shipper,
@@ -497,37 +503,65 @@ class TrackingStoreContractTest {
     }
   }
 
+  /**
+   * A batch's COPY meets an event id that another transaction is still inserting: it waits for that
+   * one, falls back to inserting scan by scan, and judges the id by what was stored: the same scan
+   * is a duplicate, another scan under that id a conflict (event ids are per account).
+   */
   @ParameterizedTest
   @EnumSource(StoreKind.class)
-  void anEventIdStoredMeanwhileForAnotherPieceCountsAsADuplicate(StoreKind kind) throws Exception {
+  void anEventIdStoredMeanwhileIsADuplicateOrAConflict(StoreKind kind) throws Exception {
     try (App app = open(kind)) {
       long shipper = app.apiKeys().create("Acme").shipper().id();
       var first = app.shipments().register(shipper, priorityToFairfax());
-      String second = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+      var second = app.shipments().register(shipper, priorityToFairfax());
+      ScanEvent shared =
+          scan("shared", second.trackingNumber(), EventType.ACCEPTED, "2026-11-27T09:00:00Z");
+      ScanEvent other =
+          scan("other", first.trackingNumber(), EventType.ACCEPTED, "2026-11-27T09:00:00Z");
       CountDownLatch commit = new CountDownLatch(1);
       ExecutorService pool = Executors.newSingleThreadExecutor();
-      // Another writer stores event "shared" for the first piece and holds its transaction open,
-      // so the batch for the second piece, which locks only that piece, meets it mid-insert.
-      Held other = storeAndHold(pool, app, first.id(), first.trackingNumber(), "shared", commit);
+      // Another writer stores "shared" (the very scan the batch resends) and "other" (for the
+      // first piece) and holds its transaction open, so the batch meets both mid-insert.
+      Held held = storeAndHold(pool, app, List.of(shared, other), commit);
       Waiter<EventIngestion.Outcome> batch =
           Waiter.start(
               () ->
                   app.ingestion()
                       .ingest(
                           batch(
-                              scan("shared", second, EventType.ACCEPTED, "2026-11-27T09:00:00Z"),
-                              scan("own", second, EventType.ARRIVED, "2026-11-27T15:00:00Z"))));
-      awaitWaitingFor(app, other, batch);
+                              shared,
+                              scan(
+                                  "own",
+                                  second.trackingNumber(),
+                                  EventType.ARRIVED,
+                                  "2026-11-27T15:00:00Z"),
+                              scan(
+                                  "other",
+                                  second.trackingNumber(),
+                                  EventType.ARRIVED,
+                                  "2026-11-27T16:00:00Z"))));
+      awaitWaitingFor(app, held, batch);
       commit.countDown();
-      other.committed().get();
+      held.committed().get();
       EventIngestion.Outcome outcome = batch.result().get();
       pool.shutdown();
       assertThat(outcome.accepted()).isEqualTo(1);
       assertThat(outcome.duplicates()).isEqualTo(1);
-      assertThat(outcome.rejected()).isEmpty();
+      assertThat(outcome.rejected())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.index()).isEqualTo(2);
+                assertThat(r.type()).isEqualTo(ProblemType.CONFLICT);
+                assertThat(r.detail()).contains("'other'");
+              });
       TrackingResult result =
-          app.tracker().lookup(TrackingNumber.parse(second)).orElseThrow().result();
-      assertThat(result.events()).hasSize(1);
+          app.tracker()
+              .lookup(TrackingNumber.parse(second.trackingNumber()))
+              .orElseThrow()
+              .result();
+      assertThat(result.events()).hasSize(2);
       assertThat(result.status()).isEqualTo(TrackingStatus.IN_TRANSIT);
     }
   }
@@ -538,34 +572,35 @@ class TrackingStoreContractTest {
     try (App app = open(kind)) {
       MasterKey.createIfMissing(Path.of(app.config().privacy().masterKeyFile()));
       long shipper = app.apiKeys().create("Acme").shipper().id();
-      // more than one chunk of candidates (500), all delivered long ago
+      // registered in June, and all but one delivered then; more than one chunk of candidates
+      // (500) delivered long ago
+      clock.set(Instant.parse("2026-06-01T00:00:00Z"));
       List<String> old = new ArrayList<>();
-      List<EventIngestion.Item> scans = new ArrayList<>();
+      List<ScanEvent> june = new ArrayList<>();
       for (int i = 0; i < 510; i++) {
         String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
         old.add(number);
-        scans.addAll(
-            batch(
-                scan("o-a-" + i, number, EventType.ACCEPTED, "2026-06-01T09:00:00Z"),
-                scan("o-d-" + i, number, EventType.DELIVERED, "2026-06-03T15:00:00-04:00")));
+        june.add(scan("o-a-" + i, number, EventType.ACCEPTED, "2026-06-01T09:00:00Z"));
+        june.add(scan("o-d-" + i, number, EventType.DELIVERED, "2026-06-03T15:00:00-04:00"));
       }
       String recent = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
       String returned = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
       String moving = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
-      scans.addAll(
-          batch(
-              scan("r-d", recent, EventType.DELIVERED, "2026-11-20T15:00:00Z"),
-              scan("t-d", returned, EventType.DELIVERED, "2026-06-03T15:00:00Z"),
-              scan("t-r", returned, EventType.RETURN_TO_SENDER, "2026-06-10T15:00:00Z"),
-              scan("m-a", moving, EventType.ACCEPTED, "2026-06-01T09:00:00Z")));
-      List<EventIngestion.Item> numbered = new ArrayList<>();
-      for (EventIngestion.Item item : scans) {
-        numbered.add(
-            new EventIngestion.Valid(numbered.size(), ((EventIngestion.Valid) item).event()));
-      }
-      assertThat(app.ingestion().ingest(numbered).accepted()).isEqualTo(1024);
+      june.add(scan("t-d", returned, EventType.DELIVERED, "2026-06-03T15:00:00Z"));
+      june.add(scan("t-r", returned, EventType.RETURN_TO_SENDER, "2026-06-10T15:00:00Z"));
+      june.add(scan("m-a", moving, EventType.ACCEPTED, "2026-06-01T09:00:00Z"));
+      clock.set(Instant.parse("2026-06-10T16:00:00Z"));
+      int accepted = app.ingestion().ingest(batch(june.toArray(ScanEvent[]::new))).accepted();
+      // delivered in June by the scan's own time, but the scan only came in November
+      clock.set(Instant.parse("2026-11-20T15:00:00Z"));
+      accepted +=
+          app.ingestion()
+              .ingest(batch(scan("r-d", recent, EventType.DELIVERED, "2026-06-20T15:00:00Z")))
+              .accepted();
+      clock.set(NOW);
+      assertThat(accepted).isEqualTo(1024);
 
-      // kept 120 days (the default) after delivery: the cutoff is 2026-08-01
+      // kept 120 days (the default) after the delivery scan came in: the cutoff is 2026-08-01
       assertThat(app.retention().run(NOW).shipmentsDeleted()).isEqualTo(510);
 
       assertThat(app.tracker().lookup(TrackingNumber.parse(old.get(0)))).isEmpty();
@@ -579,29 +614,48 @@ class TrackingStoreContractTest {
     }
   }
 
+  /**
+   * The piece's row keeps when its newest delivery scan was received, whatever time the scans claim
+   * and whatever order they arrive in: retention counts from there, so that a back-dated delivery
+   * scan cannot get a piece deleted early.
+   */
   @ParameterizedTest
   @EnumSource(StoreKind.class)
-  void thePieceRowKeepsTheNewestDeliveryScanWhateverTheArrivalOrder(StoreKind kind) {
+  void thePieceRowKeepsWhenTheNewestDeliveryScanWasReceived(StoreKind kind) {
     try (App app = open(kind)) {
       long shipper = app.apiKeys().create("Acme").shipper().id();
+      clock.set(Instant.parse("2026-06-01T00:00:00Z"));
       String number = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
       String deliveredAt =
           "SELECT delivered_at FROM shipments WHERE tracking_number = '" + number + "'";
 
+      Instant firstIn = Instant.parse("2026-06-06T00:00:00Z");
+      clock.set(firstIn);
       app.ingestion()
           .ingest(batch(scan("d-jun5", number, EventType.DELIVERED, "2026-06-05T15:00:00Z")));
+      assertThat(Sql.longValue(app.database(), deliveredAt)).isEqualTo(firstIn.toEpochMilli());
+
+      Instant laterIn = Instant.parse("2026-06-07T00:00:00Z");
+      clock.set(laterIn);
       app.ingestion()
           .ingest(batch(scan("d-jun3", number, EventType.DELIVERED, "2026-06-03T15:00:00Z")));
-      assertThat(Sql.longValue(app.database(), deliveredAt))
-          .isEqualTo(Instant.parse("2026-06-05T15:00:00Z").toEpochMilli());
+      assertThat(Sql.longValue(app.database(), deliveredAt)).isEqualTo(laterIn.toEpochMilli());
 
+      clock.set(NOW);
       app.ingestion()
           .ingest(
               batch(
-                  scan("a-nov", number, EventType.ARRIVED, "2026-11-20T10:00:00Z"),
-                  scan("d-nov", number, EventType.DELIVERED, "2026-11-20T15:00:00Z")));
-      assertThat(Sql.longValue(app.database(), deliveredAt))
-          .isEqualTo(Instant.parse("2026-11-20T15:00:00Z").toEpochMilli());
+                  scan("a-nov", number, EventType.ARRIVED, "2026-06-20T10:00:00Z"),
+                  scan("d-nov", number, EventType.DELIVERED, "2026-06-20T15:00:00Z")));
+      assertThat(Sql.longValue(app.database(), deliveredAt)).isEqualTo(NOW.toEpochMilli());
+      assertThat(
+              app.tracker()
+                  .lookup(TrackingNumber.parse(number))
+                  .orElseThrow()
+                  .result()
+                  .deliveredAt())
+          .as("the public still sees the time the delivery scan gives")
+          .hasToString("2026-06-20T15:00Z");
     }
   }
 
@@ -610,13 +664,16 @@ class TrackingStoreContractTest {
   void retentionRacingABatchLeavesNoScanWithoutItsPiece(StoreKind kind) throws Exception {
     try (App app = open(kind)) {
       long shipper = app.apiKeys().create("Acme").shipper().id();
+      clock.set(Instant.parse("2026-06-01T00:00:00Z"));
       var piece = app.shipments().register(shipper, priorityToFairfax());
       String number = piece.trackingNumber();
+      clock.set(Instant.parse("2026-06-03T16:00:00Z"));
       app.ingestion()
           .ingest(
               batch(
                   scan("accepted", number, EventType.ACCEPTED, "2026-06-01T09:00:00Z"),
                   scan("delivered", number, EventType.DELIVERED, "2026-06-03T15:00:00Z")));
+      clock.set(NOW);
       MasterKey.createIfMissing(Path.of(app.config().privacy().masterKeyFile()));
       CountDownLatch commit = new CountDownLatch(1);
       ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -624,7 +681,12 @@ class TrackingStoreContractTest {
       // holds its transaction open while retention comes for the piece. Scans carry no foreign
       // key since V11: only retention's lock on the piece, taken before it reads the piece's
       // scans, keeps this one from outliving it.
-      Held late = storeAndHold(pool, app, piece.id(), number, "late", commit);
+      Held late =
+          storeAndHold(
+              pool,
+              app,
+              List.of(scan("late", number, EventType.ARRIVED, "2026-06-04T09:00:00Z")),
+              commit);
       Waiter<Retention.Report> retention = Waiter.start(() -> app.retention().run(NOW));
       awaitWaitingFor(app, late, retention);
       assertThat(retention.result()).isNotDone();
@@ -641,17 +703,12 @@ class TrackingStoreContractTest {
   private record Held(int backend, Future<?> committed) {}
 
   /**
-   * In a transaction of its own, locks piece {@code pieceId} (the newest under {@code number}) as
-   * ingestion does and stores scan {@code eventId} for it; returns once it has, and commits once
-   * {@code commit} opens.
+   * In a transaction of its own, locks the pieces of {@code scans} (the newest under each number)
+   * as ingestion does and stores the scans for them, under their owners' accounts and no key;
+   * returns once it has, and commits once {@code commit} opens.
    */
   private static Held storeAndHold(
-      ExecutorService pool,
-      App app,
-      long pieceId,
-      String number,
-      String eventId,
-      CountDownLatch commit)
+      ExecutorService pool, App app, List<ScanEvent> scans, CountDownLatch commit)
       throws Exception {
     CompletableFuture<Integer> stored = new CompletableFuture<>();
     Future<?> committed =
@@ -663,18 +720,32 @@ class TrackingStoreContractTest {
                           // the lock ingestion takes (FOR KEY SHARE on PostgreSQL)
                           var locked =
                               new TrackingStore(app.database().dialect())
-                                  .latestPieces(c, List.of(number));
-                          assertThat(locked.get(number).id()).isEqualTo(pieceId);
+                                  .latestPieces(
+                                      c,
+                                      scans.stream().map(e -> e.trackingNumber().value()).toList());
                           try (var ps =
                               c.prepareStatement(
-                                  "INSERT INTO scan_events (event_id, shipment_id,"
+                                  "INSERT INTO scan_events (event_id, account_id, shipment_id,"
                                       + " tracking_number, type, event_time, event_time_offset,"
-                                      + " description, received_at)"
-                                      + " VALUES (?, ?, ?, 'ACCEPTED', 0, 0, 'x', 0)")) {
-                            ps.setString(1, eventId);
-                            ps.setLong(2, pieceId);
-                            ps.setString(3, number);
-                            ps.executeUpdate();
+                                      + " description, city, region, postal_code, country,"
+                                      + " received_at)"
+                                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
+                            for (ScanEvent e : scans) {
+                              var piece = locked.get(e.trackingNumber().value());
+                              ps.setString(1, e.eventId());
+                              ps.setLong(2, piece.owner());
+                              ps.setLong(3, piece.id());
+                              ps.setString(4, piece.trackingNumber());
+                              ps.setString(5, e.type().name());
+                              ps.setLong(6, e.time().toInstant().toEpochMilli());
+                              ps.setInt(7, e.time().getOffset().getTotalSeconds());
+                              ps.setString(8, e.description());
+                              ps.setString(9, e.location().city());
+                              ps.setString(10, e.location().region());
+                              ps.setString(11, e.location().postalCode());
+                              ps.setString(12, e.location().country());
+                              ps.executeUpdate();
+                            }
                           }
                           stored.complete(backend(app, c));
                           try {
@@ -688,7 +759,7 @@ class TrackingStoreContractTest {
       return new Held(stored.get(10, TimeUnit.SECONDS), committed);
     } catch (TimeoutException e) {
       committed.cancel(true);
-      throw new AssertionError("the holding transaction did not store its scan", e);
+      throw new AssertionError("the holding transaction did not store its scans", e);
     }
   }
 

@@ -28,9 +28,9 @@ import org.waypost.web.Routes;
 
 /**
  * The public face: the tracking JSON API, the search form, the results page and its permalink for
- * one number ({@code /track/{number}}). Every route that looks numbers up charges them to the
- * client at the {@link Gate} before it looks: one for a number in the path, the count of the parsed
- * query (or one, when it cannot be parsed) for a list.
+ * one number ({@code /track/{number}}, the {@code trackingUrl} shippers are given). Every route
+ * that looks numbers up charges them to the client at the {@link Gate} before it looks: one for a
+ * number in the path, the count of the parsed query (or one, when it cannot be parsed) for a list.
  *
  * <p>The API reads a list as the contract says ({@link NumberQuery#parse}); the pages read what a
  * person typed or pasted ({@link NumberQuery#read}).
