@@ -68,6 +68,7 @@ import org.waypost.web.Pages;
 import org.waypost.web.Problems;
 import org.waypost.web.RequestHook;
 import org.waypost.web.Routes;
+import org.waypost.web.SiteRoutes;
 
 /**
  * The wiring, by hand and in one place: configuration, then the database, then each feature; and
@@ -157,7 +158,8 @@ public final class App implements AutoCloseable {
             clock,
             config.privacy().securityLogRetentionDays());
     Sessions sessions = new Sessions(database, clock);
-    Pages pages = new Pages(config.operator().name());
+    Pages pages =
+        new Pages(config.operator().name(), config.site(), !config.site().logoFile().isEmpty());
 
     // what every request goes through, then what each path serves
     HttpServer.Pipeline pipeline =
@@ -170,6 +172,7 @@ public final class App implements AutoCloseable {
     List<Routes> routes =
         List.of(
             new OpsRoutes(() -> database.isReady(2), meters),
+            new SiteRoutes(pages),
             new TrackingRoutes(tracker, pages, gate),
             new ShipperRoutes(
                 apiKeys,

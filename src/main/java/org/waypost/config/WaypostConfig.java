@@ -10,7 +10,8 @@ public record WaypostConfig(
     PrivacyConfig privacy,
     TrackingConfig tracking,
     AbuseConfig abuse,
-    LoggingConfig logging) {
+    LoggingConfig logging,
+    SiteConfig site) {
 
   public WaypostConfig {
     require(server != null, "server section is missing");
@@ -20,6 +21,7 @@ public record WaypostConfig(
     require(tracking != null, "tracking section is missing");
     require(abuse != null, "abuse section is missing");
     require(logging != null, "logging section is missing");
+    require(site != null, "site section is missing");
   }
 
   public static WaypostConfig defaults() {
@@ -30,6 +32,7 @@ public record WaypostConfig(
         PrivacyConfig.defaults(),
         TrackingConfig.defaults(),
         AbuseConfig.defaults(),
-        LoggingConfig.defaults());
+        LoggingConfig.defaults(),
+        SiteConfig.defaults());
   }
 }

@@ -1,6 +1,7 @@
 package org.waypost.db;
 
 import java.sql.SQLException;
+import org.waypost.error.Phrase;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 
@@ -23,6 +24,7 @@ public final class DatabaseUnavailableException extends ProblemException {
     super(
         ProblemType.UNAVAILABLE,
         "The database is not available right now. Try again in a few seconds.",
+        Phrase.of("database.unavailable"),
         RETRY_AFTER_SECONDS,
         cause);
     this.reason = describe(cause);

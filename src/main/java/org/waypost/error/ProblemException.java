@@ -13,17 +13,37 @@ public class ProblemException extends RuntimeException {
   private final ProblemType type;
   private final transient Map<String, Object> extensions;
   private final long retryAfterSeconds;
+  private final transient Phrase phrase;
 
   public ProblemException(ProblemType type, String detail) {
-    this(type, detail, Map.of(), 0);
+    this(type, detail, Map.of(), 0, null);
+  }
+
+  /** A problem whose detail the public pages word in the reader's language. */
+  public ProblemException(ProblemType type, String detail, Phrase phrase) {
+    this(type, detail, Map.of(), 0, phrase);
   }
 
   public ProblemException(
       ProblemType type, String detail, Map<String, Object> extensions, long retryAfterSeconds) {
+    this(type, detail, extensions, retryAfterSeconds, null);
+  }
+
+  /**
+   * @param phrase the detail as pages word it in other languages; null when the English detail is
+   *     the only wording (problems only operators and scripts see)
+   */
+  public ProblemException(
+      ProblemType type,
+      String detail,
+      Map<String, Object> extensions,
+      long retryAfterSeconds,
+      Phrase phrase) {
     super(detail, null, false, false);
     this.type = type;
     this.extensions = Map.copyOf(extensions);
     this.retryAfterSeconds = retryAfterSeconds;
+    this.phrase = phrase;
   }
 
   /**
@@ -31,11 +51,12 @@ public class ProblemException extends RuntimeException {
    * still sees only {@code detail}.
    */
   protected ProblemException(
-      ProblemType type, String detail, long retryAfterSeconds, Throwable cause) {
+      ProblemType type, String detail, Phrase phrase, long retryAfterSeconds, Throwable cause) {
     super(detail, cause, false, false);
     this.type = type;
     this.extensions = Map.of();
     this.retryAfterSeconds = retryAfterSeconds;
+    this.phrase = phrase;
   }
 
   public ProblemType type() {
@@ -55,8 +76,17 @@ public class ProblemException extends RuntimeException {
     return retryAfterSeconds;
   }
 
+  /** The detail as the public pages word it; null when there is only the English detail. */
+  public Phrase phrase() {
+    return phrase;
+  }
+
   public static ProblemException validation(String detail) {
     return new ProblemException(ProblemType.VALIDATION_FAILED, detail);
+  }
+
+  public static ProblemException validation(String detail, Phrase phrase) {
+    return new ProblemException(ProblemType.VALIDATION_FAILED, detail, phrase);
   }
 
   public static ProblemException notFound(String detail) {

@@ -25,12 +25,14 @@ public enum ProblemType {
 
   private final int status;
   private final String title;
+  private final String slug;
   private final String uri;
 
   ProblemType(int status, String title) {
     this.status = status;
     this.title = title;
-    this.uri = "/problems/" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    this.slug = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    this.uri = "/problems/" + slug;
   }
 
   public int status() {
@@ -39,6 +41,21 @@ public enum ProblemType {
 
   public String title() {
     return title;
+  }
+
+  /** The type's name in its URI, e.g. {@code not-found}. */
+  public String slug() {
+    return slug;
+  }
+
+  /** The type of this slug; null when there is none. */
+  public static ProblemType ofSlug(String slug) {
+    for (ProblemType type : values()) {
+      if (type.slug.equals(slug)) {
+        return type;
+      }
+    }
+    return null;
   }
 
   /** The relative URI used as the problem's {@code type}, e.g. {@code /problems/not-found}. */

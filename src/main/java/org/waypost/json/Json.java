@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
 
 /** The one JSON mapper: ISO-8601 times that keep their offset, nulls written out. */
 public final class Json {
@@ -17,6 +20,15 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
+
+  /**
+   * A JSON object read into plain maps, lists, strings, numbers and booleans (maps keep the
+   * document's order), for code that reads a document without knowing Jackson.
+   */
+  @SuppressWarnings("unchecked") // a JSON object reads as a Map<String, Object>
+  public static Map<String, Object> object(InputStream in) throws IOException {
+    return MAPPER.readValue(in, Map.class);
+  }
 
   public static byte[] bytes(Object value) {
     try {

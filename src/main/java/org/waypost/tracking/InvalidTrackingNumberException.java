@@ -2,6 +2,7 @@ package org.waypost.tracking;
 
 import java.util.List;
 import java.util.Map;
+import org.waypost.error.Phrase;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 
@@ -21,17 +22,14 @@ public final class InvalidTrackingNumberException extends ProblemException {
   private final String normalized;
   private final transient List<OtherCarrier> carriers;
 
-  public InvalidTrackingNumberException(String normalized, String detail) {
-    this(normalized, detail, List.of());
-  }
-
   public InvalidTrackingNumberException(
-      String normalized, String detail, List<OtherCarrier> carriers) {
+      String normalized, String detail, Phrase phrase, List<OtherCarrier> carriers) {
     super(
         ProblemType.INVALID_TRACKING_NUMBER,
         detail,
         carriers.isEmpty() ? Map.of() : Map.of("carriers", List.copyOf(carriers)),
-        0);
+        0,
+        phrase);
     this.normalized = normalized;
     this.carriers = List.copyOf(carriers);
   }

@@ -12,18 +12,20 @@ import java.time.OffsetDateTime;
  *
  * @param statusTime the time of the scan that set the status; null before any scan
  * @param acceptedAt the first scan made inside the network, which starts the delivery clock
+ * @param statusType the kind of the scan that set the status; null before any scan
  */
 public record Projection(
     TrackingStatus status,
     String statusText,
     OffsetDateTime statusTime,
     OffsetDateTime acceptedAt,
-    OffsetDateTime deliveredAt) {
+    OffsetDateTime deliveredAt,
+    EventType statusType) {
 
   public static final String AWAITING_ITEM = "Shipping label created, awaiting item";
 
   public static Projection initial() {
-    return new Projection(TrackingStatus.PRE_TRANSIT, AWAITING_ITEM, null, null, null);
+    return new Projection(TrackingStatus.PRE_TRANSIT, AWAITING_ITEM, null, null, null, null);
   }
 
   /** The projection after one more scan, which must sort after all folded ones. */
@@ -32,7 +34,9 @@ public record Projection(
     String nextText = statusText;
     OffsetDateTime nextTime = statusTime;
     OffsetDateTime nextDelivered = deliveredAt;
+    EventType nextType = statusType;
     if (status.accepts(event.type())) {
+      nextType = event.type();
       nextStatus = event.type().status();
       nextText = event.description();
       nextTime = event.time();
@@ -40,7 +44,7 @@ public record Projection(
     }
     OffsetDateTime nextAccepted =
         acceptedAt == null && event.type().inNetwork() ? event.time() : acceptedAt;
-    return new Projection(nextStatus, nextText, nextTime, nextAccepted, nextDelivered);
+    return new Projection(nextStatus, nextText, nextTime, nextAccepted, nextDelivered, nextType);
   }
 
   /** Folds a whole history, which must be in event-time then receipt order. */

@@ -18,8 +18,59 @@ import org.waypost.json.Json;
  * here), so a stream of guesses does not become a stream of queries.
  */
 public final class Tracker {
-  /** A lookup answer with its public JSON. */
-  public record Lookup(TrackingResult result, byte[] json) {}
+  /**
+   * The {@code statusText} of a result in another language, for the API's {@code Accept-Language}.
+   * Each wording has its own slot, below {@link #SLOTS}, where an answer keeps its JSON in that
+   * wording once made.
+   */
+  public interface StatusWording {
+    int SLOTS = 8;
+
+    int slot();
+
+    String statusText(TrackingResult result);
+  }
+
+  /**
+   * A lookup answer with its public JSON. The JSON in another wording is made the first time it is
+   * asked for and then kept with the answer, so that the English lookup, the common one, does no
+   * more work than before and the others only once per cached answer.
+   */
+  public static final class Lookup {
+    private final TrackingResult result;
+    private final byte[] json;
+    private volatile byte[][] worded;
+
+    public Lookup(TrackingResult result, byte[] json) {
+      this.result = result;
+      this.json = json;
+    }
+
+    public TrackingResult result() {
+      return result;
+    }
+
+    /** The public JSON, as the contract shows it (English). */
+    public byte[] json() {
+      return json;
+    }
+
+    /** The public JSON with its {@code statusText} in {@code wording}. */
+    public byte[] json(StatusWording wording) {
+      byte[][] kept = worded;
+      if (kept == null) {
+        kept = new byte[StatusWording.SLOTS][];
+        worded = kept;
+      }
+      byte[] bytes = kept[wording.slot()];
+      if (bytes == null) {
+        // two threads may both make it: the same bytes, and either copy is fine to keep
+        bytes = Json.bytes(result.withStatusText(wording.statusText(result)));
+        kept[wording.slot()] = bytes;
+      }
+      return bytes;
+    }
+  }
 
   private static final int CACHE_ENTRIES = 200_000;
 

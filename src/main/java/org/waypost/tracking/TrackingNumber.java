@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.waypost.error.Phrase;
 
 /**
  * A tracking number Waypost can track: a USPS-format number (IMpb or the older 20/22-digit forms)
@@ -37,23 +38,53 @@ public record TrackingNumber(String value, Scheme scheme) {
   private static final Pattern S10_SHAPE = Pattern.compile("[A-Z]{2}[0-9]{9}[A-Z]{2}");
   private static final Pattern TWO_LETTERS = Pattern.compile("[A-Z]{2}");
 
-  private static final String EMPTY = "Enter a tracking number.";
-  private static final String BAD_CHARACTERS =
-      "A tracking number can only contain letters and digits.";
-  private static final String WRONG_LENGTH =
-      "USPS tracking numbers have 20, 22, 26, 30 or 34 digits; this one has %d.";
-  private static final String NOT_A_USPS_FORMAT =
-      "These digits do not follow any USPS tracking number format: please check for a typing"
-          + " error.";
-  private static final String NOT_AN_S10_FORMAT =
-      "Waypost tracks numbers made only of digits, or of 2 letters, 9 digits and 2 letters"
-          + " (as in RB123456785GB); this one is neither.";
-  private static final String WRONG_CHECK_DIGIT =
-      "The check digit does not match: please check for a typing error.";
-  private static final String UNKNOWN_COUNTRY = "%s is not a postal country code.";
+  /**
+   * Why a number is refused: the English detail the API sends, and the key (under {@code
+   * problem.detail.}) the pages word it with in other languages.
+   */
+  private enum Reason {
+    EMPTY("number.empty", "Enter a tracking number."),
+    BAD_CHARACTERS(
+        "number.badCharacters", "A tracking number can only contain letters and digits."),
+    WRONG_LENGTH(
+        "number.wrongLength",
+        "USPS tracking numbers have 20, 22, 26, 30 or 34 digits; this one has %d."),
+    NOT_A_USPS_FORMAT(
+        "number.notUsps",
+        "These digits do not follow any USPS tracking number format: please check for a typing"
+            + " error."),
+    NOT_AN_S10_FORMAT(
+        "number.notS10",
+        "Waypost tracks numbers made only of digits, or of 2 letters, 9 digits and 2 letters"
+            + " (as in RB123456785GB); this one is neither."),
+    WRONG_CHECK_DIGIT(
+        "number.checkDigit", "The check digit does not match: please check for a typing error."),
+    UNKNOWN_COUNTRY("number.unknownCountry", "%s is not a postal country code.");
+
+    private final String key;
+    private final String english;
+
+    Reason(String key, String english) {
+      this.key = key;
+      this.english = english;
+    }
+  }
+
+  /** A reason with the value it names (a length, a country code), if any. */
+  private record Refusal(Reason reason, Object value) {
+    String detail() {
+      return value == null ? reason.english : reason.english.formatted(value);
+    }
+
+    Phrase phrase() {
+      return value == null ? Phrase.of(reason.key) : Phrase.of(reason.key, value);
+    }
+  }
+
   private static final String OTHER_CARRIER =
       "This looks like %1$s %2$s tracking number. Waypost only tracks USPS-format and"
           + " international postal (S10) numbers; please track it with %2$s.";
+  private static final Phrase OTHER_CARRIER_PHRASE = Phrase.of("number.otherCarrier");
   private static final OtherCarriers OTHER_CARRIERS = OtherCarriers.load();
 
   public TrackingNumber {
@@ -80,9 +111,40 @@ public record TrackingNumber(String value, Scheme scheme) {
     List<OtherCarrier> carriers =
         verdict.otherCarriersMayClaim() ? OTHER_CARRIERS.matching(cleaned) : List.of();
     if (carriers.isEmpty()) {
-      throw new InvalidTrackingNumberException(normalized, verdict.problem());
+      Refusal refusal = verdict.problem();
+      throw new InvalidTrackingNumberException(
+          normalized, refusal.detail(), refusal.phrase(), List.of());
     }
-    throw new InvalidTrackingNumberException(normalized, otherCarrierDetail(carriers), carriers);
+    throw new InvalidTrackingNumberException(
+        normalized, otherCarrierDetail(carriers), OTHER_CARRIER_PHRASE, carriers);
+  }
+
+  /** How far a piece of typed or pasted text can be one tracking number on its own. */
+  enum Wholeness {
+    /** A number Waypost tracks. */
+    VALID,
+    /** Another carrier's number. */
+    OTHER_CARRIER,
+    /** Of a right shape, with a wrong check digit or country: one number, mistyped. */
+    MISTYPED,
+    /** Not one number. */
+    NONE
+  }
+
+  /** Whether {@code raw} (not yet normalized) can be one number, and of what kind. */
+  static Wholeness wholeness(String raw) {
+    String cleaned = clean(raw);
+    Verdict verdict = judge(stripRoutingPrefix(cleaned));
+    if (verdict.scheme() != null) {
+      return Wholeness.VALID;
+    }
+    Reason reason = verdict.problem().reason();
+    if (reason == Reason.WRONG_CHECK_DIGIT || reason == Reason.UNKNOWN_COUNTRY) {
+      return Wholeness.MISTYPED;
+    }
+    return verdict.otherCarriersMayClaim() && !OTHER_CARRIERS.matching(cleaned).isEmpty()
+        ? Wholeness.OTHER_CARRIER
+        : Wholeness.NONE;
   }
 
   public boolean international() {
@@ -195,14 +257,18 @@ public record TrackingNumber(String value, Scheme scheme) {
    * Either the scheme of a valid number, or the problem with an invalid one and whether it may
    * still be another carrier's number.
    */
-  private record Verdict(Scheme scheme, String problem, boolean otherCarriersMayClaim) {
+  private record Verdict(Scheme scheme, Refusal problem, boolean otherCarriersMayClaim) {
     static Verdict valid(Scheme scheme) {
       return new Verdict(scheme, null, false);
     }
 
     /** Not a number Waypost tracks, though perhaps another carrier's. */
-    static Verdict refused(String problem) {
-      return new Verdict(null, problem, true);
+    static Verdict refused(Reason reason, Object value) {
+      return new Verdict(null, new Refusal(reason, value), true);
+    }
+
+    static Verdict refused(Reason reason) {
+      return refused(reason, null);
     }
 
     /**
@@ -210,17 +276,21 @@ public record TrackingNumber(String value, Scheme scheme) {
      * which is left to the postal services even where another carrier's format (DHL eCommerce's
      * "LX...") would take it, since a typing error in a postal number is far likelier.
      */
-    static Verdict refusedForAll(String problem) {
-      return new Verdict(null, problem, false);
+    static Verdict refusedForAll(Reason reason, Object value) {
+      return new Verdict(null, new Refusal(reason, value), false);
+    }
+
+    static Verdict refusedForAll(Reason reason) {
+      return refusedForAll(reason, null);
     }
   }
 
   private static Verdict judge(String normalized) {
     if (normalized.isEmpty()) {
-      return Verdict.refusedForAll(EMPTY);
+      return Verdict.refusedForAll(Reason.EMPTY);
     }
     if (!isUpperAlphanumeric(normalized)) {
-      return Verdict.refusedForAll(BAD_CHARACTERS);
+      return Verdict.refusedForAll(Reason.BAD_CHARACTERS);
     }
     return isDigits(normalized) ? judgeUsps(normalized) : judgeS10(normalized);
   }
@@ -229,7 +299,7 @@ public record TrackingNumber(String value, Scheme scheme) {
     return switch (digits.length()) {
       case 20 -> judgeTwentyDigits(digits);
       case 22, 26, 30, 34 -> judgeWithApplicationId(digits);
-      default -> Verdict.refused(WRONG_LENGTH.formatted(digits.length()));
+      default -> Verdict.refused(Reason.WRONG_LENGTH, digits.length());
     };
   }
 
@@ -241,7 +311,7 @@ public record TrackingNumber(String value, Scheme scheme) {
     String data = digits.substring(0, 19);
     int check = digits.charAt(19) - '0';
     boolean valid = uspsCheckDigit(data) == check || uspsCheckDigit("91" + data) == check;
-    return valid ? Verdict.valid(Scheme.USPS_LEGACY) : Verdict.refused(WRONG_CHECK_DIGIT);
+    return valid ? Verdict.valid(Scheme.USPS_LEGACY) : Verdict.refused(Reason.WRONG_CHECK_DIGIT);
   }
 
   private static Verdict judgeWithApplicationId(String digits) {
@@ -249,12 +319,12 @@ public record TrackingNumber(String value, Scheme scheme) {
       case "91" ->
           digits.length() == 22
               ? checkUspsDigit(digits, Scheme.USPS_LEGACY)
-              : Verdict.refused(NOT_A_USPS_FORMAT);
+              : Verdict.refused(Reason.NOT_A_USPS_FORMAT);
       case "92", "93", "94", "95" ->
           hasImpbStructure(digits)
               ? checkUspsDigit(digits, Scheme.IMPB)
-              : Verdict.refused(NOT_A_USPS_FORMAT);
-      default -> Verdict.refused(NOT_A_USPS_FORMAT);
+              : Verdict.refused(Reason.NOT_A_USPS_FORMAT);
+      default -> Verdict.refused(Reason.NOT_A_USPS_FORMAT);
     };
   }
 
@@ -277,19 +347,19 @@ public record TrackingNumber(String value, Scheme scheme) {
   private static Verdict checkUspsDigit(String digits, Scheme scheme) {
     int last = digits.length() - 1;
     boolean valid = uspsCheckDigit(digits.substring(0, last)) == digits.charAt(last) - '0';
-    return valid ? Verdict.valid(scheme) : Verdict.refused(WRONG_CHECK_DIGIT);
+    return valid ? Verdict.valid(scheme) : Verdict.refused(Reason.WRONG_CHECK_DIGIT);
   }
 
   private static Verdict judgeS10(String normalized) {
     if (!S10_SHAPE.matcher(normalized).matches()) {
-      return Verdict.refused(NOT_AN_S10_FORMAT);
+      return Verdict.refused(Reason.NOT_AN_S10_FORMAT);
     }
     String country = normalized.substring(11);
     if (!UpuCountries.CODES.contains(country)) {
-      return Verdict.refusedForAll(UNKNOWN_COUNTRY.formatted(country));
+      return Verdict.refusedForAll(Reason.UNKNOWN_COUNTRY, country);
     }
     boolean valid = s10CheckDigit(normalized.substring(2, 10)) == normalized.charAt(10) - '0';
-    return valid ? Verdict.valid(Scheme.S10) : Verdict.refusedForAll(WRONG_CHECK_DIGIT);
+    return valid ? Verdict.valid(Scheme.S10) : Verdict.refusedForAll(Reason.WRONG_CHECK_DIGIT);
   }
 
   /** "This looks like a FedEx or Purolator tracking number ...": every carrier, by name. */

@@ -1,11 +1,20 @@
 package org.waypost.tracking;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.waypost.catalog.Service;
 
-/** What anyone holding the number may see: the public JSON shape and the page's model. */
+/**
+ * What anyone holding the number may see: the public JSON shape and the page's model. The last two
+ * components are for pages only and stay out of the JSON.
+ *
+ * @param statusType the kind of scan that set the status (its wording in another language); null
+ *     before any scan
+ * @param promisedDelivery the first delivery date the history gave, from which the page tells that
+ *     a piece runs late (see {@link #late()}); null when none was ever given
+ */
 public record TrackingResult(
     String trackingNumber,
     Service service,
@@ -15,7 +24,9 @@ public record TrackingResult(
     OffsetDateTime deliveredAt,
     Location origin,
     Location destination,
-    List<Event> events) {
+    List<Event> events,
+    @JsonIgnore EventType statusType,
+    @JsonIgnore LocalDate promisedDelivery) {
 
   /** One line of the history, newest first. */
   public record Event(
@@ -23,11 +34,29 @@ public record TrackingResult(
       EventType type,
       TrackingStatus status,
       String description,
-      Location location) {}
+      Location location) {
 
-  /** The piece's status and estimate are folded from its history here, at every lookup. */
+    /** Whether the shipper wrote its own words for this scan, rather than the type's default. */
+    @JsonIgnore
+    public boolean describedByShipper() {
+      return description != null && !description.equals(type.defaultDescription());
+    }
+  }
+
+  /**
+   * The piece's status and estimate are folded from its history here, at every lookup. So is the
+   * first estimate the piece was given, the one a recipient was promised: the fold keeps the first
+   * estimate it can make (normally at acceptance: acceptance plus the service standard).
+   */
   static TrackingResult of(Shipment shipment, List<StoredEvent> newestFirst, int standardDays) {
-    Projection projection = Projection.replay(newestFirst.reversed());
+    Projection projection = Projection.initial();
+    LocalDate promised = null;
+    for (StoredEvent event : newestFirst.reversed()) {
+      projection = projection.fold(event);
+      if (promised == null) {
+        promised = DeliveryEstimate.expected(projection, standardDays);
+      }
+    }
     List<Event> events =
         newestFirst.stream()
             .map(
@@ -43,6 +72,36 @@ public record TrackingResult(
         projection.deliveredAt(),
         shipment.origin(),
         shipment.destination(),
-        events);
+        events,
+        projection.statusType(),
+        promised);
+  }
+
+  /**
+   * Whether the piece runs late: its estimate is later than the date it was first given. Only an
+   * estimate can run late; a piece held, attempted or stopped has none (its page says what to do
+   * instead).
+   */
+  @JsonIgnore
+  public boolean late() {
+    return expectedDelivery != null
+        && promisedDelivery != null
+        && expectedDelivery.isAfter(promisedDelivery);
+  }
+
+  /** The same result with another wording of its status (for another language). */
+  public TrackingResult withStatusText(String text) {
+    return new TrackingResult(
+        trackingNumber,
+        service,
+        status,
+        text,
+        expectedDelivery,
+        deliveredAt,
+        origin,
+        destination,
+        events,
+        statusType,
+        promisedDelivery);
   }
 }

@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.config.ServerConfig;
+import org.waypost.error.Phrase;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.net.TrustedProxies;
@@ -46,6 +47,13 @@ public final class HttpServer {
   private static final long STOP_TIMEOUT_MILLIS = 2_000;
 
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+  /** An address that leads nowhere, in words a person uses (not Javalin's "Endpoint ..."). */
+  private static final ProblemException NOTHING_HERE =
+      new ProblemException(
+          ProblemType.NOT_FOUND,
+          "There is nothing at this address.",
+          Phrase.of("address.notFound"));
 
   private final Javalin app;
   private final ServerConfig config;
@@ -87,31 +95,34 @@ public final class HttpServer {
               javalin.requestLogger.http(this::answered);
               var routes = javalin.routes;
               routes.before(this::received);
-              routes.exception(
-                  ProblemException.class,
-                  (e, ctx) ->
-                      problems.respond(
-                          ctx, e.type(), e.detail(), e.extensions(), e.retryAfterSeconds()));
+              routes.exception(ProblemException.class, (e, ctx) -> problems.respond(ctx, e));
               routes.exception(
                   HttpResponseException.class,
-                  (e, ctx) -> problems.respond(ctx, fromStatus(e.getStatus()), e.getMessage()));
+                  (e, ctx) -> {
+                    if (e.getStatus() == 404) {
+                      problems.respond(ctx, NOTHING_HERE);
+                    } else {
+                      problems.respond(ctx, fromStatus(e.getStatus()), e.getMessage());
+                    }
+                  });
               routes.exception(
                   Exception.class,
                   (e, ctx) -> {
                     String requestId = Problems.logFailure(ctx, e);
                     problems.respond(
                         ctx,
-                        ProblemType.INTERNAL_ERROR,
-                        Problems.failureDetail(requestId),
-                        Map.of("requestId", requestId),
-                        0);
+                        new ProblemException(
+                            ProblemType.INTERNAL_ERROR,
+                            Problems.failureDetail(requestId),
+                            Map.of("requestId", requestId),
+                            0,
+                            Phrase.of("server.failed", requestId)));
                   });
               routes.error(
                   404,
                   ctx -> {
                     if (ctx.result() == null) {
-                      problems.respond(
-                          ctx, ProblemType.NOT_FOUND, "There is nothing at this address.");
+                      problems.respond(ctx, NOTHING_HERE);
                     }
                   });
               routes.error(

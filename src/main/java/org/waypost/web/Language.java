@@ -58,6 +58,29 @@ public enum Language {
   }
 
   /**
+   * The language of an API request, from its {@code Accept-Language} alone. Cheap for the common
+   * cases, which the lookup path meets on every request: no header, or one that starts with an
+   * English range of full weight, is English without parsing.
+   */
+  public static Language ofAcceptLanguage(String acceptLanguage) {
+    if (acceptLanguage == null || acceptLanguage.isEmpty() || acceptLanguage.equals("*")) {
+      return EN;
+    }
+    if (acceptLanguage.startsWith("en")) {
+      int end = 2;
+      while (end < acceptLanguage.length()
+          && acceptLanguage.charAt(end) != ','
+          && acceptLanguage.charAt(end) != ';') {
+        end++;
+      }
+      if (end == acceptLanguage.length() || acceptLanguage.charAt(end) == ',') {
+        return EN; // the first range has weight 1, the highest there is
+      }
+    }
+    return choose(null, acceptLanguage);
+  }
+
+  /**
    * The language of a request: {@code ?lang=} when it names one, else the first of the browser's
    * preferences (by quality, RFC 9110) that Waypost speaks, else English. A malformed header counts
    * as no preference.

@@ -28,7 +28,8 @@ public final class OpsRoutes implements Routes {
     this.openApi = resource("/openapi.json");
   }
 
-  private static byte[] resource(String name) {
+  /** A file of the build's resources, whole; a missing one is a broken build. */
+  static byte[] resource(String name) {
     try (InputStream in = OpsRoutes.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(name + " is missing from the build");

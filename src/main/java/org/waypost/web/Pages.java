@@ -6,9 +6,14 @@ import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.waypost.config.SiteConfig;
+import org.waypost.error.Phrase;
+import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 
 /**
@@ -21,13 +26,38 @@ public final class Pages {
   public record LanguageLink(Language language, String href, boolean current) {}
 
   /**
-   * What every page's frame needs: the operator's name, the request's language and its words, and
-   * the same page in each language.
+   * Who the pages speak for: the operator's name, how to reach it, its help pages and look. The
+   * software's own name appears only in the footer's credit.
+   *
+   * @param logo whether a logo is configured (served at {@code /brand/logo})
    */
-  public record Site(
-      String operatorName, Text text, List<LanguageLink> languages, boolean languageChosen) {
+  public record Brand(String operatorName, SiteConfig config, boolean logo) {
+    /** Where the reader finds answers: the operator's help pages, or the built-in one. */
+    public String faqHref(Site site) {
+      return config.faqUrl().isEmpty() ? "/help" + site.langQuery() : config.faqUrl();
+    }
+
+    public boolean hasContact() {
+      return config.hasContact();
+    }
+
+    /** The phone number as a {@code tel:} link. */
+    public String phoneHref() {
+      return "tel:" + config.contactPhone().replaceAll("[^+0-9]", "");
+    }
+  }
+
+  /**
+   * What every page's frame needs: the operator, the request's language and its words, and the same
+   * page in each language.
+   */
+  public record Site(Brand brand, Text text, List<LanguageLink> languages, boolean languageChosen) {
     public Site {
       languages = List.copyOf(languages);
+    }
+
+    public String operatorName() {
+      return brand.operatorName();
     }
 
     /**
@@ -37,6 +67,11 @@ public final class Pages {
      */
     public String langQuery() {
       return languageChosen ? "?lang=" + lang() : "";
+    }
+
+    /** {@link #langQuery()} for a link that already has a query. */
+    public String langParam() {
+      return languageChosen ? "&lang=" + lang() : "";
     }
 
     /** The language code for {@code <html lang>}. */
@@ -53,18 +88,94 @@ public final class Pages {
     public String t(String key, Object... arguments) {
       return text.get(key, arguments);
     }
+
+    /** A day in full, the language's way. */
+    public String date(LocalDate day) {
+      return text.date(day);
+    }
+
+    /** A day, shorter ("Dec 4, 2026"). */
+    public String shortDate(LocalDate day) {
+      return text.shortDate(day);
+    }
+
+    /** A day without its year, for dates near today ("Friday, December 4"). */
+    public String day(LocalDate day) {
+      return text.day(day);
+    }
+
+    /** A time on a date in its own offset, with the offset shown. */
+    public String dateTime(OffsetDateTime time) {
+      return text.dateTime(time);
+    }
+
+    /** The time of day only, with its offset ("2:15 PM GMT-5"). */
+    public String time(OffsetDateTime time) {
+      return text.time(time);
+    }
+
+    /** A problem type's name, as a heading. */
+    public String problemTitle(ProblemType type) {
+      return t("problem." + type.slug() + ".title");
+    }
+
+    /**
+     * A problem's detail in the page's language: its phrase worded here (the operator's name is
+     * always the last argument, after the phrase's own), else the English detail on an English
+     * page, else what the problem type means in general.
+     */
+    public String detail(ProblemType type, String english, Phrase phrase) {
+      if (phrase != null) {
+        return worded(phrase, true);
+      }
+      if (text.language() == Language.EN && english != null) {
+        return english;
+      }
+      return t("problem." + type.slug() + ".means");
+    }
+
+    public String detail(ProblemException problem) {
+      return detail(problem.type(), problem.detail(), problem.phrase());
+    }
+
+    private String worded(Phrase phrase, boolean withOperator) {
+      List<Object> arguments = new ArrayList<>(phrase.arguments().size() + 1);
+      for (Object argument : phrase.arguments()) {
+        arguments.add(argument instanceof Phrase inner ? worded(inner, false) : argument);
+      }
+      if (withOperator) {
+        arguments.add(operatorName());
+      }
+      return t("problem.detail." + phrase.key(), arguments.toArray());
+    }
   }
 
-  public record ErrorPage(Site site, ProblemType type, String detail) {}
+  public record ErrorPage(Site site, ProblemType type, String detail, Phrase phrase) {
+    /** The detail in the page's language. */
+    public String text() {
+      return site.detail(type, detail, phrase);
+    }
+  }
 
   private final TemplateEngine engine;
-  private final String operatorName;
+  private final Brand brand;
 
   public Pages(String operatorName) {
-    this.operatorName = operatorName;
+    this(operatorName, SiteConfig.defaults(), false);
+  }
+
+  /**
+   * @param logo whether {@code site.logoFile} is set and served
+   */
+  public Pages(String operatorName, SiteConfig site, boolean logo) {
+    this.brand = new Brand(operatorName, site, logo);
     this.engine =
         TemplateEngine.createPrecompiled(
             null, ContentType.Html, Pages.class.getClassLoader(), "org.waypost.templates");
+  }
+
+  public Brand brand() {
+    return brand;
   }
 
   /** The frame of a page answering this request, in the request's language. */
@@ -76,7 +187,7 @@ public final class Pages {
 
   /** The frame of a page that is only in English and offers no switch (the operator console). */
   public Site englishOnly() {
-    return new Site(operatorName, Text.of(Language.EN), List.of(), false);
+    return new Site(brand, Text.of(Language.EN), List.of(), false);
   }
 
   /** The frame of a page in {@code language}, whose own address is {@code path}. */
@@ -85,8 +196,7 @@ public final class Pages {
     for (Language other : Language.values()) {
       links.add(new LanguageLink(other, href(path, query, other), other == language));
     }
-    return new Site(
-        operatorName, Text.of(language), links, Language.of(first(query.get("lang"))) != null);
+    return new Site(brand, Text.of(language), links, Language.of(first(query.get("lang"))) != null);
   }
 
   private static String first(List<String> values) {

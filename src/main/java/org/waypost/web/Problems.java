@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waypost.error.Phrase;
+import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
 
@@ -44,8 +46,29 @@ public final class Problems {
     return body;
   }
 
+  /** Answers with this problem, its headers, and on a page its detail in the reader's language. */
+  public void respond(Context ctx, ProblemException problem) {
+    respond(
+        ctx,
+        problem.type(),
+        problem.detail(),
+        problem.extensions(),
+        problem.retryAfterSeconds(),
+        problem.phrase());
+  }
+
   public void respond(
       Context ctx, ProblemType type, String detail, Map<String, Object> extra, long retryAfter) {
+    respond(ctx, type, detail, extra, retryAfter, null);
+  }
+
+  private void respond(
+      Context ctx,
+      ProblemType type,
+      String detail,
+      Map<String, Object> extra,
+      long retryAfter,
+      Phrase phrase) {
     ctx.status(type.status());
     if (retryAfter > 0) {
       ctx.header("Retry-After", Long.toString(retryAfter));
@@ -61,7 +84,7 @@ public final class Problems {
       }
     }
     if (wantsPage(path, ctx.header("Accept"))) {
-      ctx.html(page(pages.site(ctx), type, detail));
+      ctx.html(page(pages.site(ctx), type, detail, phrase));
     } else {
       ctx.contentType(CONTENT_TYPE).result(Json.bytes(body(type, detail, extra)));
     }
@@ -78,18 +101,18 @@ public final class Problems {
     if (path != null && wantsPage(path, accept)) {
       return new Written(
           "text/html;charset=utf-8",
-          page(pages.site(Language.EN, path, Map.of()), type, detail)
+          page(pages.site(Language.EN, path, Map.of()), type, detail, null)
               .getBytes(StandardCharsets.UTF_8));
     }
     return new Written(CONTENT_TYPE, Json.bytes(body(type, detail, Map.of())));
   }
 
-  private String page(Pages.Site site, ProblemType type, String detail) {
-    return pages.render("error.jte", new Pages.ErrorPage(site, type, detail));
+  private String page(Pages.Site site, ProblemType type, String detail, Phrase phrase) {
+    return pages.render("error.jte", new Pages.ErrorPage(site, type, detail, phrase));
   }
 
   public void respond(Context ctx, ProblemType type, String detail) {
-    respond(ctx, type, detail, Map.of(), 0);
+    respond(ctx, type, detail, Map.of(), 0, null);
   }
 
   /**

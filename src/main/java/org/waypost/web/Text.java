@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.text.MessageFormat;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.FormatStyle;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -37,16 +40,29 @@ public final class Text {
   private final DateTimeFormatter date;
   private final DateTimeFormatter dateTime;
   private final DateTimeFormatter shortDate;
+  private final DateTimeFormatter day;
+  private final DateTimeFormatter time;
 
   private Text(Language language, Map<String, String> messages) {
+    Locale locale = language.locale();
     this.language = language;
     this.messages = messages;
-    this.date = DateTimeFormatter.ofLocalizedDate(FormatStyle.FULL).withLocale(language.locale());
-    this.shortDate =
-        DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(language.locale());
+    this.date = DateTimeFormatter.ofLocalizedDate(FormatStyle.FULL).withLocale(locale);
+    this.shortDate = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale);
+    this.day = DateTimeFormatter.ofPattern(messages.get("format.day"), locale);
+    // CLDR's medium date and short time, then the offset as that language writes it ("GMT-5")
     this.dateTime =
-        DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
-            .withLocale(language.locale());
+        DateTimeFormatter.ofPattern(
+            DateTimeFormatterBuilder.getLocalizedDateTimePattern(
+                    FormatStyle.MEDIUM, FormatStyle.SHORT, IsoChronology.INSTANCE, locale)
+                + " O",
+            locale);
+    this.time =
+        DateTimeFormatter.ofPattern(
+            DateTimeFormatterBuilder.getLocalizedDateTimePattern(
+                    null, FormatStyle.SHORT, IsoChronology.INSTANCE, locale)
+                + " O",
+            locale);
   }
 
   public static Text of(Language language) {
@@ -104,8 +120,21 @@ public final class Text {
     return day == null ? "" : shortDate.format(day);
   }
 
-  /** A time of day on a date, in the time's own offset, with that offset shown. */
+  /** A day without its year: "Friday, December 4", "viernes, 4 de diciembre", … */
+  public String day(LocalDate day) {
+    return day == null ? "" : this.day.format(day);
+  }
+
+  /**
+   * A time on a date, in the time's own offset, with that offset shown: "Dec 4, 2026, 2:15 PM
+   * GMT-5".
+   */
   public String dateTime(OffsetDateTime time) {
-    return time == null ? "" : dateTime.format(time.toZonedDateTime());
+    return time == null ? "" : dateTime.format(time);
+  }
+
+  /** A time of day in its own offset, with the offset shown: "2:15 PM GMT-5". */
+  public String time(OffsetDateTime time) {
+    return time == null ? "" : this.time.format(time);
   }
 }

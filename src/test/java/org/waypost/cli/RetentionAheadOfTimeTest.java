@@ -92,6 +92,12 @@ class RetentionAheadOfTimeTest {
           .contains("The keys of " + today + " were destroyed ahead of time")
           .contains("nothing of them is recorded");
       assertThat(me.json().at("/tiers/2/purpose").asText()).startsWith("not counted");
+      var page = server.get("/privacy/me", "X-Forwarded-For", VISITOR, "Accept", "text/html");
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.body())
+          .contains("that day’s keys were destroyed ahead of time")
+          .contains("Not counted: today’s visits are not recorded.")
+          .doesNotContain("class=\"tag\">null");
 
       // a guesser is still blocked, in memory, and no request fails
       int firstBlock = -1;

@@ -136,6 +136,41 @@ class ConfigLoaderTest {
       assertThat(config.tracking().standardDays(Service.PRIORITY_EXPRESS)).isEqualTo(1);
     }
 
+    @Test
+    void readsTheSiteSectionAsTheReadmeShowsIt() throws IOException {
+      Path file =
+          yaml(
+              """
+              site:
+                contactEmail: help@post.example
+                contactPhone: "+1 202 555 0100"
+                contactUrl: https://post.example/contact
+                faqUrl: https://post.example/help
+                primaryColor: "#0B5394"
+                pickupHoldDays: 10
+                pickupHours: "Mon–Fri 9:00–17:00"
+                redeliveryUrl: https://post.example/redelivery
+              """);
+
+      SiteConfig site = ConfigLoader.load(file, Map.of(), Map.of()).site();
+
+      assertThat(site.contactEmail()).isEqualTo("help@post.example");
+      assertThat(site.primaryColor()).isEqualTo("#0b5394");
+      assertThat(site.pickupHoldDays()).isEqualTo(10);
+      assertThat(site.hasContact()).isTrue();
+      assertThat(ConfigLoader.load(null, Map.of(), Map.of()).site().hasContact()).isFalse();
+    }
+
+    @Test
+    void aColourTooLightForWhiteTextIsRefusedWithItsContrast() throws IOException {
+      Path file = yaml("site: {primaryColor: '#f5a623'}");
+
+      assertThat(refusal(() -> ConfigLoader.load(file, Map.of(), Map.of())))
+          .hasMessage(
+              "site.primaryColor #f5a623 is too light: white text on it has a contrast of 2.0:1,"
+                  + " and needs 4.5:1 (WCAG AA)");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(
         delimiter = '|',
@@ -157,6 +192,15 @@ class ConfigLoaderTest {
             operator: {country: usa}                        | operator.country
             database: {url: 'jdbc:mysql://x'}               | database.url
             tracking: {serviceStandards: {TELEPORT: 2}}     | tracking.serviceStandards
+            site: {contactEmail: 'not an address'}          | site.contactEmail
+            site: {contactPhone: 'call me'}                 | site.contactPhone
+            site: {faqUrl: 'javascript:alert(1)'}           | site.faqUrl
+            site: {redeliveryUrl: 'ftp://post.example/'}    | site.redeliveryUrl
+            site: {primaryColor: blue}                      | site.primaryColor
+            site: {primaryColor: '#f5a623'}                 | site.primaryColor
+            site: {pickupHoldDays: 0}                       | site.pickupHoldDays
+            site: {logoFile: logo.gif}                      | site.logoFile
+            site: {colour: '#000000'}                       | site.colour
             """)
     void refusesAnUnknownKeyOrInvalidValueNamingTheKey(String text, String key) throws IOException {
       Path file = yaml(text);

@@ -363,7 +363,7 @@ class LegalRequestFlowTest {
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.contentType()).startsWith("text/html");
       assertThat(page.body())
-          .contains("<caption>Legal requests received in 2026-H2 (2026-07-01 to 2026-12-31)")
+          .contains("Legal requests received in 2026-H2 (Jul 1, 2026 to Dec 31, 2026)</caption>")
           .contains("<th scope=\"row\">Search warrant</th>")
           .contains("We have never received a national security letter")
           .contains("Not yet confirmed")
@@ -400,7 +400,7 @@ class LegalRequestFlowTest {
       assertThat(now.get(3).get("text").asText())
           .isEqualTo("We have never been asked to add a backdoor");
       assertThat(server.get("/transparency").body())
-          .contains("Last confirmed on <time datetime=\"2026-11-20\">2026-11-20</time>")
+          .contains("Last confirmed on <time datetime=\"2026-11-20\">Nov 20, 2026</time>")
           .contains("We have never been asked to add a backdoor");
     }
   }

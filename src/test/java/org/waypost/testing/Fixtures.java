@@ -2,7 +2,9 @@ package org.waypost.testing;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.waypost.App;
 import org.waypost.catalog.Service;
 import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.EventType;
@@ -47,6 +49,36 @@ public final class Fixtures {
   public static ScanEvent scan(String eventId, String number, EventType type, String time) {
     return new ScanEvent(
         eventId, TrackingNumber.parse(number), type, OffsetDateTime.parse(time), fairfax(), null);
+  }
+
+  /**
+   * Abuse limits far above what a test class that asks many numbers from one address needs: for
+   * classes about something other than abuse defence (AbuseTest covers it).
+   */
+  public static Map<String, String> unlimitedLookups() {
+    return Map.of(
+        "abuse.failures", "100000",
+        "abuse.prefixFailures", "100000",
+        "abuse.clientNumbersPerMinute", "100000",
+        "abuse.prefixNumbersPerMinute", "100000");
+  }
+
+  /**
+   * Two Priority pieces from Los Angeles to Fairfax: one in transit (accepted on Nov 27, arrived on
+   * Nov 28, 2026), one delivered on Nov 23; their numbers in that order.
+   */
+  public static List<String> inTransitAndDelivered(App app) {
+    long shipper = app.apiKeys().create("Acme").shipper().id();
+    String inTransit = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+    String delivered = app.shipments().register(shipper, priorityToFairfax()).trackingNumber();
+    app.ingestion()
+        .ingest(
+            batch(
+                scan("t1", inTransit, EventType.ACCEPTED, "2026-11-27T16:00:00-08:00"),
+                scan("t2", inTransit, EventType.ARRIVED, "2026-11-28T14:03:00-08:00"),
+                scan("d1", delivered, EventType.ACCEPTED, "2026-11-20T09:00:00-08:00"),
+                scan("d2", delivered, EventType.DELIVERED, "2026-11-23T13:15:00-05:00")));
+    return List.of(inTransit, delivered);
   }
 
   /** Wraps scans as a batch, indexed in order. */

@@ -110,7 +110,113 @@ class NumberQueryTest {
     ProblemException e = refusal(() -> NumberQuery.parse(String.join(",", issued(36))));
 
     assertThat(e.type()).isEqualTo(ProblemType.TOO_MANY_NUMBERS);
-    assertThat(e.detail()).contains("35");
+    assertThat(e.detail()).contains("35").contains("36 were given");
+    assertThat(e.phrase().arguments()).containsExactly(35, 36);
+  }
+
+  @Test
+  void theTooManyErrorCountsEveryNumberGiven() {
+    ProblemException e = refusal(() -> NumberQuery.read(String.join(" ", issued(41))));
+
+    assertThat(e.type()).isEqualTo(ProblemType.TOO_MANY_NUMBERS);
+    assertThat(e.detail()).contains("41 were given");
+  }
+
+  // ---- the pages' reading of typed and pasted text
+
+  @Test
+  void theApiKeepsTheContractsSeparators() {
+    ProblemException e =
+        catchThrowableOfType(
+            InvalidTrackingNumberException.class,
+            () -> TrackingNumber.parse(NumberQuery.parse(FIRST + " " + SECOND).numbers().get(0)));
+
+    assertThat(NumberQuery.parse(FIRST + " " + SECOND).numbers())
+        .as("a space is inside an entry for the API")
+        .containsExactly(FIRST + SECOND);
+    assertThat(e.detail()).contains("this one has 44");
+    assertThat(NumberQuery.parse(FIRST + ";" + SECOND).numbers()).hasSize(1);
+  }
+
+  @Test
+  void twoNumbersWithASpaceBetweenThemAreTwoNumbers() {
+    assertThat(NumberQuery.read(FIRST + " " + SECOND + "  " + THIRD).numbers())
+        .containsExactly(FIRST, SECOND, THIRD);
+  }
+
+  @Test
+  void numbersPrintedInGroupsOfFourAreToldApart() {
+    String printed = "9400 1112 0620 6406 2607 87 9405 8036 9930 0124 2878 99";
+
+    assertThat(NumberQuery.read(printed).numbers()).containsExactly(FIRST, SECOND);
+  }
+
+  @Test
+  void semicolonsAndFullWidthCommasSeparateNumbers() {
+    assertThat(NumberQuery.read(FIRST + ";" + SECOND + "，" + THIRD).numbers())
+        .containsExactly(FIRST, SECOND, THIRD);
+  }
+
+  @Test
+  void aNumberIsFoundInsidePastedText() {
+    assertThat(NumberQuery.read("Tracking #: 9400 1112 0620 6406 2607 87").numbers())
+        .containsExactly(FIRST);
+    assertThat(
+            NumberQuery.read("Your order shipped! USPS tracking number " + SECOND + ".").numbers())
+        .containsExactly(SECOND);
+  }
+
+  @Test
+  void numbersAreFoundInACarriersTrackingAddress() {
+    assertThat(
+            NumberQuery.read(
+                    "https://tools.usps.com/go/TrackConfirmAction?tRef=fullpage&tLabels="
+                        + FIRST
+                        + "%2C"
+                        + SECOND)
+                .numbers())
+        .containsExactly(FIRST, SECOND);
+    assertThat(NumberQuery.read("https://www.ups.com/track?tracknum=1Z5R89390357567127").numbers())
+        .as("another carrier's number is found, to be told where to track it")
+        .containsExactly("1Z5R89390357567127");
+  }
+
+  @Test
+  void aNumberWithATypingErrorNextToAnotherIsKeptForItsOwnError() {
+    String mistyped = "9405803699300124287898";
+
+    assertThat(NumberQuery.read(FIRST + " " + mistyped).numbers()).containsExactly(FIRST, mistyped);
+  }
+
+  @Test
+  void aDigitTooManyIsNotCutOffIntoAnotherNumber() {
+    String oneTooMany = "9400 1112 0620 6406 2607 87 5";
+
+    assertThat(NumberQuery.read(oneTooMany).numbers())
+        .containsExactly(TrackingNumber.normalize(oneTooMany));
+  }
+
+  @Test
+  void textWithoutANumberIsKeptForItsOwnError() {
+    assertThat(NumberQuery.read("hello there").numbers()).containsExactly("HELLOTHERE");
+  }
+
+  @Test
+  void theRoutingPrefixIsRemovedFromTypedText() {
+    assertThat(NumberQuery.read("420 22153 " + FIRST).numbers()).containsExactly(FIRST);
+  }
+
+  @Test
+  void semicolonsAloneAreNoNumbersOnThePage() {
+    assertThat(refusal(() -> NumberQuery.read(" ; ;")).type())
+        .isEqualTo(ProblemType.VALIDATION_FAILED);
+  }
+
+  @Test
+  void tooMuchTextIsRefused() {
+    ProblemException e = refusal(() -> NumberQuery.read("x".repeat(NumberQuery.MAX_TEXT + 1)));
+
+    assertThat(e.type()).isEqualTo(ProblemType.VALIDATION_FAILED);
   }
 
   @Test
@@ -127,8 +233,12 @@ class NumberQueryTest {
   @NullAndEmptySource
   @ValueSource(strings = {"   ", ",", "\n", " , \r\n , ", " - "})
   void aQueryWithoutNumbersIsRefused(String raw) {
-    ProblemException e = refusal(() -> NumberQuery.parse(raw));
+    for (ThrowingCallable reading :
+        List.<ThrowingCallable>of(() -> NumberQuery.parse(raw), () -> NumberQuery.read(raw))) {
+      ProblemException e = refusal(reading);
 
-    assertThat(e.type()).isEqualTo(ProblemType.VALIDATION_FAILED);
+      assertThat(e.type()).isEqualTo(ProblemType.VALIDATION_FAILED);
+      assertThat(e.phrase().key()).isEqualTo("query.empty");
+    }
   }
 }

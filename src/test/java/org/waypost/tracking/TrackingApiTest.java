@@ -1,8 +1,6 @@
 package org.waypost.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.waypost.testing.Fixtures.batch;
-import static org.waypost.testing.Fixtures.scan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
@@ -40,29 +38,10 @@ class TrackingApiTest {
     // every test here asks from the same address, many unknown numbers among them: this class
     // is about the tracking API, so the abuse limits are out of its way (AbuseTest covers them)
     server =
-        TestApp.start(
-            StoreKind.SQLITE,
-            dir,
-            new MutableClock(NOW),
-            java.util.Map.of(
-                "abuse.failures", "100000",
-                "abuse.prefixFailures", "100000",
-                "abuse.clientNumbersPerMinute", "100000",
-                "abuse.prefixNumbersPerMinute", "100000"));
-    long shipper = server.app().apiKeys().create("Acme").shipper().id();
-    inTransit =
-        server.app().shipments().register(shipper, Fixtures.priorityToFairfax()).trackingNumber();
-    delivered =
-        server.app().shipments().register(shipper, Fixtures.priorityToFairfax()).trackingNumber();
-    server
-        .app()
-        .ingestion()
-        .ingest(
-            batch(
-                scan("t1", inTransit, EventType.ACCEPTED, "2026-11-27T16:00:00-08:00"),
-                scan("t2", inTransit, EventType.ARRIVED, "2026-11-28T14:03:00-08:00"),
-                scan("d1", delivered, EventType.ACCEPTED, "2026-11-20T09:00:00-08:00"),
-                scan("d2", delivered, EventType.DELIVERED, "2026-11-23T13:15:00-05:00")));
+        TestApp.start(StoreKind.SQLITE, dir, new MutableClock(NOW), Fixtures.unlimitedLookups());
+    List<String> pieces = Fixtures.inTransitAndDelivered(server.app());
+    inTransit = pieces.get(0);
+    delivered = pieces.get(1);
   }
 
   @AfterAll
@@ -259,16 +238,20 @@ class TrackingApiTest {
     assertThat(page.select("section.result")).hasSize(3);
     assertThat(page.select("section.result").get(0).text())
         .contains("In transit")
-        .contains("Expected delivery (estimate)")
-        .contains("This is not a scan")
-        .contains("Tuesday, December 1, 2026");
+        .contains("Expected delivery")
+        .contains("An estimate from the service standard, not a scan.")
+        .contains("Tuesday, December 1");
+    assertThat(page.select("section.result").get(0).select(".banner-main").text())
+        .as("the expected day is the banner's main line")
+        .isEqualTo("Tuesday, December 1");
     assertThat(page.select("section.result").get(1).select(".problem").text()).isNotBlank();
     assertThat(page.select("section.result").get(1).select("h2").text())
         .contains("SCRIPT>ALERT(1)</SCRIPT>");
     assertThat(page.select("section.result").get(2).text())
         .contains("Delivered")
         .doesNotContain("estimate");
-    assertThat(page.select("section.result").get(0).select("ol.history li")).hasSize(2);
+    assertThat(page.select("section.result").get(0).select("ul.history li")).hasSize(2);
+    assertThat(page.select("ol.history")).as("the history is not numbered").isEmpty();
   }
 
   @Test

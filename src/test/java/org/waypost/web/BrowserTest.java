@@ -2,11 +2,9 @@ package org.waypost.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,12 +23,11 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.waypost.catalog.Service;
+import org.waypost.testing.Chromium;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
 import org.waypost.tracking.EventIngestion;
@@ -46,10 +43,7 @@ import org.waypost.tracking.TrackingNumber;
  * without it this class fails and says how to install it.
  */
 class BrowserTest {
-  // Debian's packages, named explicitly: otherwise Selenium Manager tries to download a driver.
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration WAIT = Chromium.WAIT;
   private static final String UPS_NUMBER = "1Z5R89390357567127";
   private static final String SCRIPT = "<script>alert(1)</script>";
 
@@ -70,11 +64,9 @@ class BrowserTest {
 
   @BeforeAll
   static void startServerAndBrowser() {
-    requireChromium();
     app = TestApp.start(StoreKind.SQLITE, dir);
     seed();
-    browser = new ChromeDriver(driverService(), chromeOptions("chrome-profile"));
-    browser.manage().timeouts().pageLoadTimeout(WAIT);
+    browser = Chromium.start(dir.resolve("chrome-profile"));
   }
 
   @AfterAll
@@ -109,20 +101,22 @@ class BrowserTest {
         String.join("\n", spacedAndDashed(inTransit), delivered, badCheckDigit, UPS_NUMBER));
     submit(browser);
 
-    assertThat(browser.getTitle()).isEqualTo("Tracking results · Example Post Tracking");
+    assertThat(browser.getTitle())
+        .as("the title names what the numbers' statuses add up to")
+        .isEqualTo("1 delivered, 1 on the way, 2 not found or not valid · Example Post Tracking");
     assertThat(browser.getCurrentUrl()).contains("/track?");
     assertThat(browser.findElements(By.cssSelector("section.result")))
         .extracting(section -> section.findElement(By.tagName("h2")).getText())
         .containsExactly(inTransit, delivered, badCheckDigit, UPS_NUMBER);
 
     WebElement moving = section(inTransit);
-    assertThat(moving.findElement(By.cssSelector(".status")).getText())
-        .isEqualTo("In transit: Arrived at Los Angeles facility");
-    assertThat(moving.findElement(By.xpath(".//dt[starts-with(., 'Expected delivery')]")).getText())
-        .isEqualTo("Expected delivery (estimate)");
+    assertThat(moving.findElement(By.cssSelector(".banner-scan")).getText())
+        .isEqualTo("In transit: Arrived at Los Angeles facility · LOS ANGELES, CA 90052");
+    assertThat(moving.findElement(By.cssSelector(".banner-label")).getText())
+        .isEqualTo("Expected delivery");
     assertThat(moving.findElement(By.cssSelector(".estimate-note")).getText())
-        .isEqualTo("Estimated from the service standard. This is not a scan.");
-    List<WebElement> history = moving.findElements(By.cssSelector("ol.history > li"));
+        .isEqualTo("An estimate from the service standard, not a scan.");
+    List<WebElement> history = moving.findElements(By.cssSelector("ul.history > li"));
     assertThat(history)
         .extracting(item -> item.findElement(By.cssSelector(".what")).getText())
         .as("scan history, newest first")
@@ -140,18 +134,21 @@ class BrowserTest {
         .isEqualTo("LOS ANGELES, CA 90052");
 
     WebElement done = section(delivered);
-    assertThat(done.findElement(By.cssSelector(".status")).getText()).startsWith("Delivered:");
+    assertThat(done.findElement(By.cssSelector(".banner-label")).getText()).isEqualTo("Delivered");
     assertThat(done.findElements(By.cssSelector(".estimate-note")))
         .as("a delivered piece has no estimate")
         .isEmpty();
 
-    assertThat(section(badCheckDigit).findElement(By.cssSelector(".problem")).getText())
+    assertThat(section(badCheckDigit).findElement(By.cssSelector(".problem p")).getText())
         .isEqualTo(
-            "Invalid tracking number. The check digit does not match: please check for a typing"
-                + " error.");
-    assertThat(section(UPS_NUMBER).findElement(By.cssSelector(".problem")).getText())
-        .contains("This looks like a UPS tracking number.")
-        .contains("please track it with UPS");
+            "Not a valid tracking number. The check digit does not match. Please check for a"
+                + " typing error.");
+    WebElement ups = section(UPS_NUMBER).findElement(By.cssSelector(".problem"));
+    assertThat(ups.getText())
+        .contains("This looks like another carrier’s tracking number.")
+        .contains("Example Post tracks only its own");
+    assertThat(ups.findElement(By.linkText("Track it with UPS")).getDomAttribute("href"))
+        .contains(UPS_NUMBER);
   }
 
   @Test
@@ -183,12 +180,11 @@ class BrowserTest {
 
   @Test
   void formReachesResultsWithJavaScriptDisabled() {
-    ChromeOptions options = chromeOptions("chrome-profile-no-js");
+    ChromeOptions options = Chromium.options(dir.resolve("chrome-profile-no-js"));
     options.setExperimentalOption(
         "prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
-    WebDriver noScript = new ChromeDriver(driverService(), options);
+    WebDriver noScript = Chromium.start(options);
     try {
-      noScript.manage().timeouts().pageLoadTimeout(WAIT);
       String probe =
           "data:text/html,<p id=js>off</p><script>document.getElementById('js').textContent='on'</script>";
       noScript.get(probe);
@@ -203,7 +199,7 @@ class BrowserTest {
       assertThat(noScript.findElements(By.cssSelector("section.result h2")))
           .extracting(WebElement::getText)
           .containsExactly(inTransit);
-      assertThat(noScript.findElement(By.cssSelector("section.result .status")).getText())
+      assertThat(noScript.findElement(By.cssSelector("section.result .banner-scan")).getText())
           .startsWith("In transit:");
     } finally {
       noScript.quit();
@@ -211,41 +207,6 @@ class BrowserTest {
   }
 
   // ---- fixtures
-
-  private static void requireChromium() {
-    for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
-      if (!Files.isExecutable(binary)) {
-        fail(
-            binary
-                + " is missing: the browser tests need Debian's Chromium and its driver."
-                + " Run `apt-get install -y chromium chromium-driver` (as root).");
-      }
-    }
-  }
-
-  /** A chromedriver of its own for each browser: quitting a browser stops its driver. */
-  private static ChromeDriverService driverService() {
-    return new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .build();
-  }
-
-  private static ChromeOptions chromeOptions(String profile) {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--user-data-dir=" + dir.resolve(profile));
-    return options;
-  }
 
   /** A piece from New York to Los Angeles, four scans in; and one delivered days ago. */
   private static void seed() {
@@ -338,7 +299,7 @@ class BrowserTest {
 
   private static void submit(WebDriver driver) {
     driver.findElement(By.cssSelector("form.track-form button[type='submit']")).click();
-    new WebDriverWait(driver, WAIT).until(ExpectedConditions.titleContains("Tracking results"));
+    new WebDriverWait(driver, WAIT).until(ExpectedConditions.urlContains("/track?"));
   }
 
   private static WebElement section(String number) {

@@ -37,6 +37,16 @@ class LanguagesTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Language.class)
+  void noTextHasAnApostropheThatMessageFormatWouldSwallow(Language language) {
+    for (var entry : Text.bundle(language).entrySet()) {
+      if (!entry.getKey().equals("format.day")) {
+        assertThat(entry.getValue()).as(entry.getKey()).doesNotContain("'");
+      }
+    }
+  }
+
   private static Set<String> placeholders(String text) {
     Set<String> found = new TreeSet<>();
     Matcher m = PLACEHOLDER.matcher(text);
@@ -66,6 +76,35 @@ class LanguagesTest {
   void theLanguageIsTheParameterThenTheBrowsersFirstChoiceThenEnglish(
       String parameter, String acceptLanguage, String expected) {
     assertThat(Language.choose(parameter, acceptLanguage).code()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      nullValues = "null",
+      textBlock =
+          """
+          null,                     en
+          '',                       en
+          en,                       en
+          'en-US,en;q=0.9',         en
+          'en-GB,es;q=0.8',         en
+          'en;q=0.5, es',           es
+          'es-MX',                  es
+          'zh-CN,zh;q=0.9',         zh
+          'fr, zh;q=0.4',           zh
+          """)
+  void theApiTakesItsLanguageFromAcceptLanguageAlone(String header, String expected) {
+    assertThat(Language.ofAcceptLanguage(header).code()).isEqualTo(expected);
+  }
+
+  @Test
+  void timesShowTheirOffsetTheLanguagesWay() {
+    var time = java.time.OffsetDateTime.parse("2026-12-04T14:05:00-05:00");
+    assertThat(Text.of(Language.EN).dateTime(time)).isEqualTo("Dec 4, 2026, 2:05\u202fPM GMT-5");
+    assertThat(Text.of(Language.ES).dateTime(time)).isEqualTo("4 dic 2026, 14:05 GMT-5");
+    assertThat(Text.of(Language.ZH).time(time)).isEqualTo("14:05 GMT-5");
+    assertThat(Text.of(Language.ES).day(LocalDate.of(2026, 12, 4)))
+        .isEqualTo("viernes, 4 de diciembre");
   }
 
   @Test

@@ -8,6 +8,7 @@ import org.waypost.abuse.AuthLockout;
 import org.waypost.abuse.Decision;
 import org.waypost.abuse.LookupLimits;
 import org.waypost.abuse.ShipperQuota;
+import org.waypost.error.Phrase;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 import org.waypost.visitor.Visit;
@@ -75,6 +76,12 @@ public final class AbuseGate implements Gate, RequestHook {
       return;
     }
     boolean blocked = decision.verdict() == Decision.Verdict.BLOCKED;
+    String key =
+        switch (decision.rule()) {
+          case AuthLockout.RULE_NETWORK -> "abuse.network";
+          case AuthLockout.RULE_ACCOUNT -> "abuse.account";
+          default -> blocked ? "abuse.blocked" : "abuse.limited";
+        };
     String what =
         switch (decision.rule()) {
           case AuthLockout.RULE_NETWORK -> "Requests from your network are blocked for now";
@@ -96,7 +103,19 @@ public final class AbuseGate implements Gate, RequestHook {
         blocked ? ProblemType.BLOCKED : ProblemType.RATE_LIMITED,
         detail,
         Map.of("rule", decision.rule()),
-        decision.retryAfterSeconds());
+        decision.retryAfterSeconds(),
+        Phrase.of(key, decision.rule(), waitPhrase(decision.retryAfterSeconds())));
+  }
+
+  /** The wait as pages word it: seconds, minutes or hours, as {@link #minutes} says it. */
+  private static Phrase waitPhrase(long seconds) {
+    if (seconds < 90) {
+      return Phrase.of("wait.seconds", seconds);
+    }
+    long minutes = (seconds + 59) / 60;
+    return minutes < 120
+        ? Phrase.of("wait.minutes", minutes)
+        : Phrase.of("wait.hours", (minutes + 59) / 60);
   }
 
   private static String minutes(long seconds) {

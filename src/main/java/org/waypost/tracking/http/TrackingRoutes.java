@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.waypost.error.Phrase;
 import org.waypost.error.ProblemException;
+import org.waypost.error.ProblemType;
 import org.waypost.json.Json;
 import org.waypost.tracking.InvalidTrackingNumberException;
 import org.waypost.tracking.NumberQuery;
@@ -18,6 +20,7 @@ import org.waypost.tracking.TrackingNumber;
 import org.waypost.web.Exchange;
 import org.waypost.web.Exchange.Outcome;
 import org.waypost.web.Gate;
+import org.waypost.web.Language;
 import org.waypost.web.Pages;
 import org.waypost.web.Problems;
 import org.waypost.web.Responses;
@@ -28,6 +31,9 @@ import org.waypost.web.Routes;
  * one number ({@code /track/{number}}, the {@code trackingUrl} shippers are given). Every route
  * that looks numbers up charges them to the client at the {@link Gate} before it looks: one for a
  * number in the path, the count of the parsed query (or one, when it cannot be parsed) for a list.
+ *
+ * <p>The API reads a list as the contract says ({@link NumberQuery#parse}); the pages read what a
+ * person typed or pasted ({@link NumberQuery#read}).
  */
 public final class TrackingRoutes implements Routes {
   private static final byte[] RESULTS_OPEN = "{\"results\":[".getBytes();
@@ -35,9 +41,11 @@ public final class TrackingRoutes implements Routes {
 
   /** Shared: a problem carries no stack trace and no state of the request. */
   private static final ProblemException NOT_FOUND =
-      ProblemException.notFound(
+      new ProblemException(
+          ProblemType.NOT_FOUND,
           "No package is registered under this tracking number. Check the number, or try again"
-              + " later if it was sent recently.");
+              + " later if it was sent recently.",
+          Phrase.of("number.notFound"));
 
   private final Tracker tracker;
   private final Pages pages;
@@ -88,10 +96,10 @@ public final class TrackingRoutes implements Routes {
    * The numbers of a list query, charged at the gate: a query that cannot be parsed is charged as
    * one lookup before its problem is answered, so that malformed queries are limited too.
    */
-  private NumberQuery admitted(Exchange exchange, String raw) {
+  private NumberQuery admitted(Exchange exchange, String raw, boolean typed) {
     NumberQuery query;
     try {
-      query = NumberQuery.parse(raw);
+      query = typed ? NumberQuery.read(raw) : NumberQuery.parse(raw);
     } catch (ProblemException e) {
       gate.admitLookups(exchange, 1);
       throw e;
@@ -107,12 +115,16 @@ public final class TrackingRoutes implements Routes {
     if (answer.lookup() == null) {
       throw answer.problem();
     }
-    Responses.json(ctx, answer.lookup().json());
+    Language language = Language.ofAcceptLanguage(ctx.header("Accept-Language"));
+    Tracker.Lookup lookup = answer.lookup();
+    Responses.json(
+        ctx, language == Language.EN ? lookup.json() : lookup.json(StatusTexts.wording(language)));
   }
 
   private void many(Context ctx) {
     Exchange exchange = Exchange.of(ctx);
-    NumberQuery query = admitted(exchange, ctx.queryParam("numbers"));
+    NumberQuery query = admitted(exchange, ctx.queryParam("numbers"), false);
+    Language language = Language.ofAcceptLanguage(ctx.header("Accept-Language"));
     ByteArrayOutputStream out = new ByteArrayOutputStream(2048 * query.numbers().size());
     try {
       out.write(RESULTS_OPEN);
@@ -124,7 +136,9 @@ public final class TrackingRoutes implements Routes {
         first = false;
         Answer answer = answer(exchange, number);
         if (answer.lookup() != null) {
-          out.write(answer.lookup().json());
+          Tracker.Lookup lookup = answer.lookup();
+          out.write(
+              language == Language.EN ? lookup.json() : lookup.json(StatusTexts.wording(language)));
         } else {
           Map<String, Object> entry = new LinkedHashMap<>();
           entry.put("trackingNumber", answer.number());
@@ -152,25 +166,22 @@ public final class TrackingRoutes implements Routes {
     String raw = ctx.queryParam("numbers");
     NumberQuery query;
     try {
-      query = admitted(exchange, raw);
+      query = admitted(exchange, raw, true);
     } catch (ProblemException e) {
       if (e.type().status() == 429) {
         throw e;
       }
-      ctx.status(e.type().status());
-      ctx.html(
-          pages.render(
-              "home.jte", new HomePage(pages.site(ctx), raw == null ? "" : raw, e.detail())));
+      refused(ctx, raw, e);
       return;
     }
-    List<ResultsPage.Entry> entries = new ArrayList<>();
+    List<ResultCard> cards = new ArrayList<>();
     for (String number : query.numbers()) {
-      entries.add(entry(entries.size() + 1, answer(exchange, number)));
+      cards.add(card(cards.size() + 1, answer(exchange, number)));
     }
     ctx.html(
         pages.render(
             "results.jte",
-            new ResultsPage(pages.site(ctx), String.join("\n", query.numbers()), entries)));
+            new ResultsPage(pages.site(ctx), String.join("\n", query.numbers()), cards)));
   }
 
   /**
@@ -183,22 +194,27 @@ public final class TrackingRoutes implements Routes {
     String raw = ctx.pathParam("number");
     Answer answer = answer(exchange, TrackingNumber.normalize(raw));
     if (answer.problem() instanceof InvalidTrackingNumberException invalid) {
-      ctx.status(invalid.type().status());
-      ctx.html(pages.render("home.jte", new HomePage(pages.site(ctx), raw, invalid.detail())));
+      refused(ctx, raw, invalid);
       return;
     }
     ctx.html(
         pages.render(
             "results.jte",
-            new ResultsPage(pages.site(ctx), answer.number(), List.of(entry(1, answer)))));
+            new ResultsPage(pages.site(ctx), answer.number(), List.of(card(1, answer)))));
   }
 
-  private static ResultsPage.Entry entry(int position, Answer answer) {
-    return new ResultsPage.Entry(
+  /** The home page with what was typed and why it was refused, in the problem's status. */
+  private void refused(Context ctx, String raw, ProblemException problem) {
+    ctx.status(problem.type().status());
+    ctx.html(
+        pages.render("home.jte", new HomePage(pages.site(ctx), raw == null ? "" : raw, problem)));
+  }
+
+  private static ResultCard card(int position, Answer answer) {
+    return new ResultCard(
         position,
         answer.number(),
         answer.lookup() == null ? null : answer.lookup().result(),
-        answer.problem() == null ? null : answer.problem().type().title(),
-        answer.problem() == null ? null : answer.problem().detail());
+        answer.problem());
   }
 }

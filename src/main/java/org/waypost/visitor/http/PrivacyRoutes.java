@@ -19,9 +19,13 @@ import org.waypost.visitor.PrivacyPolicy;
 import org.waypost.visitor.VisitorLog;
 import org.waypost.web.Exchange;
 import org.waypost.web.Pages;
+import org.waypost.web.Pages.Site;
 import org.waypost.web.Routes;
 
-/** The privacy policy page, and {@code /api/v1/privacy/me}: what this very request leaves. */
+/**
+ * The privacy policy page, and what this very request leaves behind: {@code /api/v1/privacy/me} as
+ * JSON (in English, like all the API) and {@code /privacy/me} as a page in the reader's language.
+ */
 public final class PrivacyRoutes implements Routes {
   private static final HexFormat HEX = HexFormat.of();
 
@@ -43,6 +47,59 @@ public final class PrivacyRoutes implements Routes {
         "/privacy",
         ctx -> ctx.html(pages.render("privacy.jte", new PrivacyPage(pages.site(ctx), policy))));
     routes.get("/api/v1/privacy/me", this::me);
+    routes.get(
+        "/privacy/me",
+        ctx ->
+            ctx.html(pages.render("privacy-me.jte", new TracePage(pages.site(ctx), trace(ctx)))));
+  }
+
+  /**
+   * What this very request leaves behind, as both {@code /api/v1/privacy/me} and {@code
+   * /privacy/me} show it.
+   *
+   * @param recording false when today's keys were destroyed ahead of time, so nothing of today is
+   *     sealed or counted; {@code clientTag} and {@code networkTag} are then null
+   * @param until the day from which the security log's rows of today are deleted
+   */
+  public record Trace(
+      String ip,
+      boolean forwarded,
+      boolean gpc,
+      boolean dnt,
+      boolean honoured,
+      String memoryTag,
+      LocalDate today,
+      boolean recording,
+      String clientTag,
+      String networkTag,
+      int days,
+      LocalDate until,
+      int minCount) {}
+
+  /** The page's model. */
+  public record TracePage(Site site, Trace trace) {}
+
+  private Trace trace(Context ctx) {
+    Exchange exchange = Exchange.of(ctx);
+    InetAddress client = exchange.client();
+    boolean signal = exchange.privacySignal();
+    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+    Optional<DayKeys> day = keys.dayIfKept(today);
+    return new Trace(
+        IpLiterals.normalized(client),
+        exchange.forwarded(),
+        "1".equals(ctx.header("Sec-GPC")),
+        "1".equals(ctx.header("DNT")),
+        signal && policy.honorsPrivacySignals(),
+        truncated(exchange.pseudonym()),
+        today,
+        day.isPresent(),
+        day.map(keys -> truncated(keys.tag(VisitorLog.CLIENT, client.getAddress()))).orElse(null),
+        day.map(keys -> truncated(keys.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client))))
+            .orElse(null),
+        policy.securityLogDays(),
+        today.plusDays(policy.securityLogDays()),
+        policy.minCount());
   }
 
   private static String truncated(byte[] tag) {
@@ -50,21 +107,17 @@ public final class PrivacyRoutes implements Routes {
   }
 
   private void me(Context ctx) {
-    Exchange exchange = Exchange.of(ctx);
-    InetAddress client = exchange.client();
-    boolean signal = exchange.privacySignal();
-    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-    Optional<DayKeys> day = keys.dayIfKept(today);
+    Trace trace = trace(ctx);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("ip", IpLiterals.normalized(client));
+    out.put("ip", trace.ip());
     out.put(
         "ipSource",
-        exchange.forwarded()
+        trace.forwarded()
             ? "forwarded by a trusted proxy (X-Forwarded-For or Forwarded)"
             : "the connection itself (forwarding headers are only believed from trusted proxies)");
-    out.put("gpc", "1".equals(ctx.header("Sec-GPC")));
-    out.put("dnt", "1".equals(ctx.header("DNT")));
-    out.put("privacySignalHonoured", signal && policy.honorsPrivacySignals());
+    out.put("gpc", trace.gpc());
+    out.put("dnt", trace.dnt());
+    out.put("privacySignalHonoured", trace.honoured());
     out.put(
         "tiers",
         List.of(
@@ -73,42 +126,43 @@ public final class PrivacyRoutes implements Routes {
                 "rate limits and abuse counters",
                 Map.of(
                     "clientTag",
-                    truncated(exchange.pseudonym()),
+                    trace.memoryTag(),
                     "form",
                     "keyed hash (HMAC-SHA256) under a key that never leaves memory"),
                 "at most 2 hours; the key changes every hour"),
-            day.map(keys -> securityLog(keys, client, today)).orElseGet(() -> notRecording(today)),
+            trace.recording() ? securityLog(trace) : notRecording(trace.today()),
             tier(
                 "aggregates",
-                day.isEmpty()
+                !trace.recording()
                     ? "not counted: today's visits are not recorded (see securityLog)"
-                    : signal && policy.honorsPrivacySignals()
+                    : trace.honoured()
                         ? "this request counts only in the number of excluded requests"
                         : "counted in hourly and daily totals (no address, no number)",
-                Map.of("minCount", policy.minCount()),
+                Map.of("minCount", trace.minCount()),
                 "kept")));
-    out.put("retentionDays", policy.securityLogDays());
+    out.put("retentionDays", trace.days());
     out.put("policy", "/privacy");
+    out.put("page", "/privacy/me");
     ctx.contentType("application/json").result(Json.bytes(out));
   }
 
-  private Map<String, Object> securityLog(DayKeys day, InetAddress client, LocalDate today) {
+  private static Map<String, Object> securityLog(Trace trace) {
     Map<String, Object> tier =
         tier(
             "securityLog",
             "one row per request, for security and lawful requests",
             Map.of(
                 "ip",
-                "sealed with AES-256-GCM under the key of " + today,
+                "sealed with AES-256-GCM under the key of " + trace.today(),
                 "clientTag",
-                truncated(day.tag(VisitorLog.CLIENT, client.getAddress())),
+                trace.clientTag(),
                 "networkTag",
-                truncated(day.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client))),
+                trace.networkTag(),
                 "numbersAsked",
                 "one keyed hash per number, under the same day's key"),
-            policy.securityLogDays()
+            trace.days()
                 + " days: deleted, and the day's keys destroyed, from "
-                + today.plusDays(policy.securityLogDays())
+                + trace.until()
                 + " 00:00 UTC");
     tier.put("recording", true);
     return tier;
