@@ -2,6 +2,8 @@ package org.waypost.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +57,23 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
   }
 
+  /** Opens the pool and migrates, without pool metrics (for commands and tests). */
   public static Database open(DatabaseConfig config) {
+    return open(config, null);
+  }
+
+  /**
+   * Opens the pool and migrates; the pool's metrics ({@code
+   * hikaricp_connections_*{pool="waypost"}}) go to {@code meters} unless it is null.
+   */
+  public static Database open(DatabaseConfig config, MeterRegistry meters) {
     Dialect dialect = Dialect.of(config.url());
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(config.url());
     hikari.setPoolName("waypost");
+    if (meters != null) {
+      hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+    }
     if (dialect == Dialect.SQLITE) {
       createParentFolder(config.url());
       Properties sqlite = new Properties();
