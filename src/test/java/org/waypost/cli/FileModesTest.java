@@ -56,6 +56,15 @@ class FileModesTest {
     return modes;
   }
 
+  /** Every file in {@code modes} is 0600, every folder 0700. */
+  private static void assertPrivate(Path data, Map<String, String> modes) {
+    modes.forEach(
+        (path, mode) ->
+            assertThat(mode)
+                .as(path)
+                .isEqualTo(Files.isDirectory(data.resolve(path)) ? "rwx------" : "rw-------"));
+  }
+
   @Test
   void everythingUnderADataFolderWaypostMadeIsPrivate() throws Exception {
     Path data = dir.resolve("made-by-waypost");
@@ -77,11 +86,7 @@ class FileModesTest {
         .containsEntry("waypost.db-shm", "rw-------");
     assertThat(modes.keySet()).anyMatch(p -> p.startsWith("keys/")); // today's day key
     assertThat(modes.keySet()).anyMatch(p -> p.startsWith("checkpoints/"));
-    modes.forEach(
-        (path, mode) ->
-            assertThat(mode)
-                .as(path)
-                .isEqualTo(Files.isDirectory(data.resolve(path)) ? "rwx------" : "rw-------"));
+    assertPrivate(data, modes);
   }
 
   @Test
@@ -94,11 +99,7 @@ class FileModesTest {
     assertThat(modes).containsEntry("", "rwxr-xr-x");
     modes.remove("");
     assertThat(modes).containsKeys("waypost.db", "waypost.db-wal", "waypost.db-shm", "master.key");
-    modes.forEach(
-        (path, mode) ->
-            assertThat(mode)
-                .as(path)
-                .isEqualTo(Files.isDirectory(data.resolve(path)) ? "rwx------" : "rw-------"));
+    assertPrivate(data, modes);
   }
 
   @Test

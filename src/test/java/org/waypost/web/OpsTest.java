@@ -53,16 +53,7 @@ class OpsTest {
   @Test
   void metricsCountRequestsByRouteAndEventsIngested() {
     String key = server.shipperKey("Acme");
-    String number =
-        server
-            .postAs(
-                key,
-                "/api/v1/shipments",
-                "application/json",
-                Fixtures.shipmentJson("PRIORITY", "US"))
-            .json()
-            .get("trackingNumber")
-            .asText();
+    String number = registered(key);
     server.postAs(
         key,
         "/api/v1/events",
@@ -83,16 +74,7 @@ class OpsTest {
 
   @Test
   void metricsShowLatencyBucketsThePoolTheCacheJettyTheBuildAndTheJobs() throws Exception {
-    String number =
-        server
-            .postAs(
-                server.shipperKey("Bucket Co"),
-                "/api/v1/shipments",
-                "application/json",
-                Fixtures.shipmentJson("PRIORITY", "US"))
-            .json()
-            .get("trackingNumber")
-            .asText();
+    String number = registered(server.shipperKey("Bucket Co"));
     server.get("/api/v1/tracking/" + number); // a miss, loaded from the database
     server.get("/api/v1/tracking/" + number); // a hit
 
@@ -126,6 +108,16 @@ class OpsTest {
     assertThat(value(metrics, "waypost_job_last_success_seconds{job=\"retention\"}"))
         .isEqualTo(NOW.getEpochSecond());
     assertThat(metrics).doesNotContain(number);
+  }
+
+  /** The number of a shipment the shipper with {@code key} registers. */
+  private static String registered(String key) {
+    return server
+        .postAs(
+            key, "/api/v1/shipments", "application/json", Fixtures.shipmentJson("PRIORITY", "US"))
+        .json()
+        .get("trackingNumber")
+        .asText();
   }
 
   /** /metrics, once the retention run the server starts with has succeeded. */
