@@ -107,9 +107,10 @@ public final class App implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
-    this.database = Database.open(config.database());
+    BuildInfo.current().register(meters);
+    this.database = Database.open(config.database(), meters);
     this.trackingStore = new TrackingStore(database.dialect());
-    this.tracker = new Tracker(database, trackingStore, config.tracking());
+    this.tracker = new Tracker(database, trackingStore, config.tracking(), meters);
     this.shipments =
         new ShipmentRegistry(
             database, trackingStore, tracker, config.operator(), config.tracking(), clock);
@@ -204,7 +205,7 @@ public final class App implements AutoCloseable {
                 meters,
                 routes)
             .start();
-    jobs = Jobs.start(clock, retention(), blocks, audit, sessions);
+    jobs = Jobs.start(clock, meters, retention(), blocks, audit, sessions);
     return this;
   }
 

@@ -1,10 +1,16 @@
 package org.waypost;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.abuse.Blocks;
@@ -17,6 +23,11 @@ import org.waypost.retention.Retention;
  * every 15 minutes (the key of each new day is made on first use), block refreshes, audit
  * checkpoints and the purge of expired console sessions. A failing run is logged by its class and
  * tried again at the next period.
+ *
+ * <p>Each job's last success is a metric, {@code waypost_job_last_success_seconds{job}} (epoch
+ * seconds by the application's clock, present from the job's first success), so that an alert can
+ * say "retention has not succeeded for an hour" whatever the reason: a failure logged every 15
+ * minutes is easy to miss, a timestamp that stops moving is not.
  */
 final class Jobs implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Jobs.class);
@@ -25,21 +36,33 @@ final class Jobs implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().name("waypost-scheduler").daemon(true).unstarted(r));
 
-  private Jobs() {}
+  private final Clock clock;
+  private final MeterRegistry meters;
+  private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+
+  private Jobs(Clock clock, MeterRegistry meters) {
+    this.clock = clock;
+    this.meters = meters;
+  }
 
   static Jobs start(
-      Clock clock, Retention retention, Blocks blocks, AuditLog audit, Sessions sessions) {
-    Jobs jobs = new Jobs();
+      Clock clock,
+      MeterRegistry meters,
+      Retention retention,
+      Blocks blocks,
+      AuditLog audit,
+      Sessions sessions) {
+    Jobs jobs = new Jobs(clock, meters);
     jobs.every(
         Duration.ofSeconds(30),
         Duration.ofSeconds(30),
         "blocks",
         () -> blocks.refresh(clock.instant()));
-    jobs.every(
+    jobs.everyWithOutcome(
         Duration.ofMinutes(1),
         Duration.ofMinutes(1),
         "audit-checkpoint",
-        audit::checkpointWhenPossible);
+        audit::checkpointWhenPossible); // it logs why it could not
     jobs.every(Duration.ofMinutes(15), Duration.ofMinutes(15), "sessions", sessions::purgeExpired);
     // The block index lets go of destroyed days' keys at once rather than at its next refresh.
     jobs.every(
@@ -55,10 +78,25 @@ final class Jobs implements AutoCloseable {
 
   /** Runs {@code task} first after {@code firstDelay}, then {@code period} after each run ends. */
   private void every(Duration firstDelay, Duration period, String name, Runnable task) {
+    everyWithOutcome(
+        firstDelay,
+        period,
+        name,
+        () -> {
+          task.run();
+          return true;
+        });
+  }
+
+  /** {@link #every(Duration, Duration, String, Runnable)} for a task that says if it succeeded. */
+  private void everyWithOutcome(
+      Duration firstDelay, Duration period, String name, BooleanSupplier task) {
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
-            task.run();
+            if (task.getAsBoolean()) {
+              succeeded(name);
+            }
           } catch (RuntimeException e) {
             log.error("scheduled task failed task={} error={}", name, e.getClass().getName());
           }
@@ -66,6 +104,23 @@ final class Jobs implements AutoCloseable {
         firstDelay.toMillis(),
         period.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  private void succeeded(String job) {
+    lastSuccess
+        .computeIfAbsent(
+            job,
+            name -> {
+              AtomicLong at = new AtomicLong();
+              Gauge.builder("waypost.job.last.success", at, AtomicLong::get)
+                  .description("When the job last succeeded, in seconds since the epoch")
+                  .baseUnit("seconds")
+                  .tag("job", name)
+                  .strongReference(true)
+                  .register(meters);
+              return at;
+            })
+        .set(clock.instant().getEpochSecond());
   }
 
   @Override

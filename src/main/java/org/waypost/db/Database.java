@@ -2,9 +2,12 @@ package org.waypost.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
@@ -16,6 +19,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.config.DatabaseConfig;
+import org.waypost.keys.KeyFiles;
 
 /**
  * The connection pool, the migrations, and the one transaction helper.
@@ -55,13 +59,25 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
   }
 
+  /** Opens the pool and migrates, without pool metrics (for commands and tests). */
   public static Database open(DatabaseConfig config) {
+    return open(config, null);
+  }
+
+  /**
+   * Opens the pool and migrates; the pool's metrics ({@code
+   * hikaricp_connections_*{pool="waypost"}}) go to {@code meters} unless it is null.
+   */
+  public static Database open(DatabaseConfig config, MeterRegistry meters) {
     Dialect dialect = Dialect.of(config.url());
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(config.url());
     hikari.setPoolName("waypost");
+    if (meters != null) {
+      hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+    }
     if (dialect == Dialect.SQLITE) {
-      createParentFolder(config.url());
+      prepareFile(config.url());
       Properties sqlite = new Properties();
       sqlite.setProperty("journal_mode", "WAL");
       sqlite.setProperty("synchronous", "FULL");
@@ -114,13 +130,34 @@ public final class Database implements AutoCloseable {
         .placeholders(dialect.migrationPlaceholders());
   }
 
-  private static void createParentFolder(String url) {
-    Path file = Path.of(url.substring("jdbc:sqlite:".length()).split("\\?")[0]);
-    Path parent = file.toAbsolutePath().getParent();
+  /**
+   * Creates the SQLite file, empty, before SQLite does: mode 0600 (SQLite would make it 0644 less
+   * the umask), which SQLite then gives its {@code -wal} and {@code -shm} files too; missing
+   * folders above it are made 0700. A file that exists is left as it is, with a warning when others
+   * may read it. POSIX file systems only; elsewhere SQLite creates the file. A {@code file:} URI is
+   * left to SQLite.
+   */
+  private static void prepareFile(String url) {
+    String name = url.substring("jdbc:sqlite:".length()).split("\\?")[0];
+    if (name.startsWith("file:")) {
+      return;
+    }
+    Path file = Path.of(name).toAbsolutePath();
+    Path parent = file.getParent();
     try {
-      Files.createDirectories(parent);
+      KeyFiles.createPrivateDirectories(parent);
     } catch (IOException e) {
       throw new DatabaseException("cannot create the data folder " + parent, e);
+    }
+    try {
+      if (!KeyFiles.createPrivateFile(file) && KeyFiles.sharedWithOthers(file)) {
+        log.warn(
+            "{} may be read by other users (mode {}): chmod 600 it and its -wal and -shm files",
+            file,
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      }
+    } catch (IOException e) {
+      throw new DatabaseException("cannot create the database file " + file, e);
     }
   }
 

@@ -321,10 +321,13 @@ public final class AuditLog {
    * throws for a checkpoint problem: callers run it after their action committed, and a checkpoint
    * folder that cannot be written must not turn that action into a failure; the error is logged and
    * the scheduled checkpoint task tries again.
+   *
+   * @return whether the newest entry is now under a checkpoint (false: deferred or failed)
    */
-  public void checkpointWhenPossible() {
+  public boolean checkpointWhenPossible() {
     try {
       checkpoint();
+      return true;
     } catch (KeyStoreException e) {
       log.info("audit checkpoint deferred: no master key yet");
     } catch (IllegalStateException e) {
@@ -333,6 +336,7 @@ public final class AuditLog {
       log.error(
           "audit checkpoint failed, left to the scheduled checkpoint task: {}", e.getMessage());
     }
+    return false;
   }
 
   /** The seq of the newest entry; 0 when the log is empty. */

@@ -37,6 +37,8 @@ public final class KeyFiles {
       PosixFilePermissions.fromString("rw-------");
   public static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private KeyFiles() {}
@@ -63,6 +65,35 @@ public final class KeyFiles {
         }
       }
     }
+  }
+
+  /**
+   * Creates {@code file} empty with mode 0600 (whatever the umask) unless it already exists, for a
+   * file that another component then fills (the SQLite database, whose {@code -wal} and {@code
+   * -shm} files SQLite creates with the database file's mode). Returns whether this call created
+   * it. Where the file system has no POSIX permissions it does nothing and returns false.
+   */
+  public static boolean createPrivateFile(Path file) throws IOException {
+    if (!posix(file.toAbsolutePath().getParent())) {
+      return false;
+    }
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
+    Files.setPosixFilePermissions(file, FILE_MODE); // the umask may have narrowed it
+    return true;
+  }
+
+  /** Whether users other than the owner may read or write {@code file}; false without POSIX. */
+  public static boolean sharedWithOthers(Path file) throws IOException {
+    if (!posix(file.toAbsolutePath().getParent())) {
+      return false;
+    }
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+    return mode.stream()
+        .anyMatch(p -> !FILE_MODE.contains(p) && p != PosixFilePermission.OWNER_EXECUTE);
   }
 
   /**

@@ -41,7 +41,7 @@ public final class VisitorLog {
   public static final String NUMBER = "number";
   static final String VISITOR = "visitor";
 
-  /** Distinct referrer hosts counted per day; the rest are counted as "(other)". */
+  /** Distinct referrer hosts counted per day; the rest are counted as {@link Referrers#OTHER}. */
   static final int REFERRER_HOSTS_PER_DAY = 1_000;
 
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
@@ -205,7 +205,7 @@ public final class VisitorLog {
       seen.add(host);
       return host;
     }
-    return "(other)";
+    return Referrers.OTHER;
   }
 
   private static void count(

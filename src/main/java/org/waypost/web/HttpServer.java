@@ -60,6 +60,7 @@ public final class HttpServer {
   private final Pipeline pipeline;
   private final RequestHook[] hooks;
   private final HttpMetrics metrics;
+  private final MeterRegistry meters;
   private final GracefulHandler inFlight = new GracefulHandler();
   // Requests that reached the routes, and those whose after-response hooks have finished.
   private final LongAdder received = new LongAdder();
@@ -76,6 +77,8 @@ public final class HttpServer {
     this.pipeline = pipeline;
     this.hooks = pipeline.hooks().toArray(new RequestHook[0]);
     this.metrics = new HttpMetrics(meters);
+    this.meters = meters;
+    JettyMetrics.requestsInFlight(inFlight, meters);
     this.app =
         Javalin.create(
             javalin -> {
@@ -141,7 +144,7 @@ public final class HttpServer {
   /**
    * Jetty below the routes: its own errors answered as problems, malformed escapes refused, the
    * requests in flight counted for the drain, and the listeners: the main port, and the management
-   * port when configured.
+   * port when configured, each with its connection metrics.
    */
   private void listeners(JavalinConfig javalin, ProtocolErrors protocolErrors) {
     javalin.jetty.modifyServer(
@@ -151,21 +154,20 @@ public final class HttpServer {
           server.insertHandler(inFlight);
           server.setStopTimeout(STOP_TIMEOUT_MILLIS);
         });
+    // the main connector first: Javalin reports the first one's port
+    javalin.jetty.addConnector((server, http) -> connector(server, http, config.port(), "main"));
     if (config.hasManagementPort()) {
-      // the main connector first: Javalin reports the first one's port
-      javalin.jetty.addConnector((server, http) -> connector(server, http, config.port()));
       javalin.jetty.addConnector(
-          (server, http) -> connector(server, http, config.managementPort()));
-    } else {
-      javalin.jetty.host = config.host();
-      javalin.jetty.port = config.port();
+          (server, http) -> connector(server, http, config.managementPort(), "management"));
     }
   }
 
-  private ServerConnector connector(Server server, HttpConfiguration http, int port) {
+  private ServerConnector connector(Server server, HttpConfiguration http, int port, String name) {
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setName(name);
     connector.setHost(config.host());
     connector.setPort(port);
+    JettyMetrics.connections(connector, name, meters);
     return connector;
   }
 

@@ -95,10 +95,13 @@ class AuditCheckpointFailureTest {
           .satisfies(e -> assertThat(e.seq()).isEqualTo(revealed.json().get("auditSeq").asLong()));
       assertThat(logs.lines()).anyMatch(line -> line.startsWith("audit checkpoint failed"));
       assertThat(audit.verify().problem()).as("the file cannot be read").contains("cannot read");
+      assertThat(audit.checkpointWhenPossible())
+          .as("what the scheduled job counts as its last success")
+          .isFalse();
 
       // The folder repaired, the scheduled checkpoint brings the file up to the reveal.
       Files.delete(file);
-      audit.checkpoint();
+      assertThat(audit.checkpointWhenPossible()).isTrue();
       assertThat(audit.verify())
           .satisfies(v -> assertThat(v.intact()).as(v.problem()).isTrue())
           .satisfies(

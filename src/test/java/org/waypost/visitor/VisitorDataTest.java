@@ -271,6 +271,51 @@ class VisitorDataTest {
   }
 
   @Test
+  void referrersAreStoredAsPublicSiteNamesAndNothingElseByName() {
+    try (TestApp server =
+        TestApp.start(
+            StoreKind.SQLITE, dir, Clock.systemUTC(), Map.of("privacy.analyticsMinCount", "1"))) {
+      String admin = adminToken(server);
+      for (String referer :
+          List.of(
+              "https://www.example.org/story?id=9400111206206406260787",
+              "https://example.org/",
+              "https://news.example.net/",
+              "http://192.0.2.55/intranet",
+              "http://[2001:db8::55]/",
+              "http://nas.local/",
+              "http://jira.internal/browse/OPS-1")) {
+        server.get("/", "Referer", referer);
+      }
+      server.app().capture().flush();
+
+      JsonNode referrers = today(server, admin).get("referrers");
+      assertThat(referrers.get("example.org").asLong()).isEqualTo(2);
+      assertThat(referrers.get("news.example.net").asLong()).isEqualTo(1);
+      assertThat(referrers.get("(other)").asLong()).isEqualTo(4);
+      List<String> stored =
+          server
+              .app()
+              .database()
+              .read(
+                  c -> {
+                    List<String> values = new ArrayList<>();
+                    try (var rs =
+                        c.createStatement()
+                            .executeQuery(
+                                "SELECT DISTINCT value FROM traffic_counts"
+                                    + " WHERE dimension = 'referrer'")) {
+                      while (rs.next()) {
+                        values.add(rs.getString(1));
+                      }
+                    }
+                    return values;
+                  });
+      assertThat(stored).containsExactlyInAnyOrder("example.org", "news.example.net", "(other)");
+    }
+  }
+
+  @Test
   void countriesAreCountedWhenAGeoIpFileIsConfigured() throws Exception {
     Path mmdb =
         Path.of(getClass().getResource("/maxmind-test-db/GeoLite2-Country-Test.mmdb").toURI());

@@ -97,7 +97,11 @@ class OperationsConventionsTest {
         assertThat(main.status()).as("%s on the main port", path).isEqualTo(404);
         assertThat(main.json().get("type").asText()).isEqualTo("/problems/not-found");
       }
-      assertThat(ops.get("/metrics").body()).contains("http_server_requests_seconds");
+      assertThat(ops.get("/metrics").body())
+          .contains("http_server_requests_seconds")
+          .as("each listener's connections apart")
+          .containsPattern("jetty_connections_opened_total\\{connector=\"main\"} [1-9]")
+          .containsPattern("jetty_connections_opened_total\\{connector=\"management\"} [1-9]");
       for (String path : new String[] {"/api/v1/tracking/" + NUMBER, "/", "/openapi.json"}) {
         assertThat(ops.get(path).status()).as("%s on the management port", path).isEqualTo(404);
       }
