@@ -28,6 +28,7 @@ import org.waypost.console.Sessions;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
 import org.waypost.governance.Checkpoints;
+import org.waypost.governance.LegalDeadlines;
 import org.waypost.governance.LegalRequests;
 import org.waypost.governance.OperatorAuth;
 import org.waypost.governance.Operators;
@@ -149,7 +150,14 @@ public final class App implements AutoCloseable {
             new ShipperQuota(config.abuse(), clock, meters));
     OperatorAccess access = new OperatorAccess(new OperatorAuth(operators), gate);
     Incidents incidents =
-        new Incidents(database, keyStore, audit, config.privacy().securityLogRetentionDays());
+        new Incidents(
+            database,
+            keyStore,
+            audit,
+            blocks,
+            clock,
+            config.privacy().securityLogRetentionDays(),
+            config.abuse().maxBlockDays());
     LegalRequests legal =
         new LegalRequests(
             database,
@@ -158,6 +166,9 @@ public final class App implements AutoCloseable {
             securityLog,
             clock,
             config.privacy().securityLogRetentionDays());
+    LegalDeadlines deadlines =
+        new LegalDeadlines(
+            config.governance().legalDueDays(), config.governance().emergencyDueDays(), clock);
     Sessions sessions = new Sessions(database, clock);
     Pages pages =
         new Pages(config.operator().name(), config.site(), !config.site().logoFile().isEmpty());
@@ -169,7 +180,13 @@ public final class App implements AutoCloseable {
                 config.server().trustedProxyRanges(), config.server().usesForwarded()),
             client -> hourlyKeys.tag(LookupLimits.CLIENT_DOMAIN, client.getAddress()),
             hooks(keyStore, gate));
-    Console console = new Console(operators, sessions, incidents, legal, audit, gate, pages, clock);
+    Analytics analytics =
+        new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
+    boolean countries = !config.privacy().geoipDatabase().isEmpty();
+    Console console =
+        new Console(
+            operators, sessions, incidents, legal, deadlines, audit, analytics, countries, gate,
+            pages, clock);
     List<Routes> routes =
         List.of(
             new OpsRoutes(() -> database.isReady(2), meters),
@@ -189,12 +206,10 @@ public final class App implements AutoCloseable {
                 pages,
                 keyStore,
                 clock),
-            new AnalyticsRoutes(
-                new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock),
-                access),
+            new AnalyticsRoutes(analytics, access),
             new IncidentRoutes(incidents, access),
             new AuditRoutes(audit, new OperatorAuth(operators), access),
-            new LegalRequestRoutes(legal, access),
+            new LegalRequestRoutes(legal, deadlines, access),
             new TransparencyRoutes(new Transparency(database, audit, clock), pages, access),
             console);
     server =

@@ -47,6 +47,7 @@ class ArchitectureTest {
     "org.waypost.analytics",
     "org.waypost.catalog",
     "org.waypost.config",
+    "org.waypost.csv",
     "org.waypost.db",
     "org.waypost.demo",
     "org.waypost.error",

@@ -26,6 +26,10 @@ import org.waypost.visitor.VisitorLog;
  * the hourly key rotation is still blocked, and a repeat offender is recognised. The index holds
  * only the incidents of the last {@code maxBlockDays} days; other nodes' incidents arrive through
  * {@link #refresh()}.
+ *
+ * <p>What operators decide about incidents lives here too ({@link #apply}): a lifted block stops
+ * matching at once on the node that recorded the decision and within a refresh on the others, and
+ * an allowed network is recognised by its incident's network day tag until the allowance ends.
  */
 public final class Blocks {
   public enum Scope {
@@ -33,8 +37,11 @@ public final class Blocks {
     PREFIX
   }
 
-  /** A block as the index knows it. */
-  record Active(String rule, long until, int offence, long createdAt) {}
+  /** A block as the index knows it; {@code incident} is 0 for one that could not be stored. */
+  record Active(String rule, long until, int offence, long createdAt, long incident) {}
+
+  /** A network allowed until {@code until}: the incident's network tag under its day's keys. */
+  private record Allowance(LocalDate day, Pseudonym network, long until) {}
 
   /** What the index files a block under: its scope and the day tag of the client or network. */
   private record Key(Scope scope, Pseudonym tag) {}
@@ -60,6 +67,14 @@ public final class Blocks {
   private final int maxBlockDays;
   private final ConcurrentSkipListMap<LocalDate, Day> index = new ConcurrentSkipListMap<>();
   private volatile long lastSeenId;
+
+  /** Incidents whose block operators lifted: true when marked a false positive. */
+  private final Map<Long, Boolean> lifted = new ConcurrentHashMap<>();
+
+  /** Allowances by the id of the action that granted them. */
+  private final Map<Long, Allowance> allowances = new ConcurrentHashMap<>();
+
+  private volatile long lastActionId;
   private static final int TAG_BYTES = 16;
 
   public Blocks(Database database, KeyStore keys, int maxBlockDays) {
@@ -73,12 +88,13 @@ public final class Blocks {
   }
 
   /**
-   * Persists a block the caller has already imposed in memory, and indexes it by day tags. Nothing
-   * here may undo the block or fail the request that triggered it: when the day's keys were
-   * destroyed ahead of time there is nothing to tag or seal with, and when the database cannot take
-   * the incident it is indexed on this node only; either way the reason is logged.
+   * Persists a block the caller has already imposed in memory, and indexes it by day tags; returns
+   * the incident's id, or 0 when it could not be stored. Nothing here may undo the block or fail
+   * the request that triggered it: when the day's keys were destroyed ahead of time there is
+   * nothing to tag or seal with, and when the database cannot take the incident it is indexed on
+   * this node only; either way the reason is logged.
    */
-  void record(
+  long record(
       InetAddress client,
       Scope scope,
       String rule,
@@ -94,25 +110,27 @@ public final class Blocks {
       dayKeys = keys.dayIfKept(day).orElse(null);
     } catch (KeyStoreException e) {
       log.error("block not stored: the keys of {} cannot be opened rule={}", day, rule);
-      return;
+      return 0;
     }
     if (dayKeys == null) {
       log.warn("block not stored: the keys of {} were destroyed ahead of time rule={}", day, rule);
-      return;
+      return 0;
     }
     byte[] clientTag = dayKeys.tag(VisitorLog.CLIENT, client.getAddress());
     byte[] prefixTag = dayKeys.tag(VisitorLog.PREFIX, IpLiterals.networkPrefix(client));
     String revealable = scope == Scope.CLIENT ? IpLiterals.normalized(client) : network(client);
     byte[] sealed =
         dayKeys.seal(revealable.getBytes(StandardCharsets.US_ASCII), associatedData(day));
+    long incident = 0;
     try {
-      database.inTransaction(
-          c ->
-              store.insert(
-                  c,
-                  new IncidentStore.Row(
-                      0, day, rule, scope, clientTag, prefixTag, sealed, lookups, failures,
-                      firstSeen, now, "BLOCKED", until, offence)));
+      incident =
+          database.inTransaction(
+              c ->
+                  store.insert(
+                      c,
+                      new IncidentStore.Row(
+                          0, day, rule, scope, clientTag, prefixTag, sealed, lookups, failures,
+                          firstSeen, now, "BLOCKED", until, offence)));
     } catch (RuntimeException e) {
       log.error(
           "block not stored, kept on this node only rule={} error={}",
@@ -123,7 +141,8 @@ public final class Blocks {
         indexed(day, dayKeys),
         scope,
         scope == Scope.CLIENT ? clientTag : prefixTag,
-        new Active(rule, until, offence, now));
+        new Active(rule, until, offence, now, incident));
+    return incident;
   }
 
   /** The network of a prefix block, as text: 203.0.113.0/24 or 2001:db8:1::/48. */
@@ -141,17 +160,77 @@ public final class Blocks {
     }
   }
 
-  /** The longest unexpired block on record for this client (or its prefix). */
+  /** The longest unexpired block on record for this client (or its prefix) not lifted since. */
   Optional<Active> activeBlock(InetAddress client, Scope scope, long now) {
     return matches(client, scope, now).stream()
-        .filter(a -> a.until() > now)
+        .filter(a -> a.until() > now && !lifted(a.incident()))
         .max(java.util.Comparator.comparingLong(Active::until));
   }
 
-  /** How many blocks of this client (or prefix) were imposed in the last week or so. */
+  /**
+   * How many blocks of this client (or prefix) were imposed in the last week or so, leaving out
+   * those marked false positives.
+   */
   int recentOffences(InetAddress client, Scope scope, long now) {
     long since = now - java.util.concurrent.TimeUnit.DAYS.toMillis(maxBlockDays);
-    return (int) matches(client, scope, now).stream().filter(a -> a.createdAt() >= since).count();
+    return (int)
+        matches(client, scope, now).stream()
+            .filter(a -> a.createdAt() >= since && !forgiven(a.incident()))
+            .count();
+  }
+
+  /** Whether operators lifted the block of this incident (unblocked it or found it wrong). */
+  boolean lifted(long incident) {
+    return incident != 0 && lifted.containsKey(incident);
+  }
+
+  /** Whether operators marked this incident a false positive. */
+  boolean forgiven(long incident) {
+    return incident != 0 && Boolean.TRUE.equals(lifted.get(incident));
+  }
+
+  /**
+   * Whether the client's network is allowed at {@code now}: its day tag matches the network of an
+   * incident whose network operators allowed until later. Nothing to compute while no allowance
+   * exists, which is almost always.
+   */
+  boolean allowed(InetAddress client, long now) {
+    if (allowances.isEmpty()) {
+      return false;
+    }
+    byte[] prefix = IpLiterals.networkPrefix(client);
+    Map<LocalDate, Pseudonym> tags = new java.util.HashMap<>(2);
+    for (Allowance allowance : allowances.values()) {
+      if (allowance.until() <= now) {
+        continue;
+      }
+      Pseudonym tag =
+          tags.computeIfAbsent(
+              allowance.day(),
+              d ->
+                  keys.existing(d)
+                      .map(k -> Pseudonym.of(k.tag(VisitorLog.PREFIX, prefix)))
+                      .orElse(null));
+      if (allowance.network().equals(tag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes an operator's action on an incident into account, on this node, at once. */
+  void apply(IncidentStore.Action action) {
+    switch (action.kind()) {
+      case UNBLOCKED -> lifted.merge(action.incident(), false, Boolean::logicalOr);
+      case FALSE_POSITIVE -> lifted.put(action.incident(), true);
+      case ALLOWED -> {
+        if (action.prefixTag().length == TAG_BYTES) {
+          allowances.put(
+              action.id(),
+              new Allowance(action.day(), Pseudonym.of(action.prefixTag()), action.allowedUntil()));
+        }
+      }
+    }
   }
 
   private List<Active> matches(InetAddress client, Scope scope, long now) {
@@ -198,8 +277,9 @@ public final class Blocks {
   }
 
   /**
-   * Loads incidents recorded since the last look (by this node or another), forgets old days, and
-   * resolves each indexed day's keys again, so that a day whose keys were destroyed stops matching.
+   * Loads incidents recorded since the last look (by this node or another) and operators' actions
+   * on them, forgets old days and ended allowances, and resolves each indexed day's keys again, so
+   * that a day whose keys were destroyed stops matching.
    */
   public void refresh(Instant now) {
     LocalDate oldest = day(now.toEpochMilli()).minusDays(maxBlockDays);
@@ -207,6 +287,7 @@ public final class Blocks {
     for (var entry : index.entrySet()) {
       entry.getValue().keys = keys.existing(entry.getKey()).orElse(null);
     }
+    allowances.values().removeIf(a -> a.until() <= now.toEpochMilli());
     List<IncidentStore.Row> rows = database.read(c -> store.since(c, lastSeenId, oldest));
     for (IncidentStore.Row row : rows) {
       if (row.id() > lastSeenId) {
@@ -233,8 +314,12 @@ public final class Blocks {
             day != null ? day : indexed(row.day(), null),
             row.scope(),
             tag,
-            new Active(row.rule(), row.blockedUntil(), row.offence(), row.lastSeen()));
+            new Active(row.rule(), row.blockedUntil(), row.offence(), row.lastSeen(), row.id()));
       }
+    }
+    for (IncidentStore.Action action : database.read(c -> store.actionsSince(c, lastActionId))) {
+      apply(action);
+      lastActionId = Math.max(lastActionId, action.id());
     }
   }
 

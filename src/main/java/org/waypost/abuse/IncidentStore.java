@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The SQL of abuse incidents. */
+/** The SQL of abuse incidents and of what operators did about them. */
 final class IncidentStore {
   private static final String COLUMNS =
       "id, day, rule, scope, client_tag, prefix_tag, sealed_ip, lookups, failures, first_seen,"
@@ -79,11 +79,117 @@ final class IncidentStore {
   }
 
   Optional<Row> find(Connection c, long id) throws SQLException {
+    return find(c, id, "");
+  }
+
+  /** The incident, its row locked until the transaction ends ({@code forUpdate} of the dialect). */
+  Optional<Row> find(Connection c, long id, String forUpdate) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT " + COLUMNS + " FROM incidents WHERE id = ?")) {
+        c.prepareStatement("SELECT " + COLUMNS + " FROM incidents WHERE id = ?" + forUpdate)) {
       ps.setLong(1, id);
       List<Row> rows = rows(ps);
       return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+  }
+
+  /**
+   * An operator's action on an incident, with what the block index needs to know of the incident:
+   * its day, scope and network tag.
+   *
+   * @param allowedUntil for {@link IncidentAction#ALLOWED}, when the allowance ends; else null
+   */
+  record Action(
+      long id,
+      long incident,
+      IncidentAction kind,
+      String operator,
+      String reason,
+      long at,
+      Long allowedUntil,
+      long auditSeq,
+      LocalDate day,
+      Blocks.Scope scope,
+      byte[] prefixTag) {
+    /** This action as stored under {@code id}. */
+    Action withId(long id) {
+      return new Action(
+          id, incident, kind, operator, reason, at, allowedUntil, auditSeq, day, scope, prefixTag);
+    }
+  }
+
+  private static final String ACTION_COLUMNS =
+      "a.id, a.incident_id, a.action, a.operator, a.reason, a.created_at, a.allowed_until,"
+          + " a.audit_seq, i.day, i.scope, i.prefix_tag";
+
+  /** Stores an action (its id, day, scope and tag are not stored: they are the incident's). */
+  long insertAction(Connection c, Action action) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO incident_actions (incident_id, action, operator, reason, created_at,"
+                + " allowed_until, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+      ps.setLong(1, action.incident());
+      ps.setString(2, action.kind().name());
+      ps.setString(3, action.operator());
+      ps.setString(4, action.reason());
+      ps.setLong(5, action.at());
+      if (action.allowedUntil() == null) {
+        ps.setNull(6, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(6, action.allowedUntil());
+      }
+      ps.setLong(7, action.auditSeq());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Actions with an id above {@code afterId}, oldest first. */
+  List<Action> actionsSince(Connection c, long afterId) throws SQLException {
+    return actions(c, "a.id > ?", afterId);
+  }
+
+  /** The actions on one incident, oldest first. */
+  List<Action> actionsOf(Connection c, long incident) throws SQLException {
+    return actions(c, "a.incident_id = ?", incident);
+  }
+
+  /** The actions on incidents with an id of at least {@code fromIncident}, oldest first. */
+  List<Action> actionsFrom(Connection c, long fromIncident) throws SQLException {
+    return actions(c, "a.incident_id >= ?", fromIncident);
+  }
+
+  private static List<Action> actions(Connection c, String where, long value) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + ACTION_COLUMNS
+                + " FROM incident_actions a JOIN incidents i ON i.id = a.incident_id WHERE "
+                + where
+                + " ORDER BY a.id")) {
+      ps.setLong(1, value);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Action> out = new ArrayList<>();
+        while (rs.next()) {
+          long until = rs.getLong(7);
+          Long allowedUntil = rs.wasNull() ? null : until;
+          out.add(
+              new Action(
+                  rs.getLong(1),
+                  rs.getLong(2),
+                  IncidentAction.valueOf(rs.getString(3)),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getLong(6),
+                  allowedUntil,
+                  rs.getLong(8),
+                  LocalDate.parse(rs.getString(9)),
+                  Blocks.Scope.valueOf(rs.getString(10)),
+                  rs.getBytes(11)));
+        }
+        return out;
+      }
     }
   }
 

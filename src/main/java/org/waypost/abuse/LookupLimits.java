@@ -36,7 +36,8 @@ import org.waypost.visitor.Visit;
  * {@link Roster} of clients and one of networks. Blocks are also persisted as incidents with day
  * tags ({@link Blocks}), so they survive restarts and rotations and link to the security log. All
  * of this is per node: several nodes share blocks through the incidents table, not counters (see
- * docs/abuse.md).
+ * docs/abuse.md). Operators may lift a block or allow a network for a while ({@code Incidents}); an
+ * allowed network is neither blocked nor rate-limited while the allowance lasts.
  */
 public final class LookupLimits {
   /**
@@ -117,6 +118,7 @@ public final class LookupLimits {
     private final Pseudonym prefixKey;
     private Tracked who;
     private Tracked network;
+    private Boolean allowed;
 
     private Subject(InetAddress client, Pseudonym clientKey, Pseudonym prefixKey) {
       this.client = client;
@@ -153,17 +155,22 @@ public final class LookupLimits {
       blocked = blockedBy(subject.network, now);
     }
     if (blocked != null) {
-      return blocked;
+      return allowed(subject, now) ? Decision.ALLOWED : blocked;
     }
     if (subject.who != null) {
       ConsumptionProbe probe = subject.who.bucket.tryConsumeAndReturnRemaining(numbers);
       if (!probe.isConsumed()) {
-        return refusals.limited(RULE_CLIENT_RATE, probe.getNanosToWaitForRefill());
+        return allowed(subject, now)
+            ? Decision.ALLOWED
+            : refusals.limited(RULE_CLIENT_RATE, probe.getNanosToWaitForRefill());
       }
     }
     if (subject.network != null) {
       ConsumptionProbe probe = subject.network.bucket.tryConsumeAndReturnRemaining(numbers);
       if (!probe.isConsumed()) {
+        if (allowed(subject, now)) {
+          return Decision.ALLOWED;
+        }
         if (subject.who != null) {
           subject.who.bucket.addTokens(numbers);
         }
@@ -179,10 +186,32 @@ public final class LookupLimits {
     return Decision.ALLOWED;
   }
 
-  /** A refusal while {@code tracked} is blocked; null when it is not. */
+  /**
+   * A refusal while {@code tracked} is blocked; null when it is not, or when operators lifted the
+   * block since (which ends it here too).
+   */
   private Decision blockedBy(Tracked tracked, long now) {
     long until = tracked.blockedUntil();
-    return until > now ? refusals.blocked(tracked.blockRule(), until - now) : null;
+    if (until <= now) {
+      return null;
+    }
+    long incident = tracked.blockIncident();
+    if (blocks.lifted(incident)) {
+      tracked.lift(incident);
+      return null;
+    }
+    return refusals.blocked(tracked.blockRule(), until - now, incident);
+  }
+
+  /**
+   * Whether operators allowed the subject's network for now: then neither a block nor a rate limit
+   * holds it. Asked only on the way to a refusal, and once per request.
+   */
+  private boolean allowed(Subject subject, long now) {
+    if (subject.allowed == null) {
+      subject.allowed = blocks.allowed(subject.client, now);
+    }
+    return subject.allowed;
   }
 
   /**
@@ -232,6 +261,9 @@ public final class LookupLimits {
     if (counts != null
         && counts.failed() >= config.failures()
         && counts.failed() >= config.failureRate() * counts.distinct()) {
+      if (allowed(subject, now)) {
+        return;
+      }
       block(
           who,
           client,
@@ -245,7 +277,8 @@ public final class LookupLimits {
     }
     if (network != null
         && networkCounts[1] >= config.prefixFailures()
-        && networkCounts[1] >= config.failureRate() * networkCounts[0]) {
+        && networkCounts[1] >= config.failureRate() * networkCounts[0]
+        && !allowed(subject, now)) {
       block(
           network,
           client,
@@ -267,7 +300,9 @@ public final class LookupLimits {
       int failures,
       long firstSeen,
       long now) {
-    int offence = Math.max(tracked.offence(), blocks.recentOffences(client, scope, now)) + 1;
+    // a last block found wrong since does not count, here as in the persisted index
+    int held = tracked.offence() - (blocks.forgiven(tracked.blockIncident()) ? 1 : 0);
+    int offence = Math.max(held, blocks.recentOffences(client, scope, now)) + 1;
     long minutes = (long) config.blockMinutes() << Math.min(offence - 1, 20);
     long until =
         now
@@ -285,7 +320,9 @@ public final class LookupLimits {
                     .tag("scope", s.name().toLowerCase(Locale.ROOT))
                     .register(meters))
         .increment();
-    blocks.record(client, scope, rule, lookups, failures, firstSeen, now, until, offence);
+    tracked.blockedBy(
+        until,
+        blocks.record(client, scope, rule, lookups, failures, firstSeen, now, until, offence));
   }
 
   /**

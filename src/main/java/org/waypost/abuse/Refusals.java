@@ -26,7 +26,13 @@ final class Refusals {
 
   /** Blocked (or locked out) for another {@code millis}. */
   Decision blocked(String rule, long millis) {
-    return counted(Decision.blocked(rule, seconds(TimeUnit.MILLISECONDS.toNanos(millis))));
+    return blocked(rule, millis, 0);
+  }
+
+  /** Blocked for another {@code millis} under {@code incident} (0 for none). */
+  Decision blocked(String rule, long millis, long incident) {
+    return counted(
+        Decision.blocked(rule, seconds(TimeUnit.MILLISECONDS.toNanos(millis)), incident));
   }
 
   private Decision counted(Decision decision) {

@@ -83,7 +83,11 @@ final class Roster {
       return null;
     }
     Tracked created = create(Math.max(spent, 0));
-    block.ifPresent(b -> created.block(b.rule(), b.until(), b.offence()));
+    block.ifPresent(
+        b -> {
+          created.block(b.rule(), b.until(), b.offence());
+          created.blockedBy(b.until(), b.incident());
+        });
     Tracked raced = held.asMap().putIfAbsent(key, created);
     return raced != null ? raced : created;
   }

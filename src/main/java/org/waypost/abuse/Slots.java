@@ -14,6 +14,11 @@ final class Slots {
     failures = new int[windowMinutes];
   }
 
+  /** New, empty slots over the same window. */
+  Slots empty() {
+    return new Slots(lookups.length);
+  }
+
   /** Adds to the current minute; returns {lookups, failures} over the window. */
   int[] add(long minute, int newLookups, int newFailures) {
     advance(minute);

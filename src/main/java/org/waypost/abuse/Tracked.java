@@ -8,11 +8,12 @@ import io.github.bucket4j.Bucket;
  */
 final class Tracked {
   final Bucket bucket;
-  private final Window window;
-  private final Slots slots;
+  private Window window;
+  private Slots slots;
   private long blockedUntil;
   private int offence;
   private String blockRule;
+  private long blockIncident;
 
   private Tracked(Bucket bucket, Window window, Slots slots) {
     this.bucket = bucket;
@@ -63,6 +64,10 @@ final class Tracked {
     return offence;
   }
 
+  synchronized long blockIncident() {
+    return blockIncident;
+  }
+
   /** Marks the block; returns false when an equal or longer block was already in place. */
   synchronized boolean block(String rule, long until, int newOffence) {
     if (blockedUntil >= until) {
@@ -70,7 +75,32 @@ final class Tracked {
     }
     blockRule = rule;
     blockedUntil = until;
+    blockIncident = 0;
     offence = Math.max(offence, newOffence);
     return true;
+  }
+
+  /**
+   * The incident that records the block in place, once it is stored; after the block ends, the
+   * incident of the last one (so that a block later found wrong can be discounted).
+   */
+  synchronized void blockedBy(long until, long incident) {
+    if (blockedUntil == until) {
+      blockIncident = incident;
+    }
+  }
+
+  /**
+   * Ends the block of {@code incident}, if it is the one in place, and starts the enumeration count
+   * afresh: what led to the block would otherwise block again at the next unknown number.
+   */
+  synchronized void lift(long incident) {
+    if (incident == 0 || blockIncident != incident || blockedUntil == 0) {
+      return;
+    }
+    blockedUntil = 0;
+    blockRule = null;
+    window = window == null ? null : new Window();
+    slots = slots == null ? null : slots.empty();
   }
 }

@@ -1,27 +1,15 @@
 package org.waypost.analytics;
 
-import static org.waypost.visitor.TrafficCounts.BOT;
-import static org.waypost.visitor.TrafficCounts.BROWSER;
-import static org.waypost.visitor.TrafficCounts.COUNTRY;
-import static org.waypost.visitor.TrafficCounts.DEVICE;
-import static org.waypost.visitor.TrafficCounts.EXCLUDED;
-import static org.waypost.visitor.TrafficCounts.HUMAN;
-import static org.waypost.visitor.TrafficCounts.LOOKUPS;
-import static org.waypost.visitor.TrafficCounts.OS;
-import static org.waypost.visitor.TrafficCounts.PRIVACY_SIGNAL;
-import static org.waypost.visitor.TrafficCounts.REFERRER;
-import static org.waypost.visitor.TrafficCounts.REQUESTS;
-import static org.waypost.visitor.TrafficCounts.STATUS;
-import static org.waypost.visitor.TrafficCounts.TRAFFIC;
 import static org.waypost.visitor.TrafficCounts.UNIQUE;
 import static org.waypost.visitor.TrafficCounts.VISITORS;
 
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,13 +19,15 @@ import org.waypost.error.ProblemException;
 import org.waypost.visitor.TrafficCounts;
 
 /**
- * Reads the aggregates for operators. Small cells are reported as suppressed ("&lt;k", k = {@code
- * privacy.analyticsMinCount}) rather than as exact small numbers, and ratios are only given when
- * they cannot reveal a suppressed cell.
+ * Reads the aggregates for operators, for the API and the console alike (one {@link Report}). Small
+ * cells are reported as suppressed ("&lt;k", k = {@code privacy.analyticsMinCount}) rather than as
+ * exact small numbers, totals are summed from what is reported ({@link Count}), and ratios are only
+ * given when they cannot reveal a suppressed cell.
  */
 public final class Analytics {
 
   static final int MAX_DAYS = 92;
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
 
   private final Database database;
   private final TrafficCounts counts;
@@ -51,17 +41,49 @@ public final class Analytics {
     this.clock = clock;
   }
 
-  /** Reads a date range; {@code hourly} gives one entry per hour instead of per day. */
-  public Map<String, Object> report(String fromText, String toText, boolean hourly) {
-    LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-    LocalDate to = date("to", toText, today);
+  /** Today, in UTC: the day the aggregates are being counted into. */
+  public LocalDate today() {
+    return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+  }
+
+  /** A range of days, both included, checked: from is not after to, and it is not too long. */
+  public record Range(LocalDate from, LocalDate to) {
+    public Range {
+      if (from.isAfter(to)) {
+        throw ProblemException.validation("from must not be after to");
+      }
+      if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+        throw ProblemException.validation("a report covers at most " + MAX_DAYS + " days");
+      }
+    }
+  }
+
+  /**
+   * A date range as given in a request: {@code to} defaults to today, {@code from} to six days
+   * before {@code to}.
+   *
+   * @throws ProblemException {@code validation-failed} naming the date at fault, or when the range
+   *     is backwards or longer than {@value #MAX_DAYS} days
+   */
+  public Range range(String fromText, String toText) {
+    LocalDate to = date("to", toText, today());
     LocalDate from = date("from", fromText, to.minusDays(6));
-    if (from.isAfter(to)) {
-      throw ProblemException.validation("from must not be after to");
-    }
-    if (ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
-      throw ProblemException.validation("a report covers at most " + MAX_DAYS + " days");
-    }
+    return new Range(from, to);
+  }
+
+  /**
+   * Reads a date range as given in a request ({@link #range}); {@code hourly} gives one entry per
+   * hour instead of per day.
+   */
+  public Report report(String fromText, String toText, boolean hourly) {
+    return report(range(fromText, toText), hourly);
+  }
+
+  /** Reads the days of {@code range}. */
+  public Report report(Range range, boolean hourly) {
+    LocalDate from = range.from();
+    LocalDate to = range.to();
+    LocalDate today = today();
     return database.read(
         c -> {
           List<TrafficCounts.Count> rows =
@@ -75,90 +97,62 @@ public final class Analytics {
                 .computeIfAbsent(row.dimension(), d -> new TreeMap<>())
                 .put(row.value(), row.count());
           }
-          Map<String, Long> liveVisitors = new LinkedHashMap<>();
-          if (!hourly && !today.isBefore(from) && !today.isAfter(to)) {
-            liveVisitors.put(today.toString(), counts.visitorsSoFar(c, today));
+          Long liveVisitors =
+              !hourly && !today.isBefore(from) && !today.isAfter(to)
+                  ? counts.visitorsSoFar(c, today)
+                  : null;
+          List<Report.Bucket> buckets = new ArrayList<>();
+          Figures totals = Figures.none(minCount);
+          for (String key : keys(from, to, hourly)) {
+            Map<String, Map<String, Long>> stored = byBucket.getOrDefault(key, Map.of());
+            Report.Bucket bucket = bucket(key, stored, hourly, today, liveVisitors);
+            buckets.add(bucket);
+            totals = totals.plus(bucket.figures());
           }
-          List<Map<String, Object>> entries = new ArrayList<>();
-          for (var bucket : byBucket.entrySet()) {
-            entries.add(entry(bucket.getKey(), bucket.getValue(), liveVisitors, hourly));
-          }
-          if (!hourly) {
-            liveVisitors.forEach(
-                (day, live) -> {
-                  if (!byBucket.containsKey(day)) {
-                    entries.add(entry(day, Map.of(), liveVisitors, false));
-                  }
-                });
-          }
-          Map<String, Object> report = new LinkedHashMap<>();
-          report.put("from", from.toString());
-          report.put("to", to.toString());
-          report.put("resolution", hourly ? "hour" : "day");
-          report.put("minCount", minCount);
-          report.put(
-              "note",
-              "Counts below "
-                  + minCount
-                  + " are shown as \"<"
-                  + minCount
-                  + "\". Requests that"
-                  + " carried Sec-GPC: 1 or DNT: 1 appear only in excludedRequests.");
-          report.put(hourly ? "hours" : "days", entries);
-          return report;
+          return new Report(from, to, hourly, minCount, buckets, totals);
         });
   }
 
-  private Map<String, Object> entry(
-      String bucket,
-      Map<String, Map<String, Long>> dims,
-      Map<String, Long> liveVisitors,
-      boolean hourly) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put(hourly ? "hour" : "date", bucket);
-    entry.put("requests", cells(dims.get(REQUESTS)));
-    entry.put("statuses", cells(dims.get(STATUS)));
-    entry.put("lookups", cells(dims.get(LOOKUPS)));
+  /** The same number of days right before {@code report}'s: what the dashboard compares with. */
+  public Report previous(Report report) {
+    long days = report.days();
+    return report(
+        new Range(report.from().minusDays(days), report.from().minusDays(1)), report.hourly());
+  }
+
+  private Report.Bucket bucket(
+      String key,
+      Map<String, Map<String, Long>> stored,
+      boolean hourly,
+      LocalDate today,
+      Long liveVisitors) {
+    Figures figures = Figures.reported(stored, minCount);
+    if (hourly) {
+      return new Report.Bucket(key, figures, null, true);
+    }
+    boolean live = liveVisitors != null && key.equals(today.toString());
+    long visitors =
+        live ? liveVisitors : stored.getOrDefault(VISITORS, Map.of()).getOrDefault(UNIQUE, 0L);
+    return new Report.Bucket(key, figures, Count.reported(visitors, minCount), !live);
+  }
+
+  /** Every day (or hour) of the range that has begun by now, oldest first. */
+  private List<String> keys(LocalDate from, LocalDate to, boolean hourly) {
+    List<String> keys = new ArrayList<>();
     if (!hourly) {
-      Long live = liveVisitors.get(bucket);
-      Long finished = dims.getOrDefault(VISITORS, Map.of()).get(UNIQUE);
-      entry.put("uniqueVisitors", cell(live != null ? live : finished == null ? 0 : finished));
-      entry.put("uniqueVisitorsFinal", live == null);
+      LocalDate last = to.isAfter(today()) ? today() : to;
+      for (LocalDate day = from; !day.isAfter(last); day = day.plusDays(1)) {
+        keys.add(day.toString());
+      }
+      return keys;
     }
-    entry.put("browsers", cells(dims.get(BROWSER)));
-    entry.put("operatingSystems", cells(dims.get(OS)));
-    entry.put("devices", cells(dims.get(DEVICE)));
-    entry.put("referrers", cells(dims.get(REFERRER)));
-    entry.put("countries", cells(dims.get(COUNTRY)));
-    Map<String, Long> traffic = dims.getOrDefault(TRAFFIC, Map.of());
-    entry.put("traffic", cells(traffic));
-    entry.put("botShare", share(traffic.getOrDefault(BOT, 0L), traffic.getOrDefault(HUMAN, 0L)));
-    entry.put(
-        "excludedRequests",
-        cell(dims.getOrDefault(EXCLUDED, Map.of()).getOrDefault(PRIVACY_SIGNAL, 0L)));
-    return entry;
-  }
-
-  private Map<String, Object> cells(Map<String, Long> values) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (values != null) {
-      values.forEach((value, count) -> out.put(value, cell(count)));
+    LocalDateTime now = LocalDateTime.now(clock.withZone(ZoneOffset.UTC));
+    LocalDateTime end = to.atTime(23, 0);
+    LocalDateTime last = end.isAfter(now) ? now.truncatedTo(ChronoUnit.HOURS) : end;
+    for (LocalDateTime hour = from.atStartOfDay(); !hour.isAfter(last); hour = hour.plusHours(1)) {
+      keys.add(HOUR.format(hour));
     }
-    return out;
-  }
-
-  /** A count as reported: exact from k up (and 0), "&lt;k" below. */
-  Object cell(long count) {
-    return count == 0 || count >= minCount ? (Object) count : "<" + minCount;
-  }
-
-  private Double share(long bots, long humans) {
-    boolean hidden = (bots > 0 && bots < minCount) || (humans > 0 && humans < minCount);
-    long total = bots + humans;
-    if (hidden || total == 0) {
-      return null;
-    }
-    return Math.round(1000.0 * bots / total) / 1000.0;
+    return keys;
   }
 
   private static LocalDate date(String name, String text, LocalDate fallback) {

@@ -2,6 +2,8 @@ package org.waypost.config;
 
 import static org.waypost.config.ConfigException.require;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -34,10 +36,10 @@ public record SiteConfig(
     String pickupHours,
     String redeliveryUrl) {
 
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s<>\"]{1,64}@[^@\\s<>\"]{1,190}");
+  private static final Pattern EMAIL =
+      Pattern.compile("[^@\\s<>\"(),;:\\\\]{1,64}@[A-Za-z0-9.-]{1,185}\\.[A-Za-z]{2,}");
   private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()\\-]{3,30}");
   private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
-  private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"]{1,290}");
   private static final Pattern LOGO = Pattern.compile("(?i).+\\.(png|svg|jpe?g|webp)");
 
   /** WCAG 2's minimum for normal text. */
@@ -102,8 +104,26 @@ public record SiteConfig(
 
   private static void requireUrl(String key, String value) {
     require(
-        value.isEmpty() || URL.matcher(value).matches(),
-        key + " must be an http or https address, was '" + value + "'");
+        value.isEmpty() || webAddress(value),
+        key
+            + " must be an http or https address such as https://example.org/contact, was '"
+            + value
+            + "'");
+  }
+
+  /** An absolute http(s) address with a host and no user name or password in it. */
+  private static boolean webAddress(String text) {
+    if (text.length() > 500) {
+      return false;
+    }
+    try {
+      URI uri = new URI(text);
+      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          && uri.getHost() != null
+          && uri.getUserInfo() == null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   /** WCAG 2's contrast ratio of white against {@code #rrggbb}. */

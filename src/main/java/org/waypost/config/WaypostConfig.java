@@ -11,7 +11,8 @@ public record WaypostConfig(
     TrackingConfig tracking,
     AbuseConfig abuse,
     LoggingConfig logging,
-    SiteConfig site) {
+    SiteConfig site,
+    GovernanceConfig governance) {
 
   public WaypostConfig {
     require(server != null, "server section is missing");
@@ -22,6 +23,7 @@ public record WaypostConfig(
     require(abuse != null, "abuse section is missing");
     require(logging != null, "logging section is missing");
     require(site != null, "site section is missing");
+    require(governance != null, "governance section is missing");
   }
 
   public static WaypostConfig defaults() {
@@ -33,6 +35,7 @@ public record WaypostConfig(
         TrackingConfig.defaults(),
         AbuseConfig.defaults(),
         LoggingConfig.defaults(),
-        SiteConfig.defaults());
+        SiteConfig.defaults(),
+        GovernanceConfig.defaults());
   }
 }

@@ -4,7 +4,9 @@ import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 import java.util.List;
 import org.waypost.abuse.Incidents;
+import org.waypost.analytics.Analytics;
 import org.waypost.governance.AuditLog;
+import org.waypost.governance.LegalDeadlines;
 import org.waypost.governance.LegalRequests;
 import org.waypost.governance.Operators;
 import org.waypost.web.ErrorPages;
@@ -18,8 +20,9 @@ import org.waypost.web.Routes;
  * console's parts, so that {@code App} wires it in two lines: its routes, and its error pages.
  *
  * <p>{@link ConsoleSecurity} decides who may see a page or send a form; each area (login,
- * dashboard, incidents, legal requests, audit log) has its own routes; {@link ConsoleView} gives
- * them the frame, and {@link ConsoleErrorPages} shows refusals and failures in it.
+ * dashboard, analytics, incidents, legal requests, audit log) has its own routes; {@link
+ * ConsoleView} gives them the frame, and {@link ConsoleErrorPages} shows refusals and failures in
+ * it.
  */
 public final class Console implements Routes {
   private final List<Routes> areas;
@@ -30,7 +33,10 @@ public final class Console implements Routes {
       Sessions sessions,
       Incidents incidents,
       LegalRequests legal,
+      LegalDeadlines deadlines,
       AuditLog audit,
+      Analytics analytics,
+      boolean countries,
       Gate gate,
       Pages pages,
       Clock clock) {
@@ -41,8 +47,9 @@ public final class Console implements Routes {
             security,
             new ConsoleLogin(operators, gate, security, view),
             new ConsoleDashboard(incidents, legal, security, view),
+            new ConsoleAnalytics(analytics, countries, security, view),
             new ConsoleIncidents(incidents, security, view),
-            new ConsoleLegalRequests(legal, security, view, clock),
+            new ConsoleLegalRequests(legal, deadlines, security, view, clock),
             new ConsoleAuditLog(audit, security, view));
     this.errorPages = new ConsoleErrorPages(security, view);
   }

@@ -40,7 +40,13 @@ final class ConsoleErrorPages implements ErrorPages {
   private static Back back(String path, boolean loggedIn) {
     String[] parts = path.split("/");
     // ["", "operator", area, id, action]
-    if (parts.length == 5 && parts[2].equals("incidents") && parts[4].equals("reveal")) {
+    if (parts.length == 3 && parts[2].startsWith("analytics") && loggedIn) {
+      return new Back("/operator/analytics", "Back to analytics");
+    }
+    if (parts.length == 3 && parts[2].startsWith("audit") && loggedIn) {
+      return new Back("/operator/audit", "Back to the audit log");
+    }
+    if (parts.length == 5 && parts[2].equals("incidents")) {
       return new Back("/operator/incidents", "Back to incidents");
     }
     if (parts.length == 5 && parts[2].equals("legal") && parts[3].matches("[0-9]{1,18}")) {

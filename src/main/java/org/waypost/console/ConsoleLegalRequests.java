@@ -12,6 +12,7 @@ import org.waypost.console.Sessions.Session;
 import org.waypost.error.InputDates;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
+import org.waypost.governance.LegalDeadlines;
 import org.waypost.governance.LegalProcess;
 import org.waypost.governance.LegalRequests;
 import org.waypost.governance.LegalRequests.Disclosure;
@@ -27,13 +28,19 @@ import org.waypost.web.Routes;
  */
 final class ConsoleLegalRequests implements Routes {
   private final LegalRequests legal;
+  private final LegalDeadlines deadlines;
   private final ConsoleSecurity security;
   private final ConsoleView view;
   private final Clock clock;
 
   ConsoleLegalRequests(
-      LegalRequests legal, ConsoleSecurity security, ConsoleView view, Clock clock) {
+      LegalRequests legal,
+      LegalDeadlines deadlines,
+      ConsoleSecurity security,
+      ConsoleView view,
+      Clock clock) {
     this.legal = legal;
+    this.deadlines = deadlines;
     this.security = security;
     this.view = view;
     this.clock = clock;
@@ -47,6 +54,7 @@ final class ConsoleLegalRequests implements Routes {
     routes.post("/operator/legal/{id}/approve", this::approve);
     routes.post("/operator/legal/{id}/reject", this::reject);
     routes.post("/operator/legal/{id}/execute", this::execute);
+    routes.get("/operator/legal/{id}/disclosure.csv", this::exportAgain);
   }
 
   private void list(Context ctx) {
@@ -83,7 +91,13 @@ final class ConsoleLegalRequests implements Routes {
     view.show(
         ctx,
         "operator/legal-list.jte",
-        new LegalListPage(console, legal.list(ConsoleView.LIST_LIMIT), form, error));
+        new LegalListPage(
+            console,
+            legal.list(ConsoleView.LIST_LIMIT).stream()
+                .map(r -> new LegalListPage.Listed(r, deadlines.dueOn(r), deadlines.overdue(r)))
+                .toList(),
+            form,
+            error));
   }
 
   private void request(Context ctx) {
@@ -114,11 +128,39 @@ final class ConsoleLegalRequests implements Routes {
     ctx.redirect("/operator/legal/" + id, HttpStatus.SEE_OTHER);
   }
 
-  /** Executes and shows the disclosure in the answer itself: it is not stored to be seen later. */
+  /**
+   * Executes and shows the disclosure in the answer itself, with its one CSV export: it is not
+   * stored to be seen or exported later.
+   */
   private void execute(Context ctx) {
     Session session = security.postSession(ctx, Role.LEGAL);
     Disclosure disclosure = legal.execute(id(ctx), session.operator());
     showRequest(ctx, view.frame(session), disclosure.request(), disclosure, null);
+  }
+
+  /**
+   * The disclosure's CSV asked for after the execution that exported it: refused, saying what was
+   * exported and its SHA-256, to compare a copy with.
+   */
+  private void exportAgain(Context ctx) {
+    security.session(ctx, Role.LEGAL, Role.PRIVACY);
+    LegalRequest request = find(id(ctx));
+    String detail =
+        request.disclosureSha256() == null
+            ? "Legal request "
+                + request.id()
+                + " has not been executed: its disclosure is exported once, as CSV, when it is"
+                + " executed."
+            : "The disclosure of legal request "
+                + request.id()
+                + " was exported once, as CSV, when "
+                + request.executedBy()
+                + " executed it at "
+                + ConsolePage.time(request.executedAt())
+                + ". Its SHA-256 is "
+                + request.disclosureSha256()
+                + ". Waypost keeps no copy, so it cannot be exported again.";
+    throw new ProblemException(ProblemType.CONFLICT, detail);
   }
 
   private void showRequest(
@@ -126,7 +168,13 @@ final class ConsoleLegalRequests implements Routes {
     view.show(
         ctx,
         "operator/legal-request.jte",
-        new LegalRequestPage(console, request, disclosure, error));
+        new LegalRequestPage(
+            console,
+            request,
+            deadlines.dueOn(request),
+            deadlines.overdue(request),
+            disclosure,
+            error));
   }
 
   private static long id(Context ctx) {

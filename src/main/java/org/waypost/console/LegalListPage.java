@@ -1,17 +1,25 @@
 package org.waypost.console;
 
+import java.time.LocalDate;
 import java.util.List;
 import org.waypost.governance.LegalProcess;
 import org.waypost.governance.LegalRequests.LegalRequest;
 
 /**
- * The legal requests, newest first, and for the legal role the form to file one: refilled with what
- * was typed when the filing was refused.
+ * The legal requests, newest first, each with who acts next and when it is due, and for the legal
+ * role the form to file one: refilled with what was typed when the filing was refused.
  */
 public record LegalListPage(
-    ConsolePage console, List<LegalRequest> requests, FilingForm form, String error) {
+    ConsolePage console, List<Listed> requests, FilingForm form, String error) {
   public LegalListPage {
     requests = List.copyOf(requests);
+  }
+
+  /** A request in the list, with its due day and whether it is overdue. */
+  public record Listed(LegalRequest request, LocalDate dueOn, boolean overdue) {
+    public String nextStep() {
+      return LegalRequestPage.nextStep(request);
+    }
   }
 
   /** The filing form's fields as typed. */

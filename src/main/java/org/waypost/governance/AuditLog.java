@@ -478,6 +478,68 @@ public final class AuditLog {
     }
   }
 
+  /**
+   * Which entries to read; a null field matches every entry.
+   *
+   * @param actor entries by exactly this operator
+   * @param action entries of this action, or of every action in its family when it names one
+   *     without its dot ({@code legal} for {@code legal.file}, {@code legal.approve}, …)
+   * @param from entries at or after this instant
+   * @param until entries before this instant
+   */
+  public record Filter(String actor, String action, Instant from, Instant until) {
+    public static final Filter ALL = new Filter(null, null, null, null);
+  }
+
+  /**
+   * Up to {@code limit} entries that match {@code filter} with a seq below {@code beforeSeq},
+   * newest first: one page of a filtered view, the next page starting below the last seq read.
+   */
+  public List<Entry> find(Filter filter, long beforeSeq, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE seq < ?");
+    List<Object> values = new ArrayList<>();
+    values.add(beforeSeq);
+    if (filter.actor() != null) {
+      sql.append(" AND actor = ?");
+      values.add(filter.actor());
+    }
+    if (filter.action() != null) {
+      String family = filter.action() + ".";
+      sql.append(" AND (action = ? OR SUBSTR(action, 1, ?) = ?)");
+      values.add(filter.action());
+      values.add(family.length());
+      values.add(family);
+    }
+    if (filter.from() != null) {
+      sql.append(" AND time >= ?");
+      values.add(filter.from().toEpochMilli());
+    }
+    if (filter.until() != null) {
+      sql.append(" AND time < ?");
+      values.add(filter.until().toEpochMilli());
+    }
+    sql.append(" ORDER BY seq DESC LIMIT ?");
+    values.add(limit);
+    return database.read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+              ps.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Entry> entries = new ArrayList<>();
+              while (rs.next()) {
+                entries.add(entry(rs));
+              }
+              return entries;
+            }
+          }
+        });
+  }
+
   private static void requireText(String value, String name) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("an audit entry needs a " + name);

@@ -26,7 +26,7 @@ final class LegalRequestStore {
   private static final String COLUMNS =
       "id, authority, legal_process, emergency, case_reference, tracking_numbers, date_from,"
           + " date_to, status, filed_by, filed_at, decided_by, decided_at, decision_reason,"
-          + " executed_by, executed_at, records_disclosed, days_destroyed";
+          + " executed_by, executed_at, records_disclosed, days_destroyed, disclosure_sha256";
 
   private final Database database;
 
@@ -76,7 +76,10 @@ final class LegalRequestStore {
     }
   }
 
-  /** Records an execution's outcome and its counts; what was disclosed is never stored. */
+  /**
+   * Records an execution's outcome, its counts and the SHA-256 of the CSV exported; what was
+   * disclosed is never stored.
+   */
   void executed(
       Connection c,
       long id,
@@ -84,18 +87,21 @@ final class LegalRequestStore {
       String executedBy,
       long executedAt,
       int recordsDisclosed,
-      int daysDestroyed)
+      int daysDestroyed,
+      String disclosureSha256)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE legal_requests SET status = ?, executed_by = ?, executed_at = ?,"
-                + " records_disclosed = ?, days_destroyed = ? WHERE id = ?")) {
+                + " records_disclosed = ?, days_destroyed = ?, disclosure_sha256 = ?"
+                + " WHERE id = ?")) {
       ps.setString(1, outcome.name());
       ps.setString(2, executedBy);
       ps.setLong(3, executedAt);
       ps.setInt(4, recordsDisclosed);
       ps.setInt(5, daysDestroyed);
-      ps.setLong(6, id);
+      ps.setString(6, disclosureSha256);
+      ps.setLong(7, id);
       ps.executeUpdate();
     }
   }
@@ -166,7 +172,8 @@ final class LegalRequestStore {
         rs.getString(15),
         instant(rs, 16),
         integer(rs, 17),
-        integer(rs, 18));
+        integer(rs, 18),
+        rs.getString(19));
   }
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {

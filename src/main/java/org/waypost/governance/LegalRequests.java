@@ -33,7 +33,8 @@ import org.waypost.visitor.SecurityLogStore;
  * <p>Execution answers "which clients asked for these numbers on these days" from the security log,
  * and only for days whose keys still exist: for every day outside retention it says plainly that
  * the data was destroyed, and when ({@link DisclosureSearch}). What it finds (addresses, times,
- * browsers) is returned once and never stored; the request keeps only counts.
+ * browsers) is returned once, with the one CSV file it is exported as, and never stored; the
+ * request keeps only counts and the CSV's SHA-256, which the audit entry records too.
  *
  * <p>Each step is appended to the audit log in the transaction that takes it (guarantee 6), and a
  * checkpoint is signed after it commits, when it can be: a step that committed stands, so a failing
@@ -166,7 +167,8 @@ public final class LegalRequests {
       String executedBy,
       Instant executedAt,
       Integer recordsDisclosed,
-      Integer daysDestroyed) {
+      Integer daysDestroyed,
+      String disclosureSha256) {
     public LegalRequest {
       trackingNumbers = List.copyOf(trackingNumbers);
     }
@@ -178,12 +180,24 @@ public final class LegalRequests {
    * @param records the security-log entries still retained that asked for a number in scope, by
    *     number (in the request's order), then time
    * @param destroyed one statement for each day of the range outside retention, ascending
+   * @param csv the disclosure as the one CSV file exported, whose SHA-256 the request and the
+   *     {@code legal.execute} audit entry record ({@link LegalRequest#disclosureSha256()})
+   * @param auditSeq the {@code legal.execute} audit entry
    */
   public record Disclosure(
-      LegalRequest request, List<Record> records, List<DestroyedDay> destroyed) {
+      LegalRequest request,
+      List<Record> records,
+      List<DestroyedDay> destroyed,
+      String csv,
+      long auditSeq) {
     public Disclosure {
       records = List.copyOf(records);
       destroyed = List.copyOf(destroyed);
+    }
+
+    /** The SHA-256 of {@link #csv}, lowercase hex, as recorded. */
+    public String csvSha256() {
+      return request.disclosureSha256();
     }
 
     /** One request that asked for {@code trackingNumber}: when, from which address, with what. */
@@ -343,8 +357,17 @@ public final class LegalRequests {
               List<Disclosure.Record> records = found.records();
               List<Disclosure.DestroyedDay> destroyed = found.destroyed();
               LegalStatus outcome = records.isEmpty() ? LegalStatus.NO_DATA : LegalStatus.DISCLOSED;
+              String csv = DisclosureCsv.of(request, records, destroyed);
+              String sha256 = DisclosureCsv.sha256(csv);
               store.executed(
-                  c, id, outcome, by.name(), now.toEpochMilli(), records.size(), destroyed.size());
+                  c,
+                  id,
+                  outcome,
+                  by.name(),
+                  now.toEpochMilli(),
+                  records.size(),
+                  destroyed.size(),
+                  sha256);
               Map<String, Object> details = new LinkedHashMap<>();
               details.put("outcome", outcome.name());
               details.put("recordsDisclosed", records.size());
@@ -352,8 +375,9 @@ public final class LegalRequests {
                   "daysSearched",
                   ChronoUnit.DAYS.between(request.from(), request.to()) + 1 - destroyed.size());
               details.put("daysDestroyed", destroyed.size());
-              audit.append(c, by.name(), "legal.execute", target(id), details);
-              return new Disclosure(store.find(c, id).orElseThrow(), records, destroyed);
+              details.put("disclosureCsvSha256", sha256);
+              long seq = audit.append(c, by.name(), "legal.execute", target(id), details).seq();
+              return new Disclosure(store.find(c, id).orElseThrow(), records, destroyed, csv, seq);
             });
     audit.checkpointWhenPossible();
     return disclosure;

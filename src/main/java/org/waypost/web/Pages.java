@@ -150,10 +150,27 @@ public final class Pages {
     }
   }
 
-  public record ErrorPage(Site site, ProblemType type, String detail, Phrase phrase) {
+  /**
+   * An error as a page. A refused lookup (blocked, or over a limit) also tells a person how to
+   * reach the operator.
+   *
+   * @param phrase the detail worded in the page's language; null when there is only the English
+   * @param reference what the person can quote to the operator (a block's incident); null for none
+   */
+  public record ErrorPage(
+      Site site, ProblemType type, String detail, Phrase phrase, String reference) {
     /** The detail in the page's language. */
     public String text() {
       return site.detail(type, detail, phrase);
+    }
+
+    /** Whether this refuses a client for what it asked: then the page says what can be done. */
+    public boolean refused() {
+      return type == ProblemType.BLOCKED || type == ProblemType.RATE_LIMITED;
+    }
+
+    public boolean blocked() {
+      return type == ProblemType.BLOCKED;
     }
   }
 
@@ -220,6 +237,7 @@ public final class Pages {
     return href.append("lang=").append(language.code()).toString();
   }
 
+  /** The page of a problem answering this request; {@code reference} may be null. */
   public String render(String template, Object model) {
     StringOutput output = new StringOutput(8192);
     engine.render(template, model, output);

@@ -84,7 +84,14 @@ public final class Problems {
       }
     }
     if (wantsPage(path, ctx.header("Accept"))) {
-      ctx.html(page(pages.site(ctx), type, detail, phrase));
+      Object incident = extra.get("incident");
+      ctx.html(
+          page(
+              pages.site(ctx),
+              type,
+              detail,
+              phrase,
+              incident == null ? null : incident.toString()));
     } else {
       ctx.contentType(CONTENT_TYPE).result(Json.bytes(body(type, detail, extra)));
     }
@@ -101,14 +108,15 @@ public final class Problems {
     if (path != null && wantsPage(path, accept)) {
       return new Written(
           "text/html;charset=utf-8",
-          page(pages.site(Language.EN, path, Map.of()), type, detail, null)
+          page(pages.site(Language.EN, path, Map.of()), type, detail, null, null)
               .getBytes(StandardCharsets.UTF_8));
     }
     return new Written(CONTENT_TYPE, Json.bytes(body(type, detail, Map.of())));
   }
 
-  private String page(Pages.Site site, ProblemType type, String detail, Phrase phrase) {
-    return pages.render("error.jte", new Pages.ErrorPage(site, type, detail, phrase));
+  private String page(
+      Pages.Site site, ProblemType type, String detail, Phrase phrase, String reference) {
+    return pages.render("error.jte", new Pages.ErrorPage(site, type, detail, phrase, reference));
   }
 
   public void respond(Context ctx, ProblemType type, String detail) {

@@ -1,6 +1,7 @@
 package org.waypost.abuse.http;
 
 import io.javalin.http.Context;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -80,6 +81,8 @@ public final class AbuseGate implements Gate, RequestHook {
         switch (decision.rule()) {
           case AuthLockout.RULE_NETWORK -> "abuse.network";
           case AuthLockout.RULE_ACCOUNT -> "abuse.account";
+          case LookupLimits.RULE_ENUMERATION -> "abuse.enumeration";
+          case LookupLimits.RULE_PREFIX_ENUMERATION -> "abuse.prefixEnumeration";
           default -> blocked ? "abuse.blocked" : "abuse.limited";
         };
     String what =
@@ -87,24 +90,40 @@ public final class AbuseGate implements Gate, RequestHook {
           case AuthLockout.RULE_NETWORK -> "Requests from your network are blocked for now";
           case AuthLockout.RULE_ACCOUNT ->
               "Logins to this account are paused for now after many failed attempts";
+          case LookupLimits.RULE_ENUMERATION ->
+              "Lookups from your address are blocked for now: it asked for many tracking numbers"
+                  + " that do not exist";
+          case LookupLimits.RULE_PREFIX_ENUMERATION ->
+              "Lookups from your network are blocked for now: it asked for many tracking numbers"
+                  + " that do not exist";
           default ->
               blocked
                   ? "Requests from your address are blocked for now"
                   : "Too many lookups in a short time";
         };
+    Map<String, Object> extensions = new LinkedHashMap<>();
+    extensions.put("rule", decision.rule());
+    String reference = "";
+    Object reason = decision.rule();
+    if (decision.incident() > 0) {
+      extensions.put("incident", decision.incident());
+      reference = ", incident " + decision.incident();
+      reason = Phrase.of("abuse.incident", decision.rule(), decision.incident());
+    }
     String detail =
         what
             + " ("
             + decision.rule()
+            + reference
             + "). Try again in "
             + minutes(decision.retryAfterSeconds())
             + ".";
     throw new ProblemException(
         blocked ? ProblemType.BLOCKED : ProblemType.RATE_LIMITED,
         detail,
-        Map.of("rule", decision.rule()),
+        extensions,
         decision.retryAfterSeconds(),
-        Phrase.of(key, decision.rule(), waitPhrase(decision.retryAfterSeconds())));
+        Phrase.of(key, reason, waitPhrase(decision.retryAfterSeconds())));
   }
 
   /** The wait as pages word it: seconds, minutes or hours, as {@link #minutes} says it. */

@@ -14,8 +14,14 @@ import org.waypost.governance.http.OperatorAccess;
 import org.waypost.json.Json;
 import org.waypost.web.Routes;
 
-/** Incidents for the security role: the list (no addresses) and the audited reveal. */
+/**
+ * Incidents for the security role: the list (no addresses), the audited reveal, and the audited
+ * actions on a block: lift it, allow the network for some hours, mark it a false positive.
+ */
 public final class IncidentRoutes implements Routes {
+  private static final String BASE = "/api/v1/admin/incidents";
+  private static final String REASON = "{\"reason\": \"...\"}";
+
   private final Incidents incidents;
   private final OperatorAccess access;
 
@@ -26,8 +32,39 @@ public final class IncidentRoutes implements Routes {
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get("/api/v1/admin/incidents", this::list);
-    routes.post("/api/v1/admin/incidents/{id}/reveal", this::reveal);
+    routes.get(BASE, this::list);
+    routes.post(BASE + "/{id}/reveal", this::reveal);
+    action(
+        routes,
+        "unblock",
+        REASON,
+        (id, body, by) -> incidents.unblock(id, text(body, "reason"), by));
+    action(
+        routes,
+        "allow",
+        "{\"reason\": \"...\", \"hours\": 24}",
+        (id, body, by) -> incidents.allow(id, hours(body), text(body, "reason"), by));
+    action(
+        routes,
+        "false-positive",
+        REASON,
+        (id, body, by) -> incidents.markFalsePositive(id, text(body, "reason"), by));
+  }
+
+  /** An action on an incident, as {@link Incidents} takes it. */
+  private interface Action {
+    Incidents.Acted take(long id, JsonNode body, Operator by);
+  }
+
+  /** {@code POST /api/v1/admin/incidents/{id}/<name>} with a JSON body of {@code shape}. */
+  private void action(RoutesConfig routes, String name, String shape, Action action) {
+    routes.post(
+        BASE + "/{id}/" + name,
+        ctx -> {
+          Operator operator = access.require(ctx, Role.SECURITY);
+          JsonNode body = body(ctx, shape);
+          acted(ctx, action.take(id(ctx), body, operator));
+        });
   }
 
   private void list(Context ctx) {
@@ -46,39 +83,74 @@ public final class IncidentRoutes implements Routes {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("incidents", incidents.list(limit));
-    ctx.contentType("application/json").result(Json.bytes(out));
+    json(ctx, out);
   }
 
-  private void reveal(Context ctx) throws IOException {
+  private void reveal(Context ctx) {
     Operator operator = access.require(ctx, Role.SECURITY);
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw ProblemException.notFound("No such incident.");
-    }
-    String reason = null;
-    byte[] body = ctx.bodyAsBytes();
-    if (body.length > 0) {
-      JsonNode node;
-      try {
-        node = Json.MAPPER.readTree(body);
-      } catch (IOException e) {
-        throw ProblemException.validation("the body must be JSON: {\"reason\": \"...\"}");
-      }
-      if (node == null || !node.isObject()) {
-        throw ProblemException.validation("the body must be JSON: {\"reason\": \"...\"}");
-      }
-      JsonNode value = node.get("reason");
-      reason = value != null && value.isTextual() ? value.textValue() : null;
-    }
-    Incidents.Revealed revealed = incidents.reveal(id, reason, operator);
+    long id = id(ctx);
+    JsonNode body = body(ctx, REASON);
+    Incidents.Revealed revealed = incidents.reveal(id, text(body, "reason"), operator);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("incident", revealed.incident());
     out.put("scope", revealed.scope());
     out.put(revealed.scope().equals("CLIENT") ? "ip" : "network", revealed.address());
     out.put("revealedBy", operator.name());
     out.put("auditSeq", revealed.auditSeq());
-    ctx.contentType("application/json").result(Json.bytes(out));
+    json(ctx, out);
+  }
+
+  private static void acted(Context ctx, Incidents.Acted acted) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("incident", acted.incident());
+    out.put("action", acted.action().name());
+    if (acted.allowedUntil() != null) {
+      out.put("allowedUntil", acted.allowedUntil().toString());
+    }
+    out.put("auditSeq", acted.auditSeq());
+    json(ctx, out);
+  }
+
+  private static long id(Context ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw ProblemException.notFound("No such incident.");
+    }
+  }
+
+  /** The JSON object in the body; an empty body reads as {}. */
+  private static JsonNode body(Context ctx, String shape) {
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length == 0) {
+      return Json.MAPPER.createObjectNode();
+    }
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw ProblemException.validation("the body must be JSON: " + shape);
+    }
+    if (node == null || !node.isObject()) {
+      throw ProblemException.validation("the body must be JSON: " + shape);
+    }
+    return node;
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    return value != null && value.isTextual() ? value.textValue() : null;
+  }
+
+  private static int hours(JsonNode body) {
+    JsonNode value = body.get("hours");
+    if (value == null || !value.canConvertToInt() || !value.isIntegralNumber()) {
+      throw ProblemException.validation("hours is required: a whole number of hours");
+    }
+    return value.intValue();
+  }
+
+  private static void json(Context ctx, Object body) {
+    ctx.contentType("application/json").result(Json.bytes(body));
   }
 }

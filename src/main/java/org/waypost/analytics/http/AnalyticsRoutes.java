@@ -32,7 +32,9 @@ public final class AnalyticsRoutes implements Routes {
           ctx.contentType("application/json")
               .result(
                   Json.bytes(
-                      analytics.report(ctx.queryParam("from"), ctx.queryParam("to"), hourly)));
+                      analytics
+                          .report(ctx.queryParam("from"), ctx.queryParam("to"), hourly)
+                          .json()));
         });
   }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.waypost.error.InputDates;
 import org.waypost.error.ProblemException;
+import org.waypost.governance.LegalDeadlines;
 import org.waypost.governance.LegalProcess;
 import org.waypost.governance.LegalRequests;
 import org.waypost.governance.LegalRequests.Disclosure;
@@ -39,10 +40,13 @@ public final class LegalRequestRoutes implements Routes {
           + " \"DATE\", \"to\": \"DATE\"}";
 
   private final LegalRequests requests;
+  private final LegalDeadlines deadlines;
   private final OperatorAccess access;
 
-  public LegalRequestRoutes(LegalRequests requests, OperatorAccess access) {
+  public LegalRequestRoutes(
+      LegalRequests requests, LegalDeadlines deadlines, OperatorAccess access) {
     this.requests = requests;
+    this.deadlines = deadlines;
     this.access = access;
   }
 
@@ -128,6 +132,9 @@ public final class LegalRequestRoutes implements Routes {
     out.put("request", describe(disclosure.request()));
     out.put("records", disclosure.records());
     out.put("destroyed", disclosure.destroyed());
+    out.put("disclosureCsv", disclosure.csv());
+    out.put("disclosureCsvSha256", disclosure.csvSha256());
+    out.put("auditSeq", disclosure.auditSeq());
     json(ctx, out);
   }
 
@@ -137,7 +144,7 @@ public final class LegalRequestRoutes implements Routes {
   }
 
   /** The request as JSON: the contract's field names, times ISO-8601 in UTC. */
-  static Map<String, Object> describe(LegalRequest request) {
+  private Map<String, Object> describe(LegalRequest request) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", request.id());
     out.put("authority", request.authority());
@@ -157,6 +164,9 @@ public final class LegalRequestRoutes implements Routes {
     out.put("executedAt", request.executedAt());
     out.put("recordsDisclosed", request.recordsDisclosed());
     out.put("daysDestroyed", request.daysDestroyed());
+    out.put("disclosureSha256", request.disclosureSha256());
+    out.put("dueOn", deadlines.dueOn(request));
+    out.put("overdue", deadlines.overdue(request));
     return out;
   }
 
