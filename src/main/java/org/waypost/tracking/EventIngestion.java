@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.waypost.db.Database;
 import org.waypost.db.Dialect;
 import org.waypost.error.ProblemType;
@@ -77,6 +78,7 @@ public final class EventIngestion {
   private final Counter duplicates;
   private final Counter rejected;
   private final Counter copiesRetried;
+  private final List<ScanHook> hooks = new CopyOnWriteArrayList<>();
 
   public EventIngestion(
       Database database, TrackingStore store, Tracker tracker, Clock clock, MeterRegistry meters) {
@@ -101,6 +103,11 @@ public final class EventIngestion {
         .description("Scan events received, by outcome")
         .tag("outcome", outcome)
         .register(meters);
+  }
+
+  /** Adds work to do in the transaction of every batch that stores new scans. */
+  public void addHook(ScanHook hook) {
+    hooks.add(hook);
   }
 
   /**
@@ -204,14 +211,14 @@ public final class EventIngestion {
     SortedMap<Long, Long> delivered = new TreeMap<>();
     Set<String> touched = new HashSet<>();
     List<EventKey> notInserted = new ArrayList<>();
-    int acceptedCount = 0;
+    List<ScanHook.StoredScan> fresh = new ArrayList<>(toInsert.size());
     for (int i = 0; i < toInsert.size(); i++) {
       NewEvent e = toInsert.get(i);
       if (!inserted[i]) {
         notInserted.add(e.eventKey());
         continue;
       }
-      acceptedCount++;
+      fresh.add(new ScanHook.StoredScan(e.event(), e.piece(), e.account(), e.key()));
       touched.add(e.piece().trackingNumber());
       if (e.event().type().status() == TrackingStatus.DELIVERED) {
         // when it was received, not the time it claims: retention counts from here
@@ -219,6 +226,11 @@ public final class EventIngestion {
       }
     }
     store.markDelivered(c, delivered);
+    if (!fresh.isEmpty()) {
+      for (ScanHook hook : hooks) {
+        hook.stored(c, fresh, now);
+      }
+    }
     if (!notInserted.isEmpty()) {
       // stored before under the same key: a resend, or another scan under a reused id
       Map<EventKey, Content> stored = scans.storedContents(c, notInserted);
@@ -235,7 +247,7 @@ public final class EventIngestion {
         }
       }
     }
-    return new Stored(acceptedCount, duplicateCount, rejections, touched);
+    return new Stored(fresh.size(), duplicateCount, rejections, touched);
   }
 
   private static Rejection conflict(Valid v) {

@@ -246,9 +246,9 @@ public final class Browser implements AutoCloseable {
 
   /** axe-core 4 (MPL-2.0), from the npm package, with its licence beside it. */
   private static String axe() {
-    try (InputStream in = Browser.class.getResourceAsStream("/axe/axe.min.js")) {
+    try (InputStream in = Browser.class.getResourceAsStream("/axe-core/axe.min.js")) {
       if (in == null) {
-        throw new IllegalStateException("src/test/resources/axe/axe.min.js is missing");
+        throw new IllegalStateException("src/test/resources/axe-core/axe.min.js is missing");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
