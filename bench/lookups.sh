@@ -8,7 +8,9 @@
 # 3: Waypost and nginx take turns, so a change in the machine's load hits both), THREADS (wrk,
 # default 1), CONNECTIONS (default 32), QUIET_WAIT (s, default 120: how long to wait before each
 # round for other processes to leave the CPUs idle), PROFILE=1 (JFR of Waypost during its rounds,
-# saved under bench/out/; its figures are then perturbed), KEEP=1 (keep the temp folder).
+# saved under bench/out/; its figures are then perturbed), KEEP=1 (keep the temp folder), PIN=1
+# (per-core figures: each server on CPU 0 alone — nginx with one worker and no access log, as its
+# users run a static server — and wrk on CPU 1; without it all share every core).
 #
 # Everything runs on 127.0.0.1, every wrk run is bounded by -d and by timeout, and whatever this
 # script starts (the demo, nginx) is stopped on exit.
@@ -20,6 +22,7 @@ ROUNDS="${ROUNDS:-3}"
 THREADS="${THREADS:-1}"
 CONNECTIONS="${CONNECTIONS:-32}"
 PROFILE="${PROFILE:-0}"
+PIN="${PIN:-0}"
 CALIBRATE=5 # seconds per calibration run of the half-rate pause
 TICKS="$(getconf CLK_TCK)"
 
@@ -42,6 +45,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+
+# PIN=1: the server (Waypost or nginx) on CPU 0, the load generator on CPU 1.
+server_cpu=() load_cpu=()
+if [ "$PIN" = 1 ]; then
+  command -v taskset >/dev/null 2>&1 || die "PIN=1 needs taskset (util-linux)"
+  [ "$(nproc)" -ge 2 ] || die "PIN=1 needs two CPUs"
+  server_cpu=(taskset -c 0) load_cpu=(taskset -c 1)
+fi
 
 # ---- workspace and cleanup
 
@@ -154,7 +165,7 @@ wait_quiet() {
 
 wport="$(free_port)"
 say "starting the Waypost demo on 127.0.0.1:$wport (builds the jar first when needed)"
-"$root/waypost" demo --port "$wport" --data "$tmp/data" >"$tmp/demo.log" 2>&1 &
+"${server_cpu[@]}" "$root/waypost" demo --port "$wport" --data "$tmp/data" >"$tmp/demo.log" 2>&1 &
 demo_pid=$!
 if ! wait_http "http://127.0.0.1:$wport/health/ready" 300 "$demo_pid"; then
   cat "$tmp/demo.log" >&2
@@ -192,15 +203,22 @@ avg_bytes=$((bytes / count))
 
 nport="$(free_port)"
 mkdir -p "$tmp/nginx"
+if [ "$PIN" = 1 ]; then
+  # Pinned to one core: one worker, and no access log, as a static server is usually run.
+  nginx_workers=1 nginx_log="off"
+else
+  # One worker per core; like Waypost, one access-log line per request to a file (nginx's
+  # default "combined" format, unbuffered).
+  nginx_workers=auto nginx_log="$tmp/nginx/access.log"
+fi
 cat >"$tmp/nginx/nginx.conf" <<EOF
-# Minimal static server for bench/lookups.sh: one worker per core. Like Waypost, it writes one
-# access-log line per request to a file (nginx's default "combined" format, unbuffered).
-worker_processes auto;
+# Minimal static server for bench/lookups.sh.
+worker_processes $nginx_workers;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
 events { worker_connections 1024; }
 http {
-  access_log $tmp/nginx/access.log;
+  access_log $nginx_log;
   default_type application/json;
   keepalive_requests 1000000;  # like Jetty, keep a client's connection open (nginx's default: 1000)
   client_body_temp_path $tmp/nginx/body;
@@ -214,7 +232,7 @@ http {
   }
 }
 EOF
-"$nginx_bin" -p "$tmp/nginx/" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" \
+"${server_cpu[@]}" "$nginx_bin" -p "$tmp/nginx/" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" \
   -g 'daemon off;' >"$tmp/nginx/stdout.log" 2>&1 &
 nginx_pid=$!
 sample="$(head -n 1 "$tmp/numbers.txt")"
@@ -295,7 +313,7 @@ run_wrk() {
   children_seconds "$tmp/times" >"$tmp/c0"
   c0="$(cat "$tmp/c0")"
   out="$(BENCH_NUMBERS="$tmp/numbers.txt" BENCH_DELAY_MS="$3" \
-    timeout $(($2 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s \
+    timeout $(($2 + 30)) "${load_cpu[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --timeout 5s \
     -s "$tmp/lookups.lua" "http://127.0.0.1:$port/" 2>&1)" || die "wrk failed: $out"
   children_seconds "$tmp/times" >"$tmp/c1"
   c1="$(cat "$tmp/c1")"
@@ -384,7 +402,8 @@ line() { # label rate range p50 p99 server client others ratio
 cat <<EOF
 
 Lookups: GET /api/v1/tracking/{n}, $count demo numbers at random, ${avg_bytes} B of JSON on average,
-a random X-Forwarded-For in 2001:db8::/32 per request; wrk -t$THREADS -c$CONNECTIONS; $(nproc) cores.
+a random X-Forwarded-For in 2001:db8::/32 per request; wrk -t$THREADS -c$CONNECTIONS; $(nproc) cores$(
+  [ "$PIN" = 1 ] && echo "; PIN=1: each server alone on CPU 0 (nginx: 1 worker, access_log off), wrk on CPU 1").
 Medians of $ROUNDS rounds of ${DURATION} s per server, taken in turns after warm-up (Waypost ${WARMUP} s, nginx 5 s);
 CPU in cores: the server / wrk / everything else on the machine.
 

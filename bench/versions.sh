@@ -30,7 +30,7 @@ ready() { for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$1/health/ready" 
 build() { # REV NAME -> path of its jar
   say "building $1"
   git -C "$root" worktree add --detach -q "$tmp/src-$2" "$1"
-  (cd "$tmp/src-$2" && mvn -q -B -o -Dstyle.color=never -DskipTests package >"$tmp/build-$2.log" 2>&1) \
+  (cd "$tmp/src-$2" && mvn -q -B -Dstyle.color=never -DskipTests package >"$tmp/build-$2.log" 2>&1) \
     || { cat "$tmp/build-$2.log" >&2; exit 1; }
   echo "$tmp/src-$2/target/waypost.jar"
 }

@@ -187,11 +187,13 @@ public final class App implements AutoCloseable {
         new Console(
             operators, sessions, incidents, legal, deadlines, audit, analytics, countries, gate,
             pages, clock);
+    // Javalin tries a request's path against each route in the order they were added, one regular
+    // expression each: lookups, the bulk of the traffic, come first.
     List<Routes> routes =
         List.of(
+            new TrackingRoutes(tracker, pages, gate),
             new OpsRoutes(() -> database.isReady(2), meters),
             new SiteRoutes(pages),
-            new TrackingRoutes(tracker, pages, gate),
             new ShipperRoutes(
                 apiKeys,
                 shipments,

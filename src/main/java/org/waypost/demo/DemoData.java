@@ -34,6 +34,9 @@ import org.waypost.tracking.TrackingStatus;
  * <p>Pieces go through the same registration and ingestion code as the API's, so the demo exercises
  * the product rather than a side door. A fixed seed makes the data the same shape on every machine;
  * times are relative to the moment of seeding.
+ *
+ * <p>Long (about 500 lines) because it is data as much as code: the cities, services and scan
+ * chains of a believable network; none of it runs outside {@code demo}.
  */
 public final class DemoData {
   private static final int SHIPMENTS = 600;

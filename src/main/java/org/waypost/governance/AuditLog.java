@@ -71,6 +71,9 @@ import org.waypost.keys.KeyStoreException;
  * checkpoint file outside the database ({@link Checkpoints}). Checking the chain against both,
  * signing checkpoints and recording a restore from a backup is {@link AuditVerifier}'s work; {@link
  * #verify()}, {@link #checkpoint()} and {@link #recordRestore} hand over to it.
+ *
+ * <p>Long (about 550 lines) mostly because of this comment and the hash's exact definition, which
+ * an outside verifier needs in one place.
  */
 public final class AuditLog {
   /** One recorded action. {@code details} is canonical JSON text. */

@@ -45,6 +45,9 @@ import org.waypost.keys.SecretVerifier.Stored;
  * <p>Creating and disabling operators, changing their roles, setting passwords, and issuing and
  * revoking tokens are recorded in the {@link AuditLog} (guarantee 6), each in the transaction of
  * the change it records.
+ *
+ * <p>Long (about 520 lines) because accounts, passwords and tokens are one security boundary: the
+ * checks that a disabled operator or an expired token is refused are easier to trust side by side.
  */
 public final class Operators {
   /** A new operator; {@code generatedPassword} is shown once, and is null when one was given. */

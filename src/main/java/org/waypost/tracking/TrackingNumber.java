@@ -20,6 +20,10 @@ import org.waypost.error.Phrase;
  * rules follow the test numbers of jkeen/tracking_number_data; see CourierTestNumbersTest.
  *
  * <p>Instances only exist for valid numbers: the canonical constructor re-checks its arguments.
+ *
+ * <p>Long (about 480 lines) because each scheme's layout and check digit is spelled out beside the
+ * others: they are Waypost's own rules, read and changed together, and split apart they would hide
+ * how one number is told from another.
  */
 public record TrackingNumber(String value, Scheme scheme) {
 

@@ -23,6 +23,9 @@ import org.waypost.db.Dialect;
  * deletion of both. Storing scans, the hot path of ingestion, is {@link ScanEventWriter}'s. Methods
  * take the connection so that callers decide what runs in one transaction (see {@link
  * org.waypost.db.Database#inTransaction}).
+ *
+ * <p>Long (about 510 lines) because it holds every query of one table pair, each written for both
+ * SQLite and PostgreSQL where they differ; splitting it by query would scatter one schema.
  */
 public final class TrackingStore {
   /** A new piece's columns, in the order {@link #insertShipment} binds them. */
