@@ -220,7 +220,7 @@ public final class App implements AutoCloseable {
                 meters,
                 routes)
             .start();
-    jobs = Jobs.start(clock, meters, retention(), blocks, audit, sessions);
+    jobs = Jobs.start(clock, meters, database, retention(), blocks, audit, sessions);
     return this;
   }
 
