@@ -41,6 +41,7 @@ import org.waypost.keys.EphemeralKeys;
 import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
+import org.waypost.nodes.KeyFolderLedger;
 import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
 import org.waypost.shipper.IdempotencyKeys;
@@ -94,6 +95,7 @@ public final class App implements AutoCloseable {
   private final SecurityLogStore securityLog;
   private final TrafficCounts trafficCounts = new TrafficCounts();
   private final EphemeralKeys hourlyKeys;
+  private final KeyFolderLedger keyLedger;
   private KeyStore keys;
   private HttpServer server;
   private Capture capture;
@@ -125,6 +127,7 @@ public final class App implements AutoCloseable {
     this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
     this.hourlyKeys = new EphemeralKeys(clock);
+    this.keyLedger = new KeyFolderLedger(database, clock);
   }
 
   /** Opens the database (migrating it) and builds every feature; serves nothing yet. */
@@ -220,7 +223,16 @@ public final class App implements AutoCloseable {
                 meters,
                 routes)
             .start();
-    jobs = Jobs.start(clock, meters, database, retention(), blocks, audit, sessions);
+    jobs =
+        Jobs.start(
+            clock,
+            meters,
+            database,
+            retention(),
+            blocks,
+            audit,
+            sessions,
+            () -> keyLedger.applyDestructions(keyStore));
     return this;
   }
 
@@ -256,10 +268,17 @@ public final class App implements AutoCloseable {
     return hooks;
   }
 
-  /** The day-key store; fails with a clear message when no master key is configured. */
+  /**
+   * The day-key store; fails with a clear message when no master key is configured, or when the key
+   * folder disagrees with the key files the database records (nodes sharing a database must share
+   * the folder).
+   */
   public synchronized KeyStore keys() {
     if (keys == null) {
-      keys = new KeyStore(Path.of(config.privacy().keyDir()), masterKey.get());
+      KeyStore opened =
+          new KeyStore(Path.of(config.privacy().keyDir()), masterKey.get(), keyLedger);
+      keyLedger.check(opened);
+      keys = opened;
     }
     return keys;
   }

@@ -54,8 +54,11 @@ final class Jobs implements AutoCloseable {
       Retention retention,
       Blocks blocks,
       AuditLog audit,
-      Sessions sessions) {
+      Sessions sessions,
+      Runnable keyDestructions) {
     Jobs jobs = new Jobs(clock, meters);
+    // a day destroyed by another node is shredded here too within a minute (KeyFolderLedger)
+    jobs.every(Duration.ofSeconds(30), Duration.ofSeconds(30), "key-destructions", keyDestructions);
     jobs.every(
         Duration.ofSeconds(30),
         Duration.ofSeconds(30),
