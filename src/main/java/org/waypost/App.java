@@ -17,6 +17,7 @@ import org.waypost.abuse.AuthLockout;
 import org.waypost.abuse.Blocks;
 import org.waypost.abuse.Incidents;
 import org.waypost.abuse.LookupLimits;
+import org.waypost.abuse.SharedAbuseState;
 import org.waypost.abuse.ShipperQuota;
 import org.waypost.abuse.http.AbuseGate;
 import org.waypost.abuse.http.IncidentRoutes;
@@ -94,7 +95,8 @@ public final class App implements AutoCloseable {
   private final Operators operators;
   private final SecurityLogStore securityLog;
   private final TrafficCounts trafficCounts = new TrafficCounts();
-  private final EphemeralKeys hourlyKeys;
+  private EphemeralKeys hourlyKeys;
+  private SharedAbuseState sharedAbuse;
   private final KeyFolderLedger keyLedger;
   private KeyStore keys;
   private HttpServer server;
@@ -126,7 +128,6 @@ public final class App implements AutoCloseable {
     this.idempotencyKeys = new IdempotencyKeys(database, clock);
     this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
-    this.hourlyKeys = new EphemeralKeys(clock);
     this.keyLedger = new KeyFolderLedger(database, clock);
   }
 
@@ -144,11 +145,17 @@ public final class App implements AutoCloseable {
     new JvmGcMetrics().bindTo(meters);
 
     // the features that only serving needs
+    if (!config.abuse().redisUrl().isEmpty()) {
+      sharedAbuse = connectRedis();
+      hourlyKeys = new EphemeralKeys(clock, sharedAbuse.hourlyKeys());
+    } else {
+      hourlyKeys = new EphemeralKeys(clock);
+    }
     Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
     blocks.refresh(clock.instant());
     AbuseGate gate =
         new AbuseGate(
-            new LookupLimits(config.abuse(), hourlyKeys, clock, blocks, meters),
+            new LookupLimits(config.abuse(), hourlyKeys, clock, blocks, meters, sharedAbuse),
             new AuthLockout(config.abuse(), hourlyKeys, clock, meters),
             new ShipperQuota(config.abuse(), clock, meters));
     OperatorAccess access = new OperatorAccess(new OperatorAuth(operators), gate);
@@ -234,6 +241,19 @@ public final class App implements AutoCloseable {
             sessions,
             () -> keyLedger.applyDestructions(keyStore));
     return this;
+  }
+
+  /** The shared abuse state; a node told to share it does not start without it. */
+  private SharedAbuseState connectRedis() {
+    try {
+      return new SharedAbuseState(config.abuse().redisUrl(), config.abuse(), clock);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot reach Redis at abuse.redisUrl ("
+              + e.getClass().getSimpleName()
+              + "): start Redis or leave abuse.redisUrl empty for a single node",
+          e);
+    }
   }
 
   /**
@@ -379,6 +399,9 @@ public final class App implements AutoCloseable {
     }
     if (accessLog != null) {
       accessLog.close();
+    }
+    if (sharedAbuse != null) {
+      sharedAbuse.close();
     }
     database.close();
     meters.close();
