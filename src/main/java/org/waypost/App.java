@@ -17,6 +17,7 @@ import org.waypost.abuse.AuthLockout;
 import org.waypost.abuse.Blocks;
 import org.waypost.abuse.Incidents;
 import org.waypost.abuse.LookupLimits;
+import org.waypost.abuse.SharedAbuseState;
 import org.waypost.abuse.ShipperQuota;
 import org.waypost.abuse.http.AbuseGate;
 import org.waypost.abuse.http.IncidentRoutes;
@@ -41,6 +42,7 @@ import org.waypost.keys.EphemeralKeys;
 import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
+import org.waypost.nodes.KeyFolderLedger;
 import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
 import org.waypost.shipper.IdempotencyKeys;
@@ -93,7 +95,9 @@ public final class App implements AutoCloseable {
   private final Operators operators;
   private final SecurityLogStore securityLog;
   private final TrafficCounts trafficCounts = new TrafficCounts();
-  private final EphemeralKeys hourlyKeys;
+  private EphemeralKeys hourlyKeys;
+  private SharedAbuseState sharedAbuse;
+  private final KeyFolderLedger keyLedger;
   private KeyStore keys;
   private HttpServer server;
   private Capture capture;
@@ -124,7 +128,7 @@ public final class App implements AutoCloseable {
     this.idempotencyKeys = new IdempotencyKeys(database, clock);
     this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
-    this.hourlyKeys = new EphemeralKeys(clock);
+    this.keyLedger = new KeyFolderLedger(database, clock);
   }
 
   /** Opens the database (migrating it) and builds every feature; serves nothing yet. */
@@ -141,11 +145,17 @@ public final class App implements AutoCloseable {
     new JvmGcMetrics().bindTo(meters);
 
     // the features that only serving needs
+    if (!config.abuse().redisUrl().isEmpty()) {
+      sharedAbuse = connectRedis();
+      hourlyKeys = new EphemeralKeys(clock, sharedAbuse.hourlyKeys());
+    } else {
+      hourlyKeys = new EphemeralKeys(clock);
+    }
     Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
     blocks.refresh(clock.instant());
     AbuseGate gate =
         new AbuseGate(
-            new LookupLimits(config.abuse(), hourlyKeys, clock, blocks, meters),
+            new LookupLimits(config.abuse(), hourlyKeys, clock, blocks, meters, sharedAbuse),
             new AuthLockout(config.abuse(), hourlyKeys, clock, meters),
             new ShipperQuota(config.abuse(), clock, meters));
     OperatorAccess access = new OperatorAccess(new OperatorAuth(operators), gate);
@@ -222,8 +232,30 @@ public final class App implements AutoCloseable {
                 meters,
                 routes)
             .start();
-    jobs = Jobs.start(clock, meters, retention(), blocks, audit, sessions);
+    jobs =
+        Jobs.start(
+            clock,
+            meters,
+            database,
+            retention(),
+            blocks,
+            audit,
+            sessions,
+            () -> keyLedger.applyDestructions(keyStore));
     return this;
+  }
+
+  /** The shared abuse state; a node told to share it does not start without it. */
+  private SharedAbuseState connectRedis() {
+    try {
+      return new SharedAbuseState(config.abuse().redisUrl(), config.abuse(), clock);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot reach Redis at abuse.redisUrl ("
+              + e.getClass().getSimpleName()
+              + "): start Redis or leave abuse.redisUrl empty for a single node",
+          e);
+    }
   }
 
   /**
@@ -258,10 +290,17 @@ public final class App implements AutoCloseable {
     return hooks;
   }
 
-  /** The day-key store; fails with a clear message when no master key is configured. */
+  /**
+   * The day-key store; fails with a clear message when no master key is configured, or when the key
+   * folder disagrees with the key files the database records (nodes sharing a database must share
+   * the folder).
+   */
   public synchronized KeyStore keys() {
     if (keys == null) {
-      keys = new KeyStore(Path.of(config.privacy().keyDir()), masterKey.get());
+      KeyStore opened =
+          new KeyStore(Path.of(config.privacy().keyDir()), masterKey.get(), keyLedger);
+      keyLedger.check(opened);
+      keys = opened;
     }
     return keys;
   }
@@ -362,6 +401,9 @@ public final class App implements AutoCloseable {
     }
     if (accessLog != null) {
       accessLog.close();
+    }
+    if (sharedAbuse != null) {
+      sharedAbuse.close();
     }
     database.close();
     meters.close();

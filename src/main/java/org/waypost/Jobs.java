@@ -15,14 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.abuse.Blocks;
 import org.waypost.console.Sessions;
+import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
 import org.waypost.retention.Retention;
 
 /**
  * What a serving node does on its own schedule, on one platform thread: retention at start and
  * every 15 minutes (the key of each new day is made on first use), block refreshes, audit
- * checkpoints and the purge of expired console sessions. A failing run is logged by its class and
- * tried again at the next period.
+ * checkpoints and the purge of expired console sessions; the last three one node at a time when
+ * nodes share a PostgreSQL database. A failing run is logged by its class and tried again at the
+ * next period.
  *
  * <p>Each job's last success is a metric, {@code waypost_job_last_success_seconds{job}} (epoch
  * seconds by the application's clock, present from the job's first success), so that an alert can
@@ -48,29 +50,42 @@ final class Jobs implements AutoCloseable {
   static Jobs start(
       Clock clock,
       MeterRegistry meters,
+      Database database,
       Retention retention,
       Blocks blocks,
       AuditLog audit,
-      Sessions sessions) {
+      Sessions sessions,
+      Runnable keyDestructions) {
     Jobs jobs = new Jobs(clock, meters);
+    // a day destroyed by another node is shredded here too within a minute (KeyFolderLedger)
+    jobs.every(Duration.ofSeconds(30), Duration.ofSeconds(30), "key-destructions", keyDestructions);
     jobs.every(
         Duration.ofSeconds(30),
         Duration.ofSeconds(30),
         "blocks",
         () -> blocks.refresh(clock.instant()));
+    // The jobs below change shared data, so one node at a time runs each (a PostgreSQL advisory
+    // lock); a node that finds one running skips its turn, which counts as done: the work was.
     jobs.everyWithOutcome(
         Duration.ofMinutes(1),
         Duration.ofMinutes(1),
         "audit-checkpoint",
-        audit::checkpointWhenPossible); // it logs why it could not
-    jobs.every(Duration.ofMinutes(15), Duration.ofMinutes(15), "sessions", sessions::purgeExpired);
+        () ->
+            database
+                .exclusively("audit-checkpoint", audit::checkpointWhenPossible) // it logs why not
+                .orElse(true));
+    jobs.every(
+        Duration.ofMinutes(15),
+        Duration.ofMinutes(15),
+        "sessions",
+        () -> database.exclusively("sessions", sessions::purgeExpired));
     // The block index lets go of destroyed days' keys at once rather than at its next refresh.
     jobs.every(
         Duration.ZERO,
         Duration.ofMinutes(15),
         "retention",
         () -> {
-          retention.run(clock.instant());
+          retention.runUnlessRunning(clock.instant());
           blocks.refresh(clock.instant());
         });
     return jobs;

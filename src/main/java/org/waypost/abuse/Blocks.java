@@ -2,6 +2,7 @@ package org.waypost.abuse;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -75,6 +76,15 @@ public final class Blocks {
   private final Map<Long, Allowance> allowances = new ConcurrentHashMap<>();
 
   private volatile long lastActionId;
+
+  /**
+   * How far back each refresh reads again, besides what has a higher id than any seen: an incident
+   * or action whose lower id commits after a higher one (another node's slower transaction) is
+   * found if it commits within this long of being recorded. Rows read twice are recognised (an
+   * incident by its block, an action is applied idempotently).
+   */
+  static final Duration LATE_COMMITS = Duration.ofMinutes(5);
+
   private static final int TAG_BYTES = 16;
 
   public Blocks(Database database, KeyStore keys, int maxBlockDays) {
@@ -278,8 +288,9 @@ public final class Blocks {
 
   /**
    * Loads incidents recorded since the last look (by this node or another) and operators' actions
-   * on them, forgets old days and ended allowances, and resolves each indexed day's keys again, so
-   * that a day whose keys were destroyed stops matching.
+   * on them, including those that committed late (see {@link #LATE_COMMITS}), forgets old days and
+   * ended allowances, and resolves each indexed day's keys again, so that a day whose keys were
+   * destroyed stops matching.
    */
   public void refresh(Instant now) {
     LocalDate oldest = day(now.toEpochMilli()).minusDays(maxBlockDays);
@@ -288,7 +299,8 @@ public final class Blocks {
       entry.getValue().keys = keys.existing(entry.getKey()).orElse(null);
     }
     allowances.values().removeIf(a -> a.until() <= now.toEpochMilli());
-    List<IncidentStore.Row> rows = database.read(c -> store.since(c, lastSeenId, oldest));
+    long seenFrom = now.toEpochMilli() - LATE_COMMITS.toMillis();
+    List<IncidentStore.Row> rows = database.read(c -> store.since(c, lastSeenId, seenFrom, oldest));
     for (IncidentStore.Row row : rows) {
       if (row.id() > lastSeenId) {
         lastSeenId = row.id();
@@ -317,7 +329,8 @@ public final class Blocks {
             new Active(row.rule(), row.blockedUntil(), row.offence(), row.lastSeen(), row.id()));
       }
     }
-    for (IncidentStore.Action action : database.read(c -> store.actionsSince(c, lastActionId))) {
+    for (IncidentStore.Action action :
+        database.read(c -> store.actionsSince(c, lastActionId, seenFrom))) {
       apply(action);
       lastActionId = Math.max(lastActionId, action.id());
     }

@@ -17,18 +17,22 @@ final class Buckets {
   private final TimeMeter time;
 
   Buckets(Clock clock) {
-    this.time =
-        new TimeMeter() {
-          @Override
-          public long currentTimeNanos() {
-            return TimeUnit.MILLISECONDS.toNanos(clock.millis());
-          }
+    this.time = timeMeter(clock);
+  }
 
-          @Override
-          public boolean isWallClockBased() {
-            return true;
-          }
-        };
+  /** Time as {@code clock} tells it, for Bucket4j (local and Redis-backed buckets alike). */
+  static TimeMeter timeMeter(Clock clock) {
+    return new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return true;
+      }
+    };
   }
 
   static Bandwidth perMinute(int tokens) {

@@ -58,13 +58,20 @@ final class IncidentStore {
     }
   }
 
-  /** Incidents with an id above {@code afterId} from days on or after {@code since}. */
-  List<Row> since(Connection c, long afterId, LocalDate since) throws SQLException {
+  /**
+   * Incidents from days on or after {@code since} with an id above {@code afterId}, or recorded
+   * (last seen) at or after {@code seenFrom}: ids are taken when a transaction inserts and become
+   * visible when it commits, so an incident with a lower id may appear after a higher one.
+   */
+  List<Row> since(Connection c, long afterId, long seenFrom, LocalDate since) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT " + COLUMNS + " FROM incidents WHERE id > ? AND day >= ? ORDER BY id")) {
-      ps.setLong(1, afterId);
-      ps.setString(2, since.toString());
+            "SELECT "
+                + COLUMNS
+                + " FROM incidents WHERE day >= ? AND (id > ? OR last_seen >= ?) ORDER BY id")) {
+      ps.setString(1, since.toString());
+      ps.setLong(2, afterId);
+      ps.setLong(3, seenFrom);
       return rows(ps);
     }
   }
@@ -145,9 +152,12 @@ final class IncidentStore {
     }
   }
 
-  /** Actions with an id above {@code afterId}, oldest first. */
-  List<Action> actionsSince(Connection c, long afterId) throws SQLException {
-    return actions(c, "a.id > ?", afterId);
+  /**
+   * Actions with an id above {@code afterId} or created at or after {@code createdFrom} (for the
+   * same reason as {@link #since}), oldest first.
+   */
+  List<Action> actionsSince(Connection c, long afterId, long createdFrom) throws SQLException {
+    return actions(c, "(a.id > ? OR a.created_at >= ?)", afterId, createdFrom);
   }
 
   /** The actions on one incident, oldest first. */
@@ -160,7 +170,8 @@ final class IncidentStore {
     return actions(c, "a.incident_id >= ?", fromIncident);
   }
 
-  private static List<Action> actions(Connection c, String where, long value) throws SQLException {
+  private static List<Action> actions(Connection c, String where, long... values)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT "
@@ -168,7 +179,9 @@ final class IncidentStore {
                 + " FROM incident_actions a JOIN incidents i ON i.id = a.incident_id WHERE "
                 + where
                 + " ORDER BY a.id")) {
-      ps.setLong(1, value);
+      for (int i = 0; i < values.length; i++) {
+        ps.setLong(i + 1, values[i]);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         List<Action> out = new ArrayList<>();
         while (rs.next()) {

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -35,9 +37,10 @@ import org.waypost.visitor.Visit;
  * <p>State is keyed by tier-1 pseudonyms (keyed hashes under an hourly in-memory key), held by a
  * {@link Roster} of clients and one of networks. Blocks are also persisted as incidents with day
  * tags ({@link Blocks}), so they survive restarts and rotations and link to the security log. All
- * of this is per node: several nodes share blocks through the incidents table, not counters (see
- * docs/abuse.md). Operators may lift a block or allow a network for a while ({@code Incidents}); an
- * allowed network is neither blocked nor rate-limited while the allowance lasts.
+ * of this is per node unless {@code abuse.redisUrl} is set: then buckets, windows and blocks live
+ * in Redis ({@link SharedAbuseState}) and every node counts a client alike (docs/scaling.md).
+ * Operators may lift a block or allow a network for a while ({@code Incidents}); an allowed network
+ * is neither blocked nor rate-limited while the allowance lasts.
  */
 public final class LookupLimits {
   /**
@@ -54,6 +57,9 @@ public final class LookupLimits {
 
   private static final long NUMBER_SEED = new SecureRandom().nextLong();
 
+  /** The tag domain of a number in the shared windows (several nodes hash it alike). */
+  private static final String NUMBER_DOMAIN = "number";
+
   private final AbuseConfig config;
   private final EphemeralKeys hourly;
   private final Clock clock;
@@ -63,11 +69,27 @@ public final class LookupLimits {
   private final Roster networks;
   private final Refusals refusals;
   private final MeterRegistry meters;
+  private final SharedAbuseState shared;
   // registered on first use, so that no scope is exported before it happens
   private final ConcurrentMap<Blocks.Scope, Counter> blocksImposed = new ConcurrentHashMap<>();
 
   public LookupLimits(
       AbuseConfig config, EphemeralKeys hourly, Clock clock, Blocks blocks, MeterRegistry meters) {
+    this(config, hourly, clock, blocks, meters, null);
+  }
+
+  /**
+   * @param shared the state several nodes share (Redis), or null for one node; while it cannot
+   *     answer, this node's own counters decide
+   */
+  public LookupLimits(
+      AbuseConfig config,
+      EphemeralKeys hourly,
+      Clock clock,
+      Blocks blocks,
+      MeterRegistry meters,
+      SharedAbuseState shared) {
+    this.shared = shared;
     this.config = config;
     this.hourly = hourly;
     this.clock = clock;
@@ -119,6 +141,7 @@ public final class LookupLimits {
     private Tracked who;
     private Tracked network;
     private Boolean allowed;
+    private boolean admittedShared;
 
     private Subject(InetAddress client, Pseudonym clientKey, Pseudonym prefixKey) {
       this.client = client;
@@ -149,6 +172,12 @@ public final class LookupLimits {
    * Before a lookup of {@code numbers} numbers: blocked, over a limit, or allowed (and charged).
    */
   public Decision admit(Subject subject, int numbers) {
+    if (shared != null) {
+      Decision decision = admitShared(subject, numbers);
+      if (decision != null) {
+        return decision;
+      }
+    }
     long now = clock.millis();
     Decision blocked = subject.who == null ? null : blockedBy(subject.who, now);
     if (blocked == null && subject.network != null) {
@@ -219,7 +248,7 @@ public final class LookupLimits {
    * either when the enumeration rule is met.
    */
   public void observe(Subject subject, List<Visit.Lookup> lookups) {
-    if (lookups.isEmpty()) {
+    if (lookups.isEmpty() || (subject.admittedShared && observeShared(subject, lookups))) {
       return;
     }
     long now = clock.millis();
@@ -311,6 +340,150 @@ public final class LookupLimits {
     if (!tracked.block(rule, until, offence)) {
       return;
     }
+    countBlock(scope);
+    tracked.blockedBy(
+        until,
+        blocks.record(client, scope, rule, lookups, failures, firstSeen, now, until, offence));
+  }
+
+  /**
+   * {@link #admit} on the state all nodes share: blocks, then the client's and the network's
+   * buckets in Redis. Null when Redis cannot answer, so that this node's own state decides.
+   */
+  private Decision admitShared(Subject subject, int numbers) {
+    long now = clock.millis();
+    for (Blocks.Scope scope : Blocks.Scope.values()) {
+      Pseudonym key = scope == Blocks.Scope.CLIENT ? subject.clientKey : subject.prefixKey;
+      var block = shared.block(scope, key);
+      if (block.isEmpty()) {
+        return null;
+      }
+      SharedAbuseState.Block b = block.get().orElse(null);
+      if (b != null && b.until() > now) {
+        if (blocks.lifted(b.incident())) {
+          shared.lift(scope, key);
+        } else {
+          return allowed(subject, now)
+              ? Decision.ALLOWED
+              : refusals.blocked(b.rule(), b.until() - now, b.incident());
+        }
+      }
+    }
+    // a block this node remembers (e.g. loaded from incidents at start) holds as well
+    Decision held = subject.who == null ? null : blockedBy(subject.who, now);
+    if (held == null && subject.network != null) {
+      held = blockedBy(subject.network, now);
+    }
+    if (held != null) {
+      return allowed(subject, now) ? Decision.ALLOWED : held;
+    }
+    var client = shared.consume(Blocks.Scope.CLIENT, subject.clientKey, numbers);
+    if (client.isEmpty()) {
+      return null;
+    }
+    if (!client.get().isConsumed()) {
+      return allowed(subject, now)
+          ? Decision.ALLOWED
+          : refusals.limited(RULE_CLIENT_RATE, client.get().getNanosToWaitForRefill());
+    }
+    var network = shared.consume(Blocks.Scope.PREFIX, subject.prefixKey, numbers);
+    if (network.isPresent() && !network.get().isConsumed()) {
+      if (allowed(subject, now)) {
+        return Decision.ALLOWED;
+      }
+      shared.refund(subject.clientKey, numbers);
+      return refusals.limited(RULE_PREFIX_RATE, network.get().getNanosToWaitForRefill());
+    }
+    subject.admittedShared = true;
+    return Decision.ALLOWED;
+  }
+
+  /**
+   * {@link #observe} on the shared windows; false when Redis cannot answer (then this node counts).
+   * Numbers are hashed under the shared hourly key, so that every node hashes a number alike.
+   */
+  private boolean observeShared(Subject subject, List<Visit.Lookup> lookups) {
+    long now = clock.millis();
+    long minute = now / 60_000;
+    int[] hashes = new int[lookups.size()];
+    boolean[] failed = new boolean[lookups.size()];
+    for (int i = 0; i < hashes.length; i++) {
+      Visit.Lookup lookup = lookups.get(i);
+      byte[] tag = hourly.tag(NUMBER_DOMAIN, lookup.number().getBytes(StandardCharsets.UTF_8));
+      hashes[i] = ByteBuffer.wrap(tag).getInt();
+      failed[i] = lookup.outcome() != Outcome.FOUND;
+    }
+    var recorded = shared.record(subject.clientKey, minute, config.windowMinutes(), hashes, failed);
+    if (recorded.isEmpty()) {
+      return false;
+    }
+    Window.Counts counts = recorded.get().counts();
+    var networkCounts =
+        shared.add(
+            subject.prefixKey,
+            minute,
+            config.windowMinutes(),
+            recorded.get().newLookups(),
+            recorded.get().newFailures());
+    if (counts.failed() >= config.failures()
+        && counts.failed() >= config.failureRate() * counts.distinct()) {
+      if (!allowed(subject, now)) {
+        blockShared(
+            subject,
+            Blocks.Scope.CLIENT,
+            RULE_ENUMERATION,
+            counts.distinct(),
+            counts.failed(),
+            counts.firstMinute() * 60_000,
+            now);
+      }
+      return true;
+    }
+    if (networkCounts.isPresent()) {
+      int[] n = networkCounts.get();
+      if (n[1] >= config.prefixFailures()
+          && n[1] >= config.failureRate() * n[0]
+          && !allowed(subject, now)) {
+        blockShared(
+            subject,
+            Blocks.Scope.PREFIX,
+            RULE_PREFIX_ENUMERATION,
+            n[0],
+            n[1],
+            now - config.windowMinutes() * 60_000L,
+            now);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Blocks on every node: the incident as on one node (repeat offences counted from the incidents
+   * every node loads), then the block in Redis until it ends.
+   */
+  private void blockShared(
+      Subject subject,
+      Blocks.Scope scope,
+      String rule,
+      int lookups,
+      int failures,
+      long firstSeen,
+      long now) {
+    int offence = blocks.recentOffences(subject.client, scope, now) + 1;
+    long minutes = (long) config.blockMinutes() << Math.min(offence - 1, 20);
+    long until =
+        now
+            + Math.min(
+                TimeUnit.MINUTES.toMillis(minutes), TimeUnit.DAYS.toMillis(config.maxBlockDays()));
+    countBlock(scope);
+    long incident =
+        blocks.record(
+            subject.client, scope, rule, lookups, failures, firstSeen, now, until, offence);
+    Pseudonym key = scope == Blocks.Scope.CLIENT ? subject.clientKey : subject.prefixKey;
+    shared.block(scope, key, new SharedAbuseState.Block(rule, until, incident));
+  }
+
+  private void countBlock(Blocks.Scope scope) {
     blocksImposed
         .computeIfAbsent(
             scope,
@@ -320,9 +493,6 @@ public final class LookupLimits {
                     .tag("scope", s.name().toLowerCase(Locale.ROOT))
                     .register(meters))
         .increment();
-    tracked.blockedBy(
-        until,
-        blocks.record(client, scope, rule, lookups, failures, firstSeen, now, until, offence));
   }
 
   /**

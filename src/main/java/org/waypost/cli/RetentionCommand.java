@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.waypost.App;
 import org.waypost.retention.Retention;
@@ -48,7 +49,13 @@ final class RetentionCommand {
         throw new CommandFailure("--at must be an instant such as 2026-12-31T00:00:00Z");
       }
       try (App app = App.open(storage.load(), Clock.systemUTC())) {
-        Retention.Report report = app.retention().run(instant);
+        Optional<Retention.Report> ran = app.retention().runUnlessRunning(instant);
+        if (ran.isEmpty()) {
+          throw new CommandFailure(
+              "another node or command is applying retention right now; nothing was done,"
+                  + " try again in a minute");
+        }
+        Retention.Report report = ran.get();
         report.lines().forEach(spec.commandLine().getOut()::println);
         spec.commandLine().getOut().flush();
         if (instant.isAfter(now)) {

@@ -24,6 +24,9 @@ import static org.waypost.config.ConfigException.require;
  *     can cause it (docs/abuse.md)
  * @param maxTrackedClients the most clients (and, separately, prefixes) whose counters are held in
  *     memory; the least recently seen are dropped first
+ * @param redisUrl {@code redis://host:port} (or {@code rediss://}) of the Redis that nodes share
+ *     for lookup counters, blocks and the hourly pseudonym key; empty for one node
+ *     (docs/scaling.md)
  */
 public record AbuseConfig(
     int clientNumbersPerMinute,
@@ -42,9 +45,14 @@ public record AbuseConfig(
     int authNetworkFailures,
     int authAccountFailures,
     int authAccountLockoutMinutes,
-    int maxTrackedClients) {
+    int maxTrackedClients,
+    String redisUrl) {
 
   public AbuseConfig {
+    redisUrl = redisUrl == null ? "" : redisUrl.strip();
+    require(
+        redisUrl.isEmpty() || redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://"),
+        "abuse.redisUrl must be empty or start with redis:// or rediss://, was '" + redisUrl + "'");
     positive("clientNumbersPerMinute", clientNumbersPerMinute);
     positive("clientNumbersPerDay", clientNumbersPerDay);
     positive("prefixNumbersPerMinute", prefixNumbersPerMinute);
@@ -93,6 +101,20 @@ public record AbuseConfig(
     atLeastOneLookup("prefixNumbersPerDay", prefixNumbersPerDay);
   }
 
+  /** The record's fields, with any password in {@code redisUrl} masked: configs get logged. */
+  @Override
+  public String toString() {
+    return "AbuseConfig[clientNumbersPerMinute="
+        + clientNumbersPerMinute
+        + ", failures="
+        + failures
+        + ", windowMinutes="
+        + windowMinutes
+        + ", redisUrl="
+        + redisUrl.replaceAll("//[^@/]*@", "//***@")
+        + ", ...]";
+  }
+
   /** A first request is always admitted, so every limit must fit one full lookup of 35. */
   private static void atLeastOneLookup(String key, int value) {
     require(value >= 35, "abuse." + key + " must be at least 35, so one full lookup fits");
@@ -106,6 +128,6 @@ public record AbuseConfig(
 
   static AbuseConfig defaults() {
     return new AbuseConfig(
-        60, 1000, 300, 5000, 1200, 10, 20, 100, 0.5, 60, 7, 10, 15, 30, 20, 5, 1_000_000);
+        60, 1000, 300, 5000, 1200, 10, 20, 100, 0.5, 60, 7, 10, 15, 30, 20, 5, 1_000_000, "");
   }
 }

@@ -9,10 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -291,6 +295,51 @@ public final class Database implements AutoCloseable {
       cause.addSuppressed(e);
     }
   }
+
+  /**
+   * Runs {@code work} unless another process sharing this database runs the job of that name: on
+   * PostgreSQL under a session-level advisory lock ({@code pg_try_advisory_lock}) held on a
+   * connection of its own for the whole run, so that work spanning several transactions and the key
+   * folder is covered; when the lock is held elsewhere the run is skipped, with one log line, and
+   * the result is empty. The lock ends with the session, so a node that dies mid-run frees it.
+   *
+   * <p>On SQLite the work simply runs: SQLite serves one node, and a command run next to it queues
+   * behind the server's IMMEDIATE write transactions, which each job is written to be safe under.
+   */
+  public <T> Optional<T> exclusively(String job, Supplier<T> work) {
+    if (dialect != Dialect.POSTGRESQL) {
+      return Optional.of(work.get());
+    }
+    try (Connection connection = connection()) {
+      if (!advisoryLock(connection, "pg_try_advisory_lock", job)) {
+        log.info("job skipped, another node runs it job={}", job);
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(work.get());
+      } finally {
+        advisoryLock(connection, "pg_advisory_unlock", job);
+      }
+    } catch (SQLException e) {
+      throw failure("job lock failed", e);
+    }
+  }
+
+  /** Calls {@code function(WAYPOST, hash of job)}: Waypost's lock space, then the job. */
+  private static boolean advisoryLock(Connection connection, String function, String job)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT " + function + "(?, ?)")) {
+      ps.setInt(1, JOB_LOCK_SPACE);
+      ps.setInt(2, job.hashCode()); // String.hashCode is specified, so every node agrees
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** The first key of Waypost's advisory locks ("WAYP"), apart from other users of the server. */
+  private static final int JOB_LOCK_SPACE = 0x57415950;
 
   /**
    * Whether the database can serve: no write has failed for an outage in the last {@link

@@ -34,11 +34,35 @@ public final class EphemeralKeys implements Tagger {
     }
   }
 
+  /**
+   * Where each hour's key comes from: by default 32 random bytes made here; with several nodes, a
+   * shared in-memory store (Redis {@code SET NX EX}) so that every node gives a client the same
+   * pseudonym. Whatever it returns is used once to key the MAC and then wiped.
+   */
+  @FunctionalInterface
+  public interface Source {
+    byte[] keyFor(long hour);
+  }
+
+  /** Random bytes made in this process: one node. */
+  public static final Source LOCAL =
+      hour -> {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+      };
+
   private final Clock clock;
+  private final Source source;
   private final AtomicReference<Window> window = new AtomicReference<>();
 
   public EphemeralKeys(Clock clock) {
+    this(clock, LOCAL);
+  }
+
+  public EphemeralKeys(Clock clock, Source source) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.source = Objects.requireNonNull(source, "source");
   }
 
   /** A 16-byte tag under the current UTC hour's key. */
@@ -71,7 +95,7 @@ public final class EphemeralKeys implements Tagger {
     if (w != null && hour <= w.hour()) {
       return w;
     }
-    return window.updateAndGet(current -> advance(current, hour));
+    return window.updateAndGet(current -> advance(current, hour, source));
   }
 
   private long currentHour() {
@@ -92,20 +116,18 @@ public final class EphemeralKeys implements Tagger {
     return Arrays.copyOf(mac.doFinal(PrfTagger.message(domain, input)), PrfTagger.TAG_BYTES);
   }
 
-  private static Window advance(Window w, long hour) {
+  private static Window advance(Window w, long hour, Source source) {
     if (w != null && hour <= w.hour()) {
       return w;
     }
-    Mac fresh = newKey();
+    Mac fresh = newKey(source.keyFor(hour));
     if (w != null && w.hour() == hour - 1) {
       return new Window(hour, fresh, w.hour(), w.current());
     }
     return new Window(hour, fresh, Long.MIN_VALUE, null);
   }
 
-  private static Mac newKey() {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
+  private static Mac newKey(byte[] bytes) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(new SecretKeySpec(bytes, ALGORITHM));

@@ -91,6 +91,7 @@ public final class KeyStore {
 
   private final Path dir;
   private final MasterKey master;
+  private final KeyLedger ledger;
   private final Clock clock = Clock.systemUTC(); // tombstones record when destruction really ran
   private final Cache<LocalDate, DayKeys> dayCache =
       Caffeine.newBuilder().maximumSize(CACHED_DAYS).build();
@@ -98,8 +99,14 @@ public final class KeyStore {
       Caffeine.newBuilder().maximumSize(CACHED_DAYS).build();
 
   public KeyStore(Path keyDir, MasterKey master) {
+    this(keyDir, master, KeyLedger.NONE);
+  }
+
+  /** A store that reports each key file it creates or destroys to {@code ledger}. */
+  public KeyStore(Path keyDir, MasterKey master, KeyLedger ledger) {
     this.dir = Objects.requireNonNull(keyDir, "keyDir");
     this.master = Objects.requireNonNull(master, "master");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
     Tink.init();
     KeyFiles.createKeyFolder(keyDir);
   }
@@ -233,12 +240,16 @@ public final class KeyStore {
       if (content != null) {
         return open(kind, day, file, content);
       }
-      boolean created = KeyFiles.createKeyFile(file, generate(kind, day));
+      byte[] generated = generate(kind, day);
+      boolean created = KeyFiles.createKeyFile(file, generated);
       if (created && Files.exists(tombstone(kind, day))) {
         // Destroyed while we were creating it: the destroyer may have listed the folder before
         // our file appeared, so removing it is up to us.
         KeyFiles.shred(file);
         throw new DayKeyDestroyedException(day);
+      }
+      if (created) {
+        ledger.created(kind.prefix, day, KeyLedger.fingerprint(generated));
       }
       // Created or lost the race: either way, read back the file that won.
     }
@@ -321,13 +332,66 @@ public final class KeyStore {
       }
     }
     for (LocalDate day : days) {
-      String destroyedAt = clock.instant() + "\n";
-      KeyFiles.createKeyFile(tombstone(kind, day), destroyedAt.getBytes(StandardCharsets.UTF_8));
-      cache.invalidate(day);
-      KeyFiles.shred(keyset(kind, day));
+      destroyOne(kind, day, cache);
     }
     temps.forEach(KeyFiles::shred);
     return List.copyOf(days);
+  }
+
+  /** Tombstones, forgets and shreds one keyset, then reports it to the ledger. */
+  private void destroyOne(Kind kind, LocalDate day, Cache<LocalDate, ?> cache) {
+    Path file = keyset(kind, day);
+    byte[] content = KeyFiles.readKeyFileIfExists(file);
+    String destroyedAt = clock.instant() + "\n";
+    KeyFiles.createKeyFile(tombstone(kind, day), destroyedAt.getBytes(StandardCharsets.UTF_8));
+    cache.invalidate(day);
+    KeyFiles.shred(file);
+    ledger.destroyed(kind.prefix, day, content == null ? "" : KeyLedger.fingerprint(content));
+  }
+
+  /** A key file of the folder as the ledger knows it: kind ("day" or "visitors") and day. */
+  public record Held(String kind, LocalDate day, String fingerprint, boolean destroyed) {}
+
+  /**
+   * Every keyset and tombstone in the folder: a keyset with its fingerprint, a tombstone (with or
+   * without a keyset left beside it by a crash) as destroyed with an empty fingerprint.
+   */
+  public List<Held> held() {
+    List<Held> held = new ArrayList<>();
+    for (Entry e : scan()) {
+      if (e.temp()) {
+        continue;
+      }
+      if (!e.keyset()) {
+        held.add(new Held(e.kind().prefix, e.day(), "", true));
+      } else if (!Files.exists(tombstone(e.kind(), e.day()))) {
+        byte[] content = KeyFiles.readKeyFileIfExists(e.path());
+        if (content != null) {
+          held.add(new Held(e.kind().prefix, e.day(), KeyLedger.fingerprint(content), false));
+        }
+      }
+    }
+    return held;
+  }
+
+  /**
+   * Destroys one day's keyset of {@code kind} ("day" or "visitors") now, if it is still here: for a
+   * node that learns from the ledger that another node destroyed it.
+   *
+   * @return whether there was a keyset to destroy
+   */
+  public boolean destroy(String kind, LocalDate day) {
+    Kind k = kind.equals(Kind.DAY.prefix) ? Kind.DAY : Kind.VISITORS;
+    if (!alive(k, day)) {
+      return false;
+    }
+    destroyOne(k, day, k == Kind.DAY ? dayCache : visitorCache);
+    return true;
+  }
+
+  /** The key folder. */
+  public Path folder() {
+    return dir;
   }
 
   private List<Entry> scan() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.db.Database;
@@ -34,6 +35,9 @@ public final class Retention {
   static final Duration VISITOR_GRACE = Duration.ofMinutes(5);
 
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
+  /** The name of retention's job lock. */
+  public static final String JOB = "retention";
 
   /** What one run removed. */
   public record Report(
@@ -124,6 +128,16 @@ public final class Retention {
     return KeyStore.keptFrom(at.atZone(ZoneOffset.UTC).toLocalDate(), securityLogDays);
   }
 
+  /**
+   * {@link #run}, unless another run holds the job lock (another node, or {@code retention run}
+   * next to a server, on PostgreSQL): then nothing is done, one line is logged, and the result is
+   * empty. Counting stays exact without the lock ({@link TrafficCounts#finishVisitors}); the lock
+   * saves the duplicate work and keeps the audit log to one entry per run.
+   */
+  public Optional<Report> runUnlessRunning(Instant at) {
+    return database.exclusively(JOB, () -> run(at));
+  }
+
   public Report run(Instant at) {
     LocalDate keptFrom = keptFrom(at);
     LocalDate visitorsFinishedBefore = at.minus(VISITOR_GRACE).atZone(ZoneOffset.UTC).toLocalDate();
@@ -134,8 +148,9 @@ public final class Retention {
             c -> {
               int rows = securityLog.deleteBefore(c, keptFrom);
               for (LocalDate day : counts.unfinishedDaysBefore(c, visitorsFinishedBefore)) {
-                counts.finishVisitors(c, day);
-                counted.add(day);
+                if (counts.finishVisitors(c, day) > 0) {
+                  counted.add(day); // zero: another run counted it a moment ago
+                }
               }
               int shipments = tracking.deleteDeliveredBefore(c, deliveredBefore);
               int idempotency =

@@ -105,13 +105,20 @@ public final class TrafficCounts {
     }
   }
 
-  /** Counts a finished day's visitors into the aggregates and deletes their tags. */
+  /**
+   * Counts a finished day's visitors into the aggregates and deletes their tags. The count is the
+   * number of rows this transaction deleted, not a count read beforehand: two runs at once (two
+   * nodes, or a node and {@code retention run}) under READ COMMITTED would both read every tag and
+   * add it twice, but a row can be deleted only once, so the second run adds what is left (zero).
+   */
   public long finishVisitors(Connection c, LocalDate day) throws SQLException {
-    long count = visitorsSoFar(c, day);
-    add(c, Map.of(new Cell('D', day.toString(), VISITORS, UNIQUE), count));
+    long count;
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM daily_visitors WHERE day = ?")) {
       ps.setString(1, day.toString());
-      ps.executeUpdate();
+      count = ps.executeUpdate();
+    }
+    if (count > 0) {
+      add(c, Map.of(new Cell('D', day.toString(), VISITORS, UNIQUE), count));
     }
     return count;
   }
