@@ -183,10 +183,22 @@ public final class App implements AutoCloseable {
     Analytics analytics =
         new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
     boolean countries = !config.privacy().geoipDatabase().isEmpty();
+    Transparency transparency = new Transparency(database, audit, clock);
+    ShipmentRecords shipmentRecords = new ShipmentRecords(database, trackingStore);
     Console console =
         new Console(
-            operators, sessions, incidents, legal, deadlines, audit, analytics, countries, gate,
-            pages, clock);
+            operators,
+            sessions,
+            incidents,
+            legal,
+            deadlines,
+            audit,
+            analytics,
+            countries,
+            new Console.Administration(apiKeys, transparency, this::retention, shipmentRecords),
+            gate,
+            pages,
+            clock);
     List<Routes> routes =
         List.of(
             new OpsRoutes(() -> database.isReady(2), meters),
@@ -200,7 +212,7 @@ public final class App implements AutoCloseable {
                 new TrackingLinks(""), // relative until a base URL is configured
                 config.server(),
                 gate),
-            new ShipmentAdminRoutes(new ShipmentRecords(database, trackingStore), access),
+            new ShipmentAdminRoutes(shipmentRecords, access),
             new PrivacyRoutes(
                 PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
                 pages,
@@ -210,7 +222,7 @@ public final class App implements AutoCloseable {
             new IncidentRoutes(incidents, access),
             new AuditRoutes(audit, new OperatorAuth(operators), access),
             new LegalRequestRoutes(legal, deadlines, access),
-            new TransparencyRoutes(new Transparency(database, audit, clock), pages, access),
+            new TransparencyRoutes(transparency, pages, access),
             console);
     server =
         new HttpServer(
@@ -275,7 +287,9 @@ public final class App implements AutoCloseable {
         keys(),
         audit,
         config.privacy().securityLogRetentionDays(),
-        config.tracking().shipmentRetentionDays());
+        config.tracking().shipmentRetentionDays(),
+        config.privacy().aggregateRetentionDays(),
+        config.privacy().incidentRetentionDays());
   }
 
   // ---- what commands and tests reach: the features, and the server once serving

@@ -82,7 +82,7 @@ public final class Transparency {
     }
   }
 
-  static final int MAX_STATEMENT = 300;
+  public static final int MAX_STATEMENT = 300;
 
   /** Positions in a tally: received, then the outcome columns. */
   private static final int RECEIVED = 0;
