@@ -47,7 +47,12 @@ class AdministrationBrowserTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(StoreKind.SQLITE, dir, Clock.systemUTC(), Map.of());
+    app =
+        TestApp.start(
+            StoreKind.SQLITE,
+            dir,
+            Clock.systemUTC(),
+            Map.of("server.trustedProxies", "127.0.0.0/8"));
     var operators = app.app().operators();
     operators.add("ada", Set.of(Role.ADMIN), PASSWORD);
     operators.add("sam", Set.of(Role.SECURITY), PASSWORD);
@@ -262,6 +267,41 @@ class AdministrationBrowserTest {
     } finally {
       browser.logOut();
     }
+  }
+
+  @Test
+  void anIncidentRevealCountsInThePublicReportBesideTheSignedCheckpoint() {
+    String numbers =
+        java.util.stream.IntStream.range(0, 35)
+            .mapToObj(
+                i -> org.waypost.tracking.TrackingNumber.issueImpb("055", "654321", 800_000 + i))
+            .map(n -> n.value())
+            .collect(java.util.stream.Collectors.joining(","));
+    app.get("/api/v1/tracking?numbers=" + numbers, "X-Forwarded-For", "203.0.113.50");
+    String sam = "Bearer " + app.app().operators().issueToken("sam");
+    var incidents =
+        app.get("/api/v1/admin/incidents", "Authorization", sam).json().get("incidents");
+    assertThat(incidents).as("the guesser was blocked").isNotEmpty();
+    int before = app.get("/api/v1/transparency").json().at("/periods/0/addressReveals").asInt();
+    var reveal =
+        app.post(
+            "/api/v1/admin/incidents/" + incidents.get(0).get("id").asLong() + "/reveal",
+            "application/json",
+            "{\"reason\": \"Ticket SEC-7\"}",
+            "Authorization",
+            sam);
+    assertThat(reveal.status()).as(reveal.body()).isEqualTo(200);
+
+    var report = app.get("/api/v1/transparency").json();
+    assertThat(report.at("/periods/0/addressReveals").asInt()).isEqualTo(before + 1);
+    var checkpoint = report.get("latestCheckpoint");
+    assertThat(checkpoint.get("seq").asLong()).isEqualTo(app.app().audit().lastSeq());
+    assertThat(checkpoint.get("hash").asText()).matches("[0-9a-f]{64}");
+    assertThat(checkpoint.get("signature").asText()).isNotBlank();
+    String page = app.get("/transparency").body();
+    assertThat(Jsoup.parse(page).select("p.reveals").first().text())
+        .endsWith(": " + (before + 1) + ".");
+    assertThat(page).contains(checkpoint.get("hash").asText());
   }
 
   /** The newest entry of {@code action} was made by ada, on {@code target} when one is named. */

@@ -1,0 +1,18 @@
+-- Issue 15, the transparency report and the privacy policy.
+--
+-- Each confirmation of a transparency statement is signed with the audit signing key (Ed25519,
+-- Tink; the public key is published with the report's latest checkpoint). signature: base64 of
+-- the signature, with Tink's 5-byte key-id prefix, over the JSON array
+-- ["waypost-transparency-statement", id, "text", "confirmed-on date"]
+-- (org.waypost.governance.Transparency#statementMessage). Null until first confirmed.
+ALTER TABLE transparency_statements ADD COLUMN signature TEXT;
+
+-- The privacy policy's change history: one row for each distinct version of the configuration
+-- the policy is generated from, dated the first time a server ran with it
+-- (org.waypost.visitor.PolicyVersions). hash: SHA-256 (hex) of that configuration as canonical
+-- JSON; settings: that JSON, so the history can say what changed.
+CREATE TABLE policy_versions (
+  hash VARCHAR(64) PRIMARY KEY,
+  effective_at BIGINT NOT NULL,
+  settings TEXT NOT NULL
+);
