@@ -55,6 +55,7 @@ import org.waypost.tracking.TrackingStore;
 import org.waypost.tracking.http.TrackingRoutes;
 import org.waypost.visitor.Capture;
 import org.waypost.visitor.GeoIp;
+import org.waypost.visitor.PolicyVersions;
 import org.waypost.visitor.PrivacyPolicy;
 import org.waypost.visitor.SecurityLogStore;
 import org.waypost.visitor.TrafficCounts;
@@ -184,6 +185,10 @@ public final class App implements AutoCloseable {
         new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
     boolean countries = !config.privacy().geoipDatabase().isEmpty();
     Transparency transparency = new Transparency(database, audit, clock);
+    PrivacyPolicy policy = PrivacyPolicy.from(config, countries);
+    PolicyVersions policyVersions = new PolicyVersions(database, clock);
+    policyVersions.record(policy.settings());
+    List<PolicyVersions.Change> policyHistory = policyVersions.history();
     ShipmentRecords shipmentRecords = new ShipmentRecords(database, trackingStore);
     Console console =
         new Console(
@@ -213,11 +218,7 @@ public final class App implements AutoCloseable {
                 config.server(),
                 gate),
             new ShipmentAdminRoutes(shipmentRecords, access),
-            new PrivacyRoutes(
-                PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
-                pages,
-                keyStore,
-                clock),
+            new PrivacyRoutes(policy, policyHistory, pages, keyStore, clock),
             new AnalyticsRoutes(analytics, access),
             new IncidentRoutes(incidents, access),
             new AuditRoutes(audit, new OperatorAuth(operators), access),

@@ -7,12 +7,13 @@
 -- (org.waypost.governance.Transparency#statementMessage). Null until first confirmed.
 ALTER TABLE transparency_statements ADD COLUMN signature TEXT;
 
--- The privacy policy's change history: one row for each distinct version of the configuration
--- the policy is generated from, dated the first time a server ran with it
+-- The privacy policy's change history: a row each time a server starts with a configuration the
+-- policy is generated from that differs from the newest row's, dated then
 -- (org.waypost.visitor.PolicyVersions). hash: SHA-256 (hex) of that configuration as canonical
 -- JSON; settings: that JSON, so the history can say what changed.
 CREATE TABLE policy_versions (
-  hash VARCHAR(64) PRIMARY KEY,
+  id ${id},
+  hash VARCHAR(64) NOT NULL,
   effective_at BIGINT NOT NULL,
   settings TEXT NOT NULL
 );
