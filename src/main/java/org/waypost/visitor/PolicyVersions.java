@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.waypost.db.Database;
-import org.waypost.governance.AuditLog;
 import org.waypost.json.Json;
 
 /**
@@ -56,7 +55,7 @@ public final class PolicyVersions {
 
   /** Records {@code settings} as a new version unless the newest one has them already. */
   public void record(Map<String, Object> settings) {
-    String canonical = AuditLog.canonical(settings);
+    String canonical = canonical(settings);
     String hash = sha256(canonical);
     database.inTransaction(
         c -> {
@@ -120,6 +119,15 @@ public final class PolicyVersions {
       out.addFirst(new Change(v.effectiveAt(), v.hash(), changes));
     }
     return out;
+  }
+
+  /** The settings as JSON with sorted keys and no whitespace, so equal settings hash equally. */
+  private static String canonical(Map<String, Object> settings) {
+    try {
+      return Json.MAPPER.writeValueAsString(new TreeMap<>(settings));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode the policy's settings", e);
+    }
   }
 
   /** A setting's value as the history shows it; an empty or missing one as a dash. */

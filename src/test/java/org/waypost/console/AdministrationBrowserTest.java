@@ -116,6 +116,20 @@ class AdministrationBrowserTest {
   }
 
   @Test
+  void inTheBrowserANonAdminSeesAForbiddenPageThatFitsAndNoAdminLinks() {
+    browser.logIn("lena", PASSWORD);
+    try {
+      assertThat(browser.all("nav.console-nav a[href^='/operator/admin']")).isEmpty();
+      for (String page : PAGES) {
+        browser.checkPage(page, "Forbidden");
+        assertThat(browser.text("[role=alert]")).contains("the admin role");
+      }
+    } finally {
+      browser.logOut();
+    }
+  }
+
+  @Test
   void aFormWithoutTheSessionsTokenChangesNothing() {
     ConsoleVisitor ada = new ConsoleVisitor(app, null);
     ada.login("ada", PASSWORD);
