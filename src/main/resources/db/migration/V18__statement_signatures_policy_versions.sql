@@ -17,3 +17,7 @@ CREATE TABLE policy_versions (
   effective_at BIGINT NOT NULL,
   settings TEXT NOT NULL
 );
+
+-- The public transparency report counts incident.reveal entries per half-year at every view; the
+-- console's audit page filters by action too. Without this, each was a scan of the whole log.
+CREATE INDEX audit_log_by_action ON audit_log (action, time);

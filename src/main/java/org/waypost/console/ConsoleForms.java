@@ -2,6 +2,8 @@ package org.waypost.console;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.waypost.error.ProblemException;
 import org.waypost.error.ProblemType;
 
@@ -13,16 +15,25 @@ import org.waypost.error.ProblemType;
 final class ConsoleForms {
   private ConsoleForms() {}
 
-  /** Why {@code action} was refused for what the form held; rethrows any other failure. */
-  static String refusal(Runnable action) {
+  /** What an action gave, or why it was refused for what the form held (then value is null). */
+  record Attempt<T>(T value, String refusal) {
+    boolean refused() {
+      return refusal != null;
+    }
+  }
+
+  /**
+   * Runs {@code action}; a refusal for what the form held (validation, conflict, an unknown name)
+   * is caught with its reason, any other failure is thrown on.
+   */
+  static <T> Attempt<T> attempt(Supplier<T> action) {
     try {
-      action.run();
-      return null;
+      return new Attempt<>(action.get(), null);
     } catch (IllegalArgumentException e) {
-      return e.getMessage();
+      return new Attempt<>(null, e.getMessage());
     } catch (ProblemException e) {
       if (e.type() == ProblemType.VALIDATION_FAILED || e.type() == ProblemType.CONFLICT) {
-        return e.detail();
+        return new Attempt<>(null, e.detail());
       }
       throw e;
     }
@@ -30,22 +41,22 @@ final class ConsoleForms {
 
   /**
    * Runs {@code action}; when it went through, redirects to {@code list} saying {@code done},
-   * otherwise answers 400 with the list {@code refused} renders with the reason.
+   * otherwise answers 400 with the list {@code refused} shows with the reason.
    */
-  static void act(Context ctx, String list, String done, Runnable action, RefusedPage refused) {
-    String why = refusal(action);
-    if (why == null) {
-      ctx.redirect(list + "?done=" + done, HttpStatus.SEE_OTHER);
-    } else {
+  static void act(
+      Context ctx, String list, String done, Runnable action, Consumer<String> refused) {
+    Attempt<Object> attempt =
+        attempt(
+            () -> {
+              action.run();
+              return Boolean.TRUE;
+            });
+    if (attempt.refused()) {
       ctx.status(HttpStatus.BAD_REQUEST);
-      refused.show(why);
+      refused.accept(attempt.refusal());
+    } else {
+      ctx.redirect(list + "?done=" + done, HttpStatus.SEE_OTHER);
     }
-  }
-
-  /** Shows a list page with the reason its form was refused. */
-  @FunctionalInterface
-  interface RefusedPage {
-    void show(String why);
   }
 
   /** A form field, stripped; empty when absent. */

@@ -55,20 +55,18 @@ final class ConsoleOperators implements Routes {
   private void add(Context ctx) {
     Session session = security.postSession(ctx, Role.ADMIN);
     String password = ConsoleForms.field(ctx, "password");
-    Operators.Added[] added = new Operators.Added[1];
-    String why =
-        ConsoleForms.refusal(
+    ConsoleForms.Attempt<Operators.Added> added =
+        ConsoleForms.attempt(
             () ->
-                added[0] =
-                    operators.add(
-                        ConsoleForms.field(ctx, "name"),
-                        roles(ctx),
-                        password.isEmpty() ? null : password,
-                        session.operator().name()));
-    if (why != null) {
+                operators.add(
+                    ConsoleForms.field(ctx, "name"),
+                    roles(ctx),
+                    password.isEmpty() ? null : password,
+                    session.operator().name()));
+    if (added.refused()) {
       ctx.status(HttpStatus.BAD_REQUEST);
-      show(ctx, session, null, why);
-    } else if (added[0].generatedPassword() == null) {
+      show(ctx, session, null, added.refusal());
+    } else if (added.value().generatedPassword() == null) {
       ctx.redirect(LIST + "?done=added", HttpStatus.SEE_OTHER);
     } else {
       view.show(
@@ -76,9 +74,9 @@ final class ConsoleOperators implements Routes {
           "operator/secret.jte",
           new AdminPages.SecretShown(
               view.frame(session),
-              "Operator " + added[0].operator().name() + " added",
+              "Operator " + added.value().operator().name() + " added",
               "Generated password",
-              added[0].generatedPassword(),
+              added.value().generatedPassword(),
               "This password is shown only now and is not stored in a form anyone can read back."
                   + " Hand it to the operator over a safe channel.",
               LIST,

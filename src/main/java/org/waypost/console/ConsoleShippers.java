@@ -45,29 +45,28 @@ final class ConsoleShippers implements Routes {
   private void create(Context ctx) {
     Session session = security.postSession(ctx, Role.ADMIN);
     boolean network = "on".equals(ctx.formParam("network"));
-    ApiKeys.Created[] created = new ApiKeys.Created[1];
-    String why =
-        ConsoleForms.refusal(
+    ConsoleForms.Attempt<ApiKeys.Created> attempt =
+        ConsoleForms.attempt(
             () ->
-                created[0] =
-                    keys.create(
-                        ConsoleForms.field(ctx, "shipper"), network, session.operator().name()));
-    if (why != null) {
+                keys.create(
+                    ConsoleForms.field(ctx, "shipper"), network, session.operator().name()));
+    if (attempt.refused()) {
       ctx.status(HttpStatus.BAD_REQUEST);
-      show(ctx, session, null, why);
+      show(ctx, session, null, attempt.refusal());
       return;
     }
+    ApiKeys.Created created = attempt.value();
     view.show(
         ctx,
         "operator/secret.jte",
         new AdminPages.SecretShown(
             view.frame(session),
             (network ? "Network key " : "API key ")
-                + AdminPages.ShipperList.prefix(created[0].keyId())
+                + AdminPages.ShipperList.prefix(created.keyId())
                 + " for "
-                + created[0].shipper().name(),
+                + created.shipper().name(),
             "API key",
-            created[0].key(),
+            created.key(),
             "This key is shown only now: Waypost keeps only a hash of it. Give it to the shipper"
                 + " over a safe channel; if it is lost, revoke it and create another.",
             LIST,

@@ -171,9 +171,11 @@ public final class Transparency {
                   reveals.merge(halfYear(rs.getLong(1)), 1, Integer::sum);
                 }
               }
-              try (PreparedStatement ps = c.prepareStatement("SELECT MIN(time) FROM audit_log");
+              // the first entry is the oldest: entries are appended in time order
+              try (PreparedStatement ps =
+                      c.prepareStatement("SELECT time FROM audit_log ORDER BY seq LIMIT 1");
                   ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getObject(1) != null) {
+                if (rs.next()) {
                   firstData[0] = Math.min(firstData[0], halfYear(rs.getLong(1)));
                 }
               }
