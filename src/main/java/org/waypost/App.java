@@ -57,6 +57,7 @@ import org.waypost.tracking.TrackingStore;
 import org.waypost.tracking.http.TrackingRoutes;
 import org.waypost.visitor.Capture;
 import org.waypost.visitor.GeoIp;
+import org.waypost.visitor.PolicyVersions;
 import org.waypost.visitor.PrivacyPolicy;
 import org.waypost.visitor.SecurityLogStore;
 import org.waypost.visitor.TrafficCounts;
@@ -193,10 +194,26 @@ public final class App implements AutoCloseable {
     Analytics analytics =
         new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
     boolean countries = !config.privacy().geoipDatabase().isEmpty();
+    Transparency transparency = new Transparency(database, audit, clock);
+    PrivacyPolicy policy = PrivacyPolicy.from(config, countries);
+    PolicyVersions policyVersions = new PolicyVersions(database, clock);
+    policyVersions.record(policy.settings());
+    List<PolicyVersions.Change> policyHistory = policyVersions.history();
+    ShipmentRecords shipmentRecords = new ShipmentRecords(database, trackingStore);
     Console console =
         new Console(
-            operators, sessions, incidents, legal, deadlines, audit, analytics, countries, gate,
-            pages, clock);
+            operators,
+            sessions,
+            incidents,
+            legal,
+            deadlines,
+            audit,
+            analytics,
+            countries,
+            new Console.Administration(apiKeys, transparency, this::retention, shipmentRecords),
+            gate,
+            pages,
+            clock);
     // Javalin tries a request's path against each route in the order they were added, one regular
     // expression each: lookups, the bulk of the traffic, come first.
     List<Routes> routes =
@@ -212,17 +229,13 @@ public final class App implements AutoCloseable {
                 new TrackingLinks(""), // relative until a base URL is configured
                 config.server(),
                 gate),
-            new ShipmentAdminRoutes(new ShipmentRecords(database, trackingStore), access),
-            new PrivacyRoutes(
-                PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
-                pages,
-                keyStore,
-                clock),
+            new ShipmentAdminRoutes(shipmentRecords, access),
+            new PrivacyRoutes(policy, policyHistory, pages, keyStore, clock),
             new AnalyticsRoutes(analytics, access),
             new IncidentRoutes(incidents, access),
             new AuditRoutes(audit, new OperatorAuth(operators), access),
             new LegalRequestRoutes(legal, deadlines, access),
-            new TransparencyRoutes(new Transparency(database, audit, clock), pages, access),
+            new TransparencyRoutes(transparency, pages, access),
             console);
     server =
         new HttpServer(
@@ -316,7 +329,9 @@ public final class App implements AutoCloseable {
         keys(),
         audit,
         config.privacy().securityLogRetentionDays(),
-        config.tracking().shipmentRetentionDays());
+        config.tracking().shipmentRetentionDays(),
+        config.privacy().aggregateRetentionDays(),
+        config.privacy().incidentRetentionDays());
   }
 
   // ---- what commands and tests reach: the features, and the server once serving

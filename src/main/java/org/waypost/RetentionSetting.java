@@ -15,7 +15,10 @@ final class RetentionSetting {
 
   static void record(PrivacyConfig privacy, AuditLog audit, Database database) {
     Map<String, Object> setting =
-        Map.of("securityLogRetentionDays", privacy.securityLogRetentionDays());
+        Map.of(
+            "securityLogRetentionDays", privacy.securityLogRetentionDays(),
+            "aggregateRetentionDays", privacy.aggregateRetentionDays(),
+            "incidentRetentionDays", privacy.incidentRetentionDays());
     String recorded = audit.latest("config.retention").map(AuditLog.Entry::details).orElse(null);
     if (!AuditLog.canonical(setting).equals(recorded)) {
       database.inTransaction(

@@ -10,8 +10,10 @@ import org.waypost.App;
 import org.waypost.config.ConfigLoader;
 import org.waypost.config.WaypostConfig;
 import org.waypost.demo.DemoData;
+import org.waypost.governance.Operator;
 import org.waypost.governance.Operators;
 import org.waypost.governance.Role;
+import org.waypost.governance.Transparency;
 import org.waypost.keys.MasterKey;
 import org.waypost.shipper.ApiKeys;
 import org.waypost.tracking.TrackingStatus;
@@ -62,6 +64,9 @@ final class DemoCommand implements Callable<Integer> {
     ApiKeys.Created key = app.apiKeys().create(DEMO_SHIPPER);
     Map<String, String> logins = operatorLogins(app);
     boolean seeded = DemoData.seedIfEmpty(app, key.shipper().id());
+    if (seeded) {
+      confirmStatements(app);
+    }
     app.serve();
     print(
         Logging.forPeople(spec, config.logging()),
@@ -92,6 +97,18 @@ final class DemoCommand implements Callable<Integer> {
       logins.put(operator.getKey() + " (" + Role.join(operator.getValue()) + ")", password);
     }
     return logins;
+  }
+
+  /**
+   * A fresh demo's transparency statements, confirmed (and so signed) by its admin, as a running
+   * installation's would be: the report then shows confirmed statements, not three "Not yet".
+   */
+  private static void confirmStatements(App app) {
+    Operator admin = app.operators().find(DEMO_OPERATORS.getFirst().getKey()).orElseThrow();
+    Transparency transparency = new Transparency(app.database(), app.audit(), app.clock());
+    for (Transparency.Statement statement : transparency.report().statements()) {
+      transparency.confirm(statement.id(), admin);
+    }
   }
 
   private void print(

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *     notice before it goes back to the sender
  * @param pickupHours the post offices' opening hours, as the operator writes them
  * @param redeliveryUrl where a recipient asks for another delivery attempt, https
+ * @param controllerName who the privacy policy names as the controller of visitor data (the legal
+ *     entity, e.g. "Example Post Ltd"); empty: {@code operator.name}
  */
 public record SiteConfig(
     String contactEmail,
@@ -34,7 +36,8 @@ public record SiteConfig(
     String primaryColor,
     int pickupHoldDays,
     String pickupHours,
-    String redeliveryUrl) {
+    String redeliveryUrl,
+    String controllerName) {
 
   private static final Pattern EMAIL =
       Pattern.compile("[^@\\s<>\"(),;:\\\\]{1,64}@[A-Za-z0-9.-]{1,185}\\.[A-Za-z]{2,}");
@@ -54,6 +57,10 @@ public record SiteConfig(
     primaryColor = stripped(primaryColor).toLowerCase(Locale.ROOT);
     pickupHours = stripped(pickupHours);
     redeliveryUrl = stripped(redeliveryUrl);
+    controllerName = stripped(controllerName);
+    require(
+        controllerName.length() <= 200 && controllerName.chars().noneMatch(Character::isISOControl),
+        "site.controllerName must be at most 200 characters without control characters");
     require(
         contactEmail.isEmpty() || EMAIL.matcher(contactEmail).matches(),
         "site.contactEmail must be an e-mail address, was '" + contactEmail + "'");
@@ -90,7 +97,7 @@ public record SiteConfig(
   }
 
   public static SiteConfig defaults() {
-    return new SiteConfig("", "", "", "", "", "#133e7c", 15, "", "");
+    return new SiteConfig("", "", "", "", "", "#133e7c", 15, "", "", "");
   }
 
   /** Whether any way to contact the operator is configured. */

@@ -221,6 +221,27 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Runs {@code work} in a transaction that is always rolled back: to count what a change would do
+   * with the very statements that would do it (what the next retention run will remove), so that
+   * the count and the change cannot drift apart.
+   */
+  public <T> T rolledBack(SqlWork<T> work) {
+    try (Connection connection = connection()) {
+      connection.setAutoCommit(false);
+      try {
+        return work.run(connection);
+      } finally {
+        connection.rollback();
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("database transaction failed", e);
+    } catch (RuntimeException e) {
+      throw classified(e);
+    }
+  }
+
+  /**
    * Runs read-only {@code work} on a connection in autocommit mode.
    *
    * @throws DatabaseUnavailableException when the database cannot serve (see {@link Outages})

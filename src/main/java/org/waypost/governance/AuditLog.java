@@ -405,6 +405,17 @@ public final class AuditLog {
   }
 
   /**
+   * Signs {@code message} with the audit signing key, the key whose public half the transparency
+   * report publishes beside its latest checkpoint; base64, with Tink's key-id prefix. For what the
+   * operator states publicly (transparency statements), so that a copy can be checked offline.
+   *
+   * @throws CheckpointException when there is no master key to open the signing key with
+   */
+  public String sign(byte[] message) {
+    return java.util.Base64.getEncoder().encodeToString(signingKey.sign(message));
+  }
+
+  /**
    * Records, signed, that the database was restored from a backup: the entries after the newest
    * checkpoint the restored log still matches, up to the newest checkpoint in the checkpoint file,
    * were lost. After it {@link #verify()} passes again, and reports the restore. See {@link

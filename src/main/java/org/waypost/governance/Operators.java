@@ -95,6 +95,11 @@ public final class Operators {
    *     {@code conflict} when the name is taken
    */
   public Added add(String name, Set<Role> roles, String password) {
+    return add(name, roles, password, LOCAL_ADMIN);
+  }
+
+  /** As {@link #add(String, Set, String)}, recorded as done by {@code actor} (a console admin). */
+  public Added add(String name, Set<Role> roles, String password, String actor) {
     String cleanName = Texts.checked(name, "an operator name", MAX_NAME_LENGTH);
     if (roles == null || roles.isEmpty()) {
       throw ProblemException.validation("an operator needs at least one role");
@@ -123,7 +128,7 @@ public final class Operators {
                   long created = rs.getLong(1);
                   audit.append(
                       c,
-                      LOCAL_ADMIN,
+                      actor,
                       "operator.create",
                       "operator:" + cleanName,
                       Map.of("roles", Role.join(roles)));
@@ -196,6 +201,11 @@ public final class Operators {
    * @throws IllegalArgumentException when no active operator has that name
    */
   public List<String> disable(String operatorName) {
+    return disable(operatorName, LOCAL_ADMIN);
+  }
+
+  /** As {@link #disable(String)}, recorded as done by {@code actor}. */
+  public List<String> disable(String operatorName, String actor) {
     long now = clock.millis();
     List<String> revoked =
         database.inTransaction(
@@ -210,7 +220,7 @@ public final class Operators {
               List<String> tokenIds = revokeAll(c, operator.id(), now);
               audit.append(
                   c,
-                  LOCAL_ADMIN,
+                  actor,
                   "operator.disable",
                   "operator:" + operator.name(),
                   Map.of("tokensRevoked", tokenIds));
@@ -229,6 +239,11 @@ public final class Operators {
    * @throws IllegalArgumentException when no active operator has that name
    */
   public Set<Role> setRoles(String operatorName, Set<Role> roles) {
+    return setRoles(operatorName, roles, LOCAL_ADMIN);
+  }
+
+  /** As {@link #setRoles(String, Set)}, recorded as done by {@code actor}. */
+  public Set<Role> setRoles(String operatorName, Set<Role> roles, String actor) {
     if (roles == null || roles.isEmpty()) {
       throw ProblemException.validation("an operator needs at least one role");
     }
@@ -244,7 +259,7 @@ public final class Operators {
               }
               audit.append(
                   c,
-                  LOCAL_ADMIN,
+                  actor,
                   "operator.roles.set",
                   "operator:" + operator.name(),
                   Map.of("roles", Role.join(roles), "previous", Role.join(operator.roles())));
@@ -261,6 +276,11 @@ public final class Operators {
    * @throws IllegalArgumentException when no operator has that name
    */
   public List<String> revokeTokens(String operatorName) {
+    return revokeTokens(operatorName, LOCAL_ADMIN);
+  }
+
+  /** As {@link #revokeTokens(String)}, recorded as done by {@code actor}. */
+  public List<String> revokeTokens(String operatorName, String actor) {
     long now = clock.millis();
     List<String> revoked =
         database.inTransaction(
@@ -282,7 +302,7 @@ public final class Operators {
               for (String tokenId : tokenIds) {
                 audit.append(
                     c,
-                    LOCAL_ADMIN,
+                    actor,
                     "operator.token.revoke",
                     "token:" + tokenId,
                     Map.of("operator", operatorName.strip()));
@@ -439,6 +459,50 @@ public final class Operators {
         });
     audit.checkpointWhenPossible();
     verifier.forget(tokenId);
+  }
+
+  /**
+   * An operator as the console's administration page lists them: never a password hash or a token,
+   * only how many unexpired, unrevoked tokens they hold.
+   *
+   * @param disabledAt null while the account is active
+   */
+  public record Listed(
+      String name, Set<Role> roles, Instant createdAt, Instant disabledAt, int activeTokens) {
+    public boolean active() {
+      return disabledAt == null;
+    }
+  }
+
+  /** Every operator, active first, then by name. */
+  public List<Listed> list() {
+    long now = clock.millis();
+    return database.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT o.name, o.roles, o.created_at, o.disabled_at,"
+                      + " (SELECT COUNT(*) FROM operator_tokens t WHERE t.operator_id = o.id"
+                      + " AND t.revoked_at IS NULL AND t.expires_at > ?)"
+                      + " FROM operators o ORDER BY o.disabled_at IS NOT NULL, o.name")) {
+            ps.setLong(1, now);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Listed> out = new ArrayList<>();
+              while (rs.next()) {
+                long disabled = rs.getLong(4);
+                boolean active = rs.wasNull();
+                out.add(
+                    new Listed(
+                        rs.getString(1),
+                        Role.parse(rs.getString(2)),
+                        Instant.ofEpochMilli(rs.getLong(3)),
+                        active ? null : Instant.ofEpochMilli(disabled),
+                        rs.getInt(5)));
+              }
+              return out;
+            }
+          }
+        });
   }
 
   /** The active operator with this name. */

@@ -194,10 +194,19 @@ public final class KeyStore {
 
   /** Days whose day keysets exist (not destroyed), ascending. */
   public List<LocalDate> days() {
+    return days(Kind.DAY);
+  }
+
+  /** Days whose unique-visitor keysets exist (not destroyed), ascending. */
+  public List<LocalDate> visitorKeyDays() {
+    return days(Kind.VISITORS);
+  }
+
+  private List<LocalDate> days(Kind kind) {
     return scan().stream()
-        .filter(e -> e.kind() == Kind.DAY && e.keyset() && !e.temp())
+        .filter(e -> e.kind() == kind && e.keyset() && !e.temp())
         .map(Entry::day)
-        .filter(day -> !isDestroyed(day))
+        .filter(day -> !Files.exists(tombstone(kind, day)))
         .sorted()
         .distinct()
         .toList();

@@ -1,5 +1,8 @@
 package org.waypost.retention;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,9 +26,11 @@ import org.waypost.visitor.TrafficCounts;
  * Makes "we keep it N days" true: deletes security-log rows older than the retention period and
  * destroys the day keys that sealed and tagged them; counts each finished day's unique visitors and
  * destroys the key they were counted with; deletes pieces long delivered (counted from when their
- * delivery scan was received) and registrations' idempotency keys older than 24 hours. Runs on a
- * schedule and from {@code waypost retention run --at INSTANT}; every expiry follows the instant it
- * is given, never the wall clock.
+ * delivery scan was received), registrations' idempotency keys older than 24 hours, traffic
+ * aggregates older than their own retention and abuse incidents (pseudonyms and counts, with what
+ * operators did about them) older than theirs, once no block or allowance of theirs is in force.
+ * Runs on a schedule and from {@code waypost retention run --at INSTANT}; every expiry follows the
+ * instant it is given, never the wall clock.
  *
  * <p>With a retention of N days, the rows and keys of day D go at 00:00 UTC of day D + N, so
  * nothing is older than N days.
@@ -48,7 +53,9 @@ public final class Retention {
       List<LocalDate> visitorDaysCounted,
       List<LocalDate> visitorKeysDestroyed,
       int shipmentsDeleted,
-      int idempotencyKeysDeleted) {
+      int idempotencyKeysDeleted,
+      int aggregateRowsDeleted,
+      int incidentsDeleted) {
 
     public List<String> lines() {
       return List.of(
@@ -62,7 +69,9 @@ public final class Retention {
               + visitorKeysDestroyed.size()
               + days(visitorKeysDestroyed),
           "  delivered shipments deleted:   " + shipmentsDeleted,
-          "  idempotency keys deleted:      " + idempotencyKeysDeleted);
+          "  idempotency keys deleted:      " + idempotencyKeysDeleted,
+          "  aggregate rows deleted:        " + aggregateRowsDeleted,
+          "  incidents deleted:             " + incidentsDeleted);
     }
 
     boolean removedAnything() {
@@ -70,7 +79,9 @@ public final class Retention {
           || !dayKeysDestroyed.isEmpty()
           || !visitorKeysDestroyed.isEmpty()
           || shipmentsDeleted > 0
-          || idempotencyKeysDeleted > 0;
+          || idempotencyKeysDeleted > 0
+          || aggregateRowsDeleted > 0
+          || incidentsDeleted > 0;
     }
 
     /** What the audit log records of a run: counts and the days whose keys were destroyed. */
@@ -84,6 +95,8 @@ public final class Retention {
           "visitorKeysDestroyed", visitorKeysDestroyed.stream().map(LocalDate::toString).toList());
       details.put("shipmentsDeleted", shipmentsDeleted);
       details.put("idempotencyKeysDeleted", idempotencyKeysDeleted);
+      details.put("aggregateRowsDeleted", aggregateRowsDeleted);
+      details.put("incidentsDeleted", incidentsDeleted);
       return details;
     }
 
@@ -101,6 +114,8 @@ public final class Retention {
   private final AuditLog audit;
   private final int securityLogDays;
   private final int shipmentDays;
+  private final int aggregateDays;
+  private final int incidentDays;
 
   public Retention(
       Database database,
@@ -111,7 +126,9 @@ public final class Retention {
       KeyStore keys,
       AuditLog audit,
       int securityLogDays,
-      int shipmentDays) {
+      int shipmentDays,
+      int aggregateDays,
+      int incidentDays) {
     this.database = database;
     this.securityLog = securityLog;
     this.counts = counts;
@@ -121,11 +138,35 @@ public final class Retention {
     this.audit = audit;
     this.securityLogDays = securityLogDays;
     this.shipmentDays = shipmentDays;
+    this.aggregateDays = aggregateDays;
+    this.incidentDays = incidentDays;
+  }
+
+  /** The retention periods this applies, in days, for the console to show beside a preview. */
+  public record Periods(int securityLog, int shipments, int aggregates, int incidents) {}
+
+  public Periods periods() {
+    return new Periods(securityLogDays, shipmentDays, aggregateDays, incidentDays);
   }
 
   /** The first day still kept at {@code at}. */
   public LocalDate keptFrom(Instant at) {
     return KeyStore.keptFrom(at.atZone(ZoneOffset.UTC).toLocalDate(), securityLogDays);
+  }
+
+  /**
+   * What {@link #run} at {@code at} would remove, counted by running the same deletions in a
+   * transaction that is rolled back, and listing the keys it would destroy: nothing changes.
+   */
+  public Report preview(Instant at) {
+    LocalDate keptFrom = keptFrom(at);
+    LocalDate visitorsFinishedBefore = visitorsFinishedBefore(at);
+    List<LocalDate> counted = new ArrayList<>();
+    int[] deleted = database.rolledBack(c -> deleteExpired(c, at, counted));
+    List<LocalDate> dayKeys = keys.days().stream().filter(d -> d.isBefore(keptFrom)).toList();
+    List<LocalDate> visitorKeys =
+        keys.visitorKeyDays().stream().filter(d -> d.isBefore(visitorsFinishedBefore)).toList();
+    return report(at, keptFrom, deleted, dayKeys, counted, visitorKeys);
   }
 
   /**
@@ -140,28 +181,11 @@ public final class Retention {
 
   public Report run(Instant at) {
     LocalDate keptFrom = keptFrom(at);
-    LocalDate visitorsFinishedBefore = at.minus(VISITOR_GRACE).atZone(ZoneOffset.UTC).toLocalDate();
-    Instant deliveredBefore = at.minus(Duration.ofDays(shipmentDays));
     List<LocalDate> counted = new ArrayList<>();
-    int[] deleted =
-        database.inTransaction(
-            c -> {
-              int rows = securityLog.deleteBefore(c, keptFrom);
-              for (LocalDate day : counts.unfinishedDaysBefore(c, visitorsFinishedBefore)) {
-                if (counts.finishVisitors(c, day) > 0) {
-                  counted.add(day); // zero: another run counted it a moment ago
-                }
-              }
-              int shipments = tracking.deleteDeliveredBefore(c, deliveredBefore);
-              int idempotency =
-                  idempotencyKeys.deleteCreatedBefore(c, at.minus(IdempotencyKeys.LIFETIME));
-              return new int[] {rows, shipments, idempotency};
-            });
+    int[] deleted = database.inTransaction(c -> deleteExpired(c, at, counted));
     List<LocalDate> destroyed = keys.destroyBefore(keptFrom);
-    List<LocalDate> visitorKeys = keys.destroyVisitorKeysBefore(visitorsFinishedBefore);
-    Report report =
-        new Report(
-            at, keptFrom, deleted[0], destroyed, counted, visitorKeys, deleted[1], deleted[2]);
+    List<LocalDate> visitorKeys = keys.destroyVisitorKeysBefore(visitorsFinishedBefore(at));
+    Report report = report(at, keptFrom, deleted, destroyed, counted, visitorKeys);
     if (report.removedAnything()) {
       database.inTransaction(
           c -> audit.append(c, "retention", "retention.run", "as-of:" + at, report.details()));
@@ -169,13 +193,85 @@ public final class Retention {
     }
     log.info(
         "retention ran rows={} day_keys={} visitor_days={} visitor_keys={} shipments={}"
-            + " idempotency_keys={}",
+            + " idempotency_keys={} aggregate_rows={} incidents={}",
         report.securityLogRows(),
         destroyed.size(),
         counted.size(),
         visitorKeys.size(),
         report.shipmentsDeleted(),
-        report.idempotencyKeysDeleted());
+        report.idempotencyKeysDeleted(),
+        report.aggregateRowsDeleted(),
+        report.incidentsDeleted());
     return report;
+  }
+
+  private static Report report(
+      Instant at,
+      LocalDate keptFrom,
+      int[] deleted,
+      List<LocalDate> dayKeys,
+      List<LocalDate> counted,
+      List<LocalDate> visitorKeys) {
+    return new Report(
+        at,
+        keptFrom,
+        deleted[0],
+        dayKeys,
+        counted,
+        visitorKeys,
+        deleted[1],
+        deleted[2],
+        deleted[3],
+        deleted[4]);
+  }
+
+  private static LocalDate visitorsFinishedBefore(Instant at) {
+    return at.minus(VISITOR_GRACE).atZone(ZoneOffset.UTC).toLocalDate();
+  }
+
+  /**
+   * Every deletion of a run, in one transaction: security-log rows, visitor days counted (added to
+   * {@code counted}), shipments, idempotency keys, aggregates, incidents.
+   */
+  private int[] deleteExpired(Connection c, Instant at, List<LocalDate> counted)
+      throws SQLException {
+    int rows = securityLog.deleteBefore(c, keptFrom(at));
+    for (LocalDate day : counts.unfinishedDaysBefore(c, visitorsFinishedBefore(at))) {
+      if (counts.finishVisitors(c, day) > 0) {
+        counted.add(day); // zero: another run counted it a moment ago
+      }
+    }
+    int shipments = tracking.deleteDeliveredBefore(c, at.minus(Duration.ofDays(shipmentDays)));
+    int idempotency = idempotencyKeys.deleteCreatedBefore(c, at.minus(IdempotencyKeys.LIFETIME));
+    LocalDate today = at.atZone(ZoneOffset.UTC).toLocalDate();
+    int aggregates = counts.deleteBefore(c, today.minusDays(aggregateDays));
+    int incidents = deleteIncidentsBefore(c, today.minusDays(incidentDays), at);
+    return new int[] {rows, shipments, idempotency, aggregates, incidents};
+  }
+
+  /**
+   * Deletes the incidents of days before {@code cutoff} whose block has ended and whose network
+   * allowance, if any, has run out by {@code at}, with the actions taken on them (their audit
+   * entries stay, as every audit entry does).
+   */
+  private static int deleteIncidentsBefore(Connection c, LocalDate cutoff, Instant at)
+      throws SQLException {
+    String expired =
+        "SELECT i.id FROM incidents i WHERE i.day < ? AND i.blocked_until < ?"
+            + " AND NOT EXISTS (SELECT 1 FROM incident_actions a WHERE a.incident_id = i.id"
+            + " AND a.allowed_until >= ?)";
+    try (PreparedStatement actions =
+            c.prepareStatement(
+                "DELETE FROM incident_actions WHERE incident_id IN (" + expired + ")");
+        PreparedStatement incidents =
+            c.prepareStatement("DELETE FROM incidents WHERE id IN (" + expired + ")")) {
+      for (PreparedStatement ps : List.of(actions, incidents)) {
+        ps.setString(1, cutoff.toString());
+        ps.setLong(2, at.toEpochMilli());
+        ps.setLong(3, at.toEpochMilli());
+      }
+      actions.executeUpdate();
+      return incidents.executeUpdate();
+    }
   }
 }

@@ -5,6 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.waypost.db.Database;
@@ -65,6 +69,11 @@ public final class ApiKeys {
    * was created.
    */
   public Created create(String shipperName, boolean network) {
+    return create(shipperName, network, Operators.LOCAL_ADMIN);
+  }
+
+  /** As {@link #create(String, boolean)}, recorded as done by {@code actor} (a console admin). */
+  public Created create(String shipperName, boolean network, String actor) {
     String name = shipperName == null ? "" : shipperName.strip();
     if (name.isEmpty() || name.length() > 80) {
       throw new IllegalArgumentException("a shipper name must be 1 to 80 characters");
@@ -93,7 +102,7 @@ public final class ApiKeys {
               }
               audit.append(
                   c,
-                  Operators.LOCAL_ADMIN,
+                  actor,
                   network ? "apikey.create-network" : "apikey.create",
                   "shipper:" + name,
                   Map.of("keyId", keyId, "network", network));
@@ -105,6 +114,11 @@ public final class ApiKeys {
 
   /** Revokes a key by its public id: at once here, within the verifier's cache TTL elsewhere. */
   public void revoke(String keyId) {
+    revoke(keyId, Operators.LOCAL_ADMIN);
+  }
+
+  /** As {@link #revoke(String)}, recorded as done by {@code actor}. */
+  public void revoke(String keyId, String actor) {
     database.inTransaction(
         c -> {
           try (PreparedStatement ps =
@@ -116,11 +130,70 @@ public final class ApiKeys {
               throw new IllegalArgumentException("no active API key with id " + keyId);
             }
           }
-          audit.append(c, Operators.LOCAL_ADMIN, "apikey.revoke", "apikey:" + keyId, Map.of());
+          audit.append(c, actor, "apikey.revoke", "apikey:" + keyId, Map.of());
           return null;
         });
     audit.checkpointWhenPossible();
     verifier.forget(keyId);
+  }
+
+  /** A key as listed: its public id only (the secret is never kept), and its state. */
+  public record Listed(String keyId, boolean network, Instant createdAt, Instant revokedAt) {
+    public boolean active() {
+      return revokedAt == null;
+    }
+  }
+
+  /** A shipper account and every key it was ever given, oldest first. */
+  public record Account(long id, String name, Instant createdAt, List<Listed> keys) {
+    public Account {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /** Every shipper account with its keys, by name. */
+  public List<Account> accounts() {
+    return database.read(
+        c -> {
+          Map<Long, Account> accounts = new LinkedHashMap<>();
+          Map<Long, List<Listed>> keys = new LinkedHashMap<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id, name, created_at FROM shippers ORDER BY name, id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              long id = rs.getLong(1);
+              keys.put(id, new ArrayList<>());
+              accounts.put(
+                  id,
+                  new Account(id, rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), List.of()));
+            }
+          }
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT shipper_id, key_id, network, created_at, revoked_at FROM api_keys"
+                          + " ORDER BY id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              long revoked = rs.getLong(5);
+              Instant revokedAt = rs.wasNull() ? null : Instant.ofEpochMilli(revoked);
+              List<Listed> of = keys.get(rs.getLong(1));
+              if (of != null) {
+                of.add(
+                    new Listed(
+                        rs.getString(2),
+                        rs.getBoolean(3),
+                        Instant.ofEpochMilli(rs.getLong(4)),
+                        revokedAt));
+              }
+            }
+          }
+          List<Account> out = new ArrayList<>(accounts.size());
+          for (Account a : accounts.values()) {
+            out.add(new Account(a.id(), a.name(), a.createdAt(), keys.get(a.id())));
+          }
+          return out;
+        });
   }
 
   /** The id of the account named {@code name}, created if new. */

@@ -123,6 +123,17 @@ public final class TrafficCounts {
     return count;
   }
 
+  /**
+   * Deletes the hourly and daily counters of days before {@code cutoff}: buckets are ISO days or
+   * days with an hour ({@code 2026-11-29T13}), so they sort as their time does.
+   */
+  public int deleteBefore(Connection c, LocalDate cutoff) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM traffic_counts WHERE bucket < ?")) {
+      ps.setString(1, cutoff.toString());
+      return ps.executeUpdate();
+    }
+  }
+
   /** A stored counter. */
   public record Count(String bucket, String dimension, String value, long count) {}
 

@@ -56,6 +56,18 @@ class DemoCommandTest {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(lookup.statusCode()).isEqualTo(200);
       assertThat(lookup.body()).contains("\"status\":\"DELIVERED\"");
+      HttpResponse<String> report =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url.group(1) + "api/v1/transparency")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      var statements = org.waypost.json.Json.MAPPER.readTree(report.body()).get("statements");
+      assertThat(statements).isNotEmpty();
+      statements.forEach(
+          s -> {
+            assertThat(s.get("confirmedOn").isNull()).as("confirmed: %s", s).isFalse();
+            assertThat(s.get("signature").asText()).as("signed: %s", s).isNotBlank();
+          });
     } finally {
       demo.interrupt();
       demo.join(10_000);

@@ -34,7 +34,6 @@ import org.waypost.tracking.TrackingNumber;
  */
 class ConsoleLayoutBrowserTest {
   private static final String PASSWORD = "correct horse battery staple";
-  private static final int[] WIDTHS = {1280, 390};
 
   @TempDir static Path dir;
   private static TestApp app;
@@ -179,30 +178,14 @@ class ConsoleLayoutBrowserTest {
     return browser.all(css).stream().map(org.openqa.selenium.WebElement::getText).toList();
   }
 
-  /** The page at both widths: no sideways scrolling, no broken date, nothing for axe. */
   private static void check(String path, String title) {
-    for (int width : WIDTHS) {
-      browser.viewport(width, 900);
-      assertThat(browser.viewportWidth()).isEqualTo(width);
-      browser.open(path);
-      assertThat(browser.driver().getTitle()).as(path).startsWith(title);
-      assertThat(browser.pageWidth()).as("%s at %d px", path, width).isLessThanOrEqualTo(width);
-      assertThat(browser.brokenDates()).as("%s at %d px", path, width).isEmpty();
-      assertThat(browser.axeViolations()).as("%s at %d px", path, width).isEmpty();
-      browser.screenshotWholePage(
-          Path.of("target/screenshots", path.replaceAll("[^a-z0-9]+", "-") + width + ".png"));
-    }
-    browser.viewport(1280, 900);
+    browser.checkPage(path, title);
   }
 
   /** The page the browser shows now, which cannot be reloaded: at 390 px, then at 1280 px. */
   private static void checkShown(String what) {
-    for (int width : new int[] {390, 1280}) {
-      browser.viewport(width, 900);
-      assertThat(browser.pageWidth()).as("%s at %d px", what, width).isLessThanOrEqualTo(width);
-      assertThat(browser.brokenDates()).as("%s at %d px", what, width).isEmpty();
-      assertThat(browser.axeViolations()).as("%s at %d px", what, width).isEmpty();
-    }
+    browser.checkShown(what, 390);
+    browser.checkShown(what, 1280);
   }
 
   // ---- fixtures

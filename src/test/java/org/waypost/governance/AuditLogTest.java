@@ -471,7 +471,15 @@ class AuditLogTest {
             folder,
             MasterKey.load(
                 new PrivacyConfig(
-                    7, dir.resolve("other").toString(), otherKey.toString(), "", true, 5, "")));
+                    7,
+                    dir.resolve("other").toString(),
+                    otherKey.toString(),
+                    "",
+                    true,
+                    5,
+                    "",
+                    730,
+                    90)));
     assertThatThrownBy(underAnotherKey::latest)
         .isInstanceOf(Checkpoints.CheckpointException.class)
         .hasMessageContaining("another master key");

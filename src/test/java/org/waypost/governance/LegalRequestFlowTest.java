@@ -238,6 +238,14 @@ class LegalRequestFlowTest {
       assertCounts(row(period, "SEARCH_WARRANT"), 1, 0, 0, 1, 0);
       assertCounts(row(period, "EMERGENCY"), 0, 0, 0, 0, 0);
       assertCounts(period.get("total"), 3, 1, 1, 1, 0);
+      assertThat(period.at("/total/recordsDisclosed").asInt())
+          .as("records disclosed, as the request itself counts them")
+          .isEqualTo(disclosure.at("/request/recordsDisclosed").asInt());
+      assertThat(row(period, "SUBPOENA").get("recordsDisclosed").asInt()).isEqualTo(1);
+      assertThat(period.get("addressReveals").asInt()).isZero();
+      assertThat(report.json().at("/latestCheckpoint/seq").asLong()).isPositive();
+      assertThat(report.json().at("/latestCheckpoint/hash").asText()).hasSize(64);
+      assertThat(report.json().at("/latestCheckpoint/signature").asText()).isNotBlank();
       assertThat(report.body())
           .doesNotContain(number)
           .doesNotContain("3:19-cr-00123")

@@ -3,15 +3,22 @@ package org.waypost.governance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.crypto.tink.PublicKeyVerify;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.signature.SignatureConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -757,23 +764,23 @@ class LegalRequestsTest {
         .extracting(Transparency.Period::period)
         .containsExactly("2027-H1", "2026-H2", "2026-H1");
     Transparency.Period empty = report.periods().get(0);
-    assertThat(empty.total()).isEqualTo(new Transparency.Totals(0, 0, 0, 0, 0));
+    assertThat(empty.total()).isEqualTo(new Transparency.Totals(0, 0, 0, 0, 0, 0));
     assertThat(empty.byProcess()).hasSize(LegalProcess.values().length);
     Transparency.Period h2 = report.periods().get(1);
     assertThat(h2.from()).isEqualTo(LocalDate.parse("2026-07-01"));
     assertThat(h2.to()).isEqualTo(LocalDate.parse("2026-12-31"));
     assertThat(h2.byProcess())
         .containsExactly(
-            new Transparency.Row(LegalProcess.SUBPOENA, 3, 1, 1, 1, 0),
-            new Transparency.Row(LegalProcess.COURT_ORDER, 0, 0, 0, 0, 0),
-            new Transparency.Row(LegalProcess.SEARCH_WARRANT, 1, 0, 0, 0, 1),
-            new Transparency.Row(LegalProcess.EMERGENCY, 1, 0, 0, 0, 1),
-            new Transparency.Row(LegalProcess.OTHER, 0, 0, 0, 0, 0));
-    assertThat(h2.total()).isEqualTo(new Transparency.Totals(5, 1, 1, 1, 2));
+            new Transparency.Row(LegalProcess.SUBPOENA, 3, 1, 1, 1, 0, 1),
+            new Transparency.Row(LegalProcess.COURT_ORDER, 0, 0, 0, 0, 0, 0),
+            new Transparency.Row(LegalProcess.SEARCH_WARRANT, 1, 0, 0, 0, 1, 0),
+            new Transparency.Row(LegalProcess.EMERGENCY, 1, 0, 0, 0, 1, 0),
+            new Transparency.Row(LegalProcess.OTHER, 0, 0, 0, 0, 0, 0));
+    assertThat(h2.total()).isEqualTo(new Transparency.Totals(5, 1, 1, 1, 2, 1));
     Transparency.Period h1 = report.periods().get(2);
     assertThat(h1.period()).isEqualTo("2026-H1");
     assertThat(h1.to()).isEqualTo(LocalDate.parse("2026-06-30"));
-    assertThat(h1.total()).isEqualTo(new Transparency.Totals(1, 0, 0, 0, 1));
+    assertThat(h1.total()).isEqualTo(new Transparency.Totals(1, 0, 0, 0, 1, 0));
   }
 
   @ParameterizedTest
@@ -844,5 +851,69 @@ class LegalRequestsTest {
     assertThat(auditEntries()).extracting(AuditLog.Entry::actor).containsOnly("ada");
     assertThat(auditEntries().get(1).details()).contains("weaken our encryption");
     assertThat(app.audit().verify().intact()).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void addressRevealsCountBesideRequestsInEveryHalfYearSinceTheFirstData(StoreKind kind) {
+    open(kind);
+    clock.set(Instant.parse("2025-03-01T00:00:00Z"));
+    record("config.retention"); // the first start: the report reaches back to it
+    clock.set(Instant.parse("2026-02-01T00:00:00Z"));
+    record("incident.reveal");
+    clock.set(START);
+    record("incident.reveal");
+    record("incident.reveal");
+    record("incident.unblock");
+
+    Transparency.Report report = transparency.report();
+
+    assertThat(report.periods())
+        .extracting(Transparency.Period::period)
+        .containsExactly("2026-H2", "2026-H1", "2025-H2", "2025-H1");
+    assertThat(report.periods())
+        .extracting(Transparency.Period::addressReveals)
+        .containsExactly(2, 1, 0, 0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void aConfirmedStatementVerifiesWithThePublishedKeyAndNothingElseDoes(StoreKind kind)
+      throws Exception {
+    open(kind);
+    long first = transparency.report().statements().getFirst().id();
+    transparency.confirm(first, ADA);
+    app.audit().checkpointWhenPossible();
+
+    Transparency.Report report = transparency.report();
+    Transparency.Statement statement = report.statements().getFirst();
+    assertThat(statement.signature()).isNotNull();
+    assertThat(report.statements().get(1).signature()).as("never confirmed").isNull();
+    SignatureConfig.register();
+    var verifier =
+        TinkJsonProtoKeysetFormat.parseKeysetWithoutSecret(
+                report.latestCheckpoint().publicKey(), RegistryConfiguration.get())
+            .getPrimitive(RegistryConfiguration.get(), PublicKeyVerify.class);
+    byte[] signature = Base64.getDecoder().decode(statement.signature());
+    String signed =
+        "[\"waypost-transparency-statement\","
+            + first
+            + ",\""
+            + statement.text()
+            + "\",\""
+            + DAY
+            + "\"]";
+    verifier.verify(signature, signed.getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(
+            () ->
+                verifier.verify(
+                    signature,
+                    signed.replace("never", "sometimes").getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(GeneralSecurityException.class);
+  }
+
+  /** An audit entry of {@code action} at the clock's time, as the feature that does it writes. */
+  private void record(String action) {
+    app.database().inTransaction(c -> app.audit().append(c, "sam", action, "incident:1", null));
   }
 }

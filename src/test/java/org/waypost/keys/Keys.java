@@ -15,13 +15,21 @@ final class Keys {
   /** Privacy settings that read the master key from {@code file}. */
   static PrivacyConfig fromFile(Path file) {
     return new PrivacyConfig(
-        7, file.resolveSibling("keys").toString(), file.toString(), "", true, 5, "");
+        7, file.resolveSibling("keys").toString(), file.toString(), "", true, 5, "", 730, 90);
   }
 
   /** Privacy settings that carry the master key itself, as WAYPOST_PRIVACY_MASTERKEY would. */
   static PrivacyConfig fromValue(Path dir, String value) {
     return new PrivacyConfig(
-        7, dir.resolve("keys").toString(), dir.resolve("none.key").toString(), value, true, 5, "");
+        7,
+        dir.resolve("keys").toString(),
+        dir.resolve("none.key").toString(),
+        value,
+        true,
+        5,
+        "",
+        730,
+        90);
   }
 
   /** A new master key in {@code dir}/{@code name}. */

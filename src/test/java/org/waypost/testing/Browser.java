@@ -1,5 +1,7 @@
 package org.waypost.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -197,6 +199,34 @@ public final class Browser implements AutoCloseable {
 
   private long number(String script) {
     return ((Number) ((JavascriptExecutor) driver).executeScript(script)).longValue();
+  }
+
+  /**
+   * Opens {@code path} at 1280 and at 390 px and checks what every console page must hold there:
+   * its title, no sideways scrolling, no date broken over two lines, nothing for axe; saves each as
+   * a screenshot under target/screenshots.
+   */
+  public void checkPage(String path, String title) {
+    for (int width : new int[] {1280, 390}) {
+      viewport(width, 900);
+      assertThat(viewportWidth()).isEqualTo(width);
+      open(path);
+      assertThat(driver.getTitle()).as(path).startsWith(title);
+      checkShown(path, width);
+      screenshotWholePage(
+          Path.of("target/screenshots", path.replaceAll("[^a-z0-9]+", "-") + width + ".png"));
+    }
+    viewport(1280, 900);
+  }
+
+  /**
+   * The page shown now, at {@code width}: no sideways scrolling, no broken date, nothing for axe.
+   */
+  public void checkShown(String what, int width) {
+    viewport(width, 900);
+    assertThat(pageWidth()).as("%s at %d px", what, width).isLessThanOrEqualTo(width);
+    assertThat(brokenDates()).as("%s at %d px", what, width).isEmpty();
+    assertThat(axeViolations()).as("%s at %d px", what, width).isEmpty();
   }
 
   // ---- accessibility and pictures

@@ -15,6 +15,7 @@ import org.waypost.json.Json;
 import org.waypost.keys.DayKeys;
 import org.waypost.keys.KeyStore;
 import org.waypost.net.IpLiterals;
+import org.waypost.visitor.PolicyVersions;
 import org.waypost.visitor.PrivacyPolicy;
 import org.waypost.visitor.VisitorLog;
 import org.waypost.web.Exchange;
@@ -30,12 +31,22 @@ public final class PrivacyRoutes implements Routes {
   private static final HexFormat HEX = HexFormat.of();
 
   private final PrivacyPolicy policy;
+  private final List<PolicyVersions.Change> history;
   private final Pages pages;
   private final KeyStore keys;
   private final Clock clock;
 
-  public PrivacyRoutes(PrivacyPolicy policy, Pages pages, KeyStore keys, Clock clock) {
+  /**
+   * @param history the policy's versions, newest first, as recorded when this server started
+   */
+  public PrivacyRoutes(
+      PrivacyPolicy policy,
+      List<PolicyVersions.Change> history,
+      Pages pages,
+      KeyStore keys,
+      Clock clock) {
     this.policy = policy;
+    this.history = List.copyOf(history);
     this.pages = pages;
     this.keys = keys;
     this.clock = clock;
@@ -45,7 +56,9 @@ public final class PrivacyRoutes implements Routes {
   public void register(RoutesConfig routes) {
     routes.get(
         "/privacy",
-        ctx -> ctx.html(pages.render("privacy.jte", new PrivacyPage(pages.site(ctx), policy))));
+        ctx ->
+            ctx.html(
+                pages.render("privacy.jte", new PrivacyPage(pages.site(ctx), policy, history))));
     routes.get("/api/v1/privacy/me", this::me);
     routes.get(
         "/privacy/me",
