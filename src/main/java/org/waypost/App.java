@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -41,11 +42,18 @@ import org.waypost.keys.EphemeralKeys;
 import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
+import org.waypost.notify.SecretSeal;
+import org.waypost.notify.WebhookDispatcher;
+import org.waypost.notify.WebhookOutbox;
+import org.waypost.notify.WebhookTargets;
+import org.waypost.notify.Webhooks;
+import org.waypost.notify.http.WebhookRoutes;
 import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
 import org.waypost.shipper.IdempotencyKeys;
 import org.waypost.shipper.ShipmentRecords;
 import org.waypost.shipper.http.ShipmentAdminRoutes;
+import org.waypost.shipper.http.ShipperAuth;
 import org.waypost.shipper.http.ShipperRoutes;
 import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.ShipmentRegistry;
@@ -94,7 +102,10 @@ public final class App implements AutoCloseable {
   private final SecurityLogStore securityLog;
   private final TrafficCounts trafficCounts = new TrafficCounts();
   private final EphemeralKeys hourlyKeys;
+  private final WebhookTargets webhookTargets;
+  private final Webhooks webhooks;
   private KeyStore keys;
+  private WebhookDispatcher webhookDispatcher;
   private HttpServer server;
   private Capture capture;
   private AccessLog accessLog;
@@ -125,6 +136,15 @@ public final class App implements AutoCloseable {
     this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
     this.hourlyKeys = new EphemeralKeys(clock);
+    this.webhookTargets = new WebhookTargets(config.notifications().allowPrivateWebhooks());
+    this.webhooks =
+        new Webhooks(
+            database,
+            new SecretSeal(database, masterKey, clock, "webhook-secret"),
+            webhookTargets,
+            clock);
+    // every writer of scans queues webhooks in its transaction: the API, imports, the demo
+    ingestion.addHook(new WebhookOutbox());
   }
 
   /** Opens the database (migrating it) and builds every feature; serves nothing yet. */
@@ -187,6 +207,16 @@ public final class App implements AutoCloseable {
         new Console(
             operators, sessions, incidents, legal, deadlines, audit, analytics, countries, gate,
             pages, clock);
+    webhookDispatcher =
+        new WebhookDispatcher(
+            database,
+            webhooks,
+            webhookTargets,
+            tracker,
+            audit,
+            clock,
+            meters,
+            Duration.ofMillis(500));
     List<Routes> routes =
         List.of(
             new OpsRoutes(() -> database.isReady(2), meters),
@@ -200,6 +230,7 @@ public final class App implements AutoCloseable {
                 new TrackingLinks(""), // relative until a base URL is configured
                 config.server(),
                 gate),
+            new WebhookRoutes(webhooks, webhookDispatcher, new ShipperAuth(apiKeys, gate)),
             new ShipmentAdminRoutes(new ShipmentRecords(database, trackingStore), access),
             new PrivacyRoutes(
                 PrivacyPolicy.from(config, !config.privacy().geoipDatabase().isEmpty()),
@@ -221,6 +252,7 @@ public final class App implements AutoCloseable {
                 routes)
             .start();
     jobs = Jobs.start(clock, meters, retention(), blocks, audit, sessions);
+    webhookDispatcher.start();
     return this;
   }
 
@@ -329,6 +361,15 @@ public final class App implements AutoCloseable {
     return tracker;
   }
 
+  public Webhooks webhooks() {
+    return webhooks;
+  }
+
+  /** The webhook dispatcher, once serving. */
+  public WebhookDispatcher webhookDispatcher() {
+    return webhookDispatcher;
+  }
+
   /** The visitor capture, once serving (tests flush it to read what a request left). */
   public Capture capture() {
     return capture;
@@ -354,6 +395,9 @@ public final class App implements AutoCloseable {
     }
     if (jobs != null) {
       jobs.close();
+    }
+    if (webhookDispatcher != null) {
+      webhookDispatcher.close();
     }
     if (capture != null) {
       capture.close();
