@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -43,11 +44,18 @@ import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
 import org.waypost.nodes.KeyFolderLedger;
+import org.waypost.notify.SecretSeal;
+import org.waypost.notify.WebhookDispatcher;
+import org.waypost.notify.WebhookOutbox;
+import org.waypost.notify.WebhookTargets;
+import org.waypost.notify.Webhooks;
+import org.waypost.notify.http.WebhookRoutes;
 import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
 import org.waypost.shipper.IdempotencyKeys;
 import org.waypost.shipper.ShipmentRecords;
 import org.waypost.shipper.http.ShipmentAdminRoutes;
+import org.waypost.shipper.http.ShipperAuth;
 import org.waypost.shipper.http.ShipperRoutes;
 import org.waypost.tracking.EventIngestion;
 import org.waypost.tracking.ShipmentRegistry;
@@ -99,7 +107,10 @@ public final class App implements AutoCloseable {
   private EphemeralKeys hourlyKeys;
   private SharedAbuseState sharedAbuse;
   private final KeyFolderLedger keyLedger;
+  private final WebhookTargets webhookTargets;
+  private final Webhooks webhooks;
   private KeyStore keys;
+  private WebhookDispatcher webhookDispatcher;
   private HttpServer server;
   private Capture capture;
   private AccessLog accessLog;
@@ -130,6 +141,15 @@ public final class App implements AutoCloseable {
     this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
     this.keyLedger = new KeyFolderLedger(database, clock);
+    this.webhookTargets = new WebhookTargets(config.notifications().allowPrivateWebhooks());
+    this.webhooks =
+        new Webhooks(
+            database,
+            new SecretSeal(database, masterKey, clock, "webhook-secret"),
+            webhookTargets,
+            clock);
+    // every writer of scans queues webhooks in its transaction: the API, imports, the demo
+    ingestion.addHook(new WebhookOutbox());
   }
 
   /** Opens the database (migrating it) and builds every feature; serves nothing yet. */
@@ -214,6 +234,16 @@ public final class App implements AutoCloseable {
             gate,
             pages,
             clock);
+    webhookDispatcher =
+        new WebhookDispatcher(
+            database,
+            webhooks,
+            webhookTargets,
+            tracker,
+            audit,
+            clock,
+            meters,
+            Duration.ofMillis(500));
     // Javalin tries a request's path against each route in the order they were added, one regular
     // expression each: lookups, the bulk of the traffic, come first.
     List<Routes> routes =
@@ -229,6 +259,7 @@ public final class App implements AutoCloseable {
                 new TrackingLinks(""), // relative until a base URL is configured
                 config.server(),
                 gate),
+            new WebhookRoutes(webhooks, webhookDispatcher, new ShipperAuth(apiKeys, gate)),
             new ShipmentAdminRoutes(shipmentRecords, access),
             new PrivacyRoutes(policy, policyHistory, pages, keyStore, clock),
             new AnalyticsRoutes(analytics, access),
@@ -255,6 +286,7 @@ public final class App implements AutoCloseable {
             audit,
             sessions,
             () -> keyLedger.applyDestructions(keyStore));
+    webhookDispatcher.start();
     return this;
   }
 
@@ -385,6 +417,15 @@ public final class App implements AutoCloseable {
     return tracker;
   }
 
+  public Webhooks webhooks() {
+    return webhooks;
+  }
+
+  /** The webhook dispatcher, once serving. */
+  public WebhookDispatcher webhookDispatcher() {
+    return webhookDispatcher;
+  }
+
   /** The visitor capture, once serving (tests flush it to read what a request left). */
   public Capture capture() {
     return capture;
@@ -410,6 +451,9 @@ public final class App implements AutoCloseable {
     }
     if (jobs != null) {
       jobs.close();
+    }
+    if (webhookDispatcher != null) {
+      webhookDispatcher.close();
     }
     if (capture != null) {
       capture.close();

@@ -55,6 +55,7 @@ class ArchitectureTest {
     "org.waypost.json",
     "org.waypost.keys",
     "org.waypost.net",
+    "org.waypost.notify",
     "org.waypost.retention",
     "org.waypost.shipper",
     "org.waypost.tracking",

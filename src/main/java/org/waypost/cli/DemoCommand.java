@@ -57,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
     overrides.put("server.host", "127.0.0.1");
     overrides.put("server.port", Integer.toString(port));
     overrides.put("server.trustedProxies", "127.0.0.0/8,::1");
+    // the demo runs on one machine: its webhooks may go to a receiver there, over plain http
+    overrides.put("notifications.allowPrivateWebhooks", "true");
+    overrides.put("notifications.baseUrl", "http://127.0.0.1:" + port);
     WaypostConfig config = ConfigLoader.load(null, System.getenv(), overrides);
     Logging.start(config, System.getenv());
     MasterKey.createIfMissing(config.privacy());

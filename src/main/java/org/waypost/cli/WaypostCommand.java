@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ServeCommand.class,
       ApiKeyCommand.class,
+      WebhookCommand.class,
       ImportCommand.class,
       KeysCommand.class,
       UserCommand.class,

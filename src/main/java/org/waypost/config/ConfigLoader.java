@@ -126,14 +126,51 @@ public final class ConfigLoader {
       if (!section.getValue().isObject()) {
         throw new ConfigException("'" + section.getKey() + "' must be a mapping of keys");
       }
-      for (Map.Entry<String, JsonNode> key : section.getValue().properties()) {
-        String name = section.getKey() + "." + key.getKey();
-        if (!defaults.has(key.getKey())) {
-          throw new ConfigException("unknown configuration key '" + name + "'");
+      mergeKeys((ObjectNode) defaults, section.getValue(), section.getKey());
+    }
+  }
+
+  /**
+   * Sets each key of {@code given} on {@code defaults}; a nested section (such as {@code
+   * notifications.smtp}) is merged key by key, so that it may be given in part.
+   */
+  private static void mergeKeys(ObjectNode defaults, JsonNode given, String prefix) {
+    for (Map.Entry<String, JsonNode> key : given.properties()) {
+      String name = prefix + "." + key.getKey();
+      JsonNode current = defaults.get(key.getKey());
+      if (current == null) {
+        throw new ConfigException("unknown configuration key '" + name + "'");
+      }
+      if (isNested(name)) {
+        if (!key.getValue().isObject()) {
+          throw new ConfigException("'" + name + "' must be a mapping of keys");
         }
-        ((ObjectNode) defaults).set(key.getKey(), key.getValue());
+        mergeKeys((ObjectNode) current, key.getValue(), name);
+      } else {
+        defaults.set(key.getKey(), key.getValue());
       }
     }
+  }
+
+  /** Whether the dotted key {@code section.key} is a section of its own (a record), not a value. */
+  private static boolean isNested(String dotted) {
+    Class<?> type = WaypostConfig.class;
+    for (String part : dotted.split("\\.")) {
+      Class<?> found = null;
+      for (var component :
+          type.getRecordComponents() == null
+              ? new java.lang.reflect.RecordComponent[0]
+              : type.getRecordComponents()) {
+        if (component.getName().equals(part)) {
+          found = component.getType();
+        }
+      }
+      if (found == null) {
+        return false;
+      }
+      type = found;
+    }
+    return type.isRecord();
   }
 
   private static void applyEnv(ObjectNode root, String variable, String value) {
@@ -142,12 +179,16 @@ public final class ConfigLoader {
       throw new ConfigException(
           "unknown configuration variable " + variable + " (expected WAYPOST_<SECTION>_<KEY>)");
     }
-    set(root, key.section(), key.name(), value, variable);
+    set(key.target(), key.field(), key.name(), value, variable);
   }
 
-  private record Key(String section, String name) {}
+  /** A value's place: the section node holding it, its field there and its dotted name. */
+  private record Key(ObjectNode target, String field, String name) {}
 
-  /** The key a {@code WAYPOST_<SECTION>_<KEY>} variable names, or null. */
+  /**
+   * The key a {@code WAYPOST_<SECTION>_<KEY>} variable names, or null. Nested sections join with
+   * {@code _} too: {@code WAYPOST_NOTIFICATIONS_SMTP_HOST} is {@code notifications.smtp.host}.
+   */
   private static Key configKey(ObjectNode root, String variable) {
     String rest = variable.substring(ENV_PREFIX.length());
     int underscore = rest.indexOf('_');
@@ -155,19 +196,43 @@ public final class ConfigLoader {
       return null;
     }
     String section = findField(root, rest.substring(0, underscore));
-    String key =
-        section == null ? null : findField(root.get(section), rest.substring(underscore + 1));
-    return key == null ? null : new Key(section, key);
+    return section == null
+        ? null
+        : keyIn(root.get(section), section, rest.substring(underscore + 1));
+  }
+
+  private static Key keyIn(JsonNode node, String prefix, String rest) {
+    String key = findField(node, rest);
+    if (key != null && !isNested(prefix + "." + key)) {
+      return new Key((ObjectNode) node, key, prefix + "." + key);
+    }
+    for (int i = rest.indexOf('_'); i > 0; i = rest.indexOf('_', i + 1)) {
+      String nested = findField(node, rest.substring(0, i));
+      if (nested != null && isNested(prefix + "." + nested)) {
+        Key inner = keyIn(node.get(nested), prefix + "." + nested, rest.substring(i + 1));
+        if (inner != null) {
+          return inner;
+        }
+      }
+    }
+    return null;
   }
 
   private static void applyDotted(ObjectNode root, String dotted, String value) {
-    int dot = dotted.indexOf('.');
-    JsonNode section = dot < 0 ? null : root.get(dotted.substring(0, dot));
-    String key = dot < 0 ? null : dotted.substring(dot + 1);
-    if (section == null || !section.has(key)) {
+    String[] parts = dotted.split("\\.");
+    JsonNode node = root;
+    for (int i = 0; i < parts.length - 1 && node != null; i++) {
+      node = node.get(parts[i]);
+    }
+    String key = parts[parts.length - 1];
+    if (parts.length < 2
+        || node == null
+        || !node.isObject()
+        || !node.has(key)
+        || isNested(dotted)) {
       throw new ConfigException("unknown configuration key '" + dotted + "'");
     }
-    set(root, dotted.substring(0, dot), key, value, dotted);
+    set((ObjectNode) node, key, dotted, value, dotted);
   }
 
   /** The field of {@code node} whose name equals {@code wanted}, ignoring case and '_'. */
@@ -182,11 +247,9 @@ public final class ConfigLoader {
     return null;
   }
 
-  private static void set(ObjectNode root, String section, String key, String value, String from) {
-    ObjectNode target = (ObjectNode) root.get(section);
+  private static void set(ObjectNode target, String key, String name, String value, String from) {
     JsonNode current = target.get(key);
     JsonNodeFactory nodes = JsonNodeFactory.instance;
-    String name = section + "." + key;
     if (current.isArray()) {
       ArrayNode list = nodes.arrayNode();
       for (String item : value.split(",")) {

@@ -12,7 +12,8 @@ public record WaypostConfig(
     AbuseConfig abuse,
     LoggingConfig logging,
     SiteConfig site,
-    GovernanceConfig governance) {
+    GovernanceConfig governance,
+    NotificationsConfig notifications) {
 
   public WaypostConfig {
     require(server != null, "server section is missing");
@@ -24,6 +25,7 @@ public record WaypostConfig(
     require(logging != null, "logging section is missing");
     require(site != null, "site section is missing");
     require(governance != null, "governance section is missing");
+    require(notifications != null, "notifications section is missing");
   }
 
   public static WaypostConfig defaults() {
@@ -36,6 +38,7 @@ public record WaypostConfig(
         AbuseConfig.defaults(),
         LoggingConfig.defaults(),
         SiteConfig.defaults(),
-        GovernanceConfig.defaults());
+        GovernanceConfig.defaults(),
+        NotificationsConfig.defaults());
   }
 }

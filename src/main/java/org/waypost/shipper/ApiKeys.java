@@ -112,6 +112,20 @@ public final class ApiKeys {
     return new Created(key.text(), keyId, shipper);
   }
 
+  /** The id of the shipper account named {@code name}, if there is one. */
+  public Optional<Long> accountNamed(String name) {
+    return database.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT id FROM shippers WHERE name = ?")) {
+            ps.setString(1, name == null ? "" : name.strip());
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
   /** Revokes a key by its public id: at once here, within the verifier's cache TTL elsewhere. */
   public void revoke(String keyId) {
     revoke(keyId, Operators.LOCAL_ADMIN);

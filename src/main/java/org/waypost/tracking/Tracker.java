@@ -103,6 +103,15 @@ public final class Tracker {
     return cache.get(number.value(), this::load);
   }
 
+  /**
+   * The piece's result read from the database now, past the cache: for a webhook written right
+   * after a scan's commit, which must show that scan even before this node forgets its cached
+   * answer (and on a node whose cache never hears of it).
+   */
+  public Optional<Lookup> fresh(TrackingNumber number) {
+    return load(number.value());
+  }
+
   private Optional<Lookup> load(String number) {
     return database.read(
         c -> {

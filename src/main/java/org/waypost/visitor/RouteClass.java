@@ -29,7 +29,9 @@ public enum RouteClass {
     if (path.startsWith("/api/v1/tracking")) {
       return TRACKING_API;
     }
-    if (path.startsWith("/api/v1/shipments") || path.startsWith("/api/v1/events")) {
+    if (path.startsWith("/api/v1/shipments")
+        || path.startsWith("/api/v1/events")
+        || path.startsWith("/api/v1/webhooks")) {
       return SHIPPER_API;
     }
     if (path.startsWith("/api/")) {

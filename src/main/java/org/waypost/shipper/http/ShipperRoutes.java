@@ -26,7 +26,6 @@ import org.waypost.tracking.Shipment;
 import org.waypost.tracking.ShipmentRegistry;
 import org.waypost.tracking.TrackingLinks;
 import org.waypost.tracking.TrackingNumber;
-import org.waypost.web.Exchange;
 import org.waypost.web.Gate;
 import org.waypost.web.Problems;
 import org.waypost.web.Responses;
@@ -45,14 +44,13 @@ public final class ShipperRoutes implements Routes {
   private static final ProblemException NOT_FOUND =
       ProblemException.notFound("No shipment of yours is registered under this tracking number.");
 
-  private final ApiKeys apiKeys;
+  private final ShipperAuth auth;
   private final ShipmentRegistry registry;
   private final IdempotencyKeys idempotency;
   private final EventIngestion ingestion;
   private final EventReader reader;
   private final ShipmentJson json;
   private final long maxRequestBytes;
-  private final Gate gate;
 
   public ShipperRoutes(
       ApiKeys apiKeys,
@@ -62,8 +60,7 @@ public final class ShipperRoutes implements Routes {
       TrackingLinks links,
       ServerConfig server,
       Gate gate) {
-    this.apiKeys = apiKeys;
-    this.gate = gate;
+    this.auth = new ShipperAuth(apiKeys, gate);
     this.registry = registry;
     this.idempotency = idempotency;
     this.ingestion = ingestion;
@@ -81,26 +78,7 @@ public final class ShipperRoutes implements Routes {
   }
 
   private ApiKeys.Shipper authenticate(Context ctx) {
-    String header = ctx.header("Authorization");
-    String key =
-        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? header.substring(7).strip()
-            : null;
-    Exchange exchange = Exchange.of(ctx);
-    ApiKeys.Shipper shipper =
-        gate.authenticate(
-            exchange,
-            () ->
-                apiKeys
-                    .authenticate(key)
-                    .orElseThrow(
-                        () ->
-                            new ProblemException(
-                                ProblemType.UNAUTHORIZED,
-                                "A valid shipper API key is required: Authorization: Bearer <key>.")));
-    exchange.shipperKey(shipper.keyId());
-    gate.admitShipper(exchange, shipper.keyId());
-    return shipper;
+    return auth.authenticate(ctx);
   }
 
   private InputStream body(Context ctx) throws IOException {

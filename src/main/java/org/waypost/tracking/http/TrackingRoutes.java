@@ -64,6 +64,22 @@ public final class TrackingRoutes implements Routes {
     routes.get("/", this::home);
     routes.get("/track", this::results);
     routes.get("/track/{number}", this::permalink);
+    routes.get("/track/{number}/feed.atom", this::feed);
+  }
+
+  /**
+   * The piece's scans as Atom: charged as one lookup, and answering an unknown or invalid number
+   * exactly as the lookup API does.
+   */
+  private void feed(Context ctx) {
+    Exchange exchange = Exchange.of(ctx);
+    gate.admitLookups(exchange, 1);
+    Answer answer = answer(exchange, TrackingNumber.normalize(ctx.pathParam("number")));
+    if (answer.lookup() == null) {
+      throw answer.problem();
+    }
+    byte[] body = AtomFeed.of(answer.lookup().result(), pages.site(ctx).operatorName());
+    ctx.contentType("application/atom+xml; charset=utf-8").result(body);
   }
 
   /** The outcome for one number: a lookup, or the problem that stands in for it. */

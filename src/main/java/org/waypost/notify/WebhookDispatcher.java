@@ -1,0 +1,480 @@
+package org.waypost.notify;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waypost.db.Database;
+import org.waypost.governance.AuditLog;
+import org.waypost.json.Json;
+import org.waypost.tracking.Tracker;
+import org.waypost.tracking.TrackingNumber;
+
+/**
+ * Sends the webhook outbox: claims due deliveries, posts them signed, and records each outcome.
+ *
+ * <p>At least once: a claim only pushes a row's next attempt a lease ahead ({@link #LEASE}), and
+ * the row is marked delivered only after a 2xx. A node that dies between claim and record leaves
+ * the row to be claimed again when the lease ends; a receiver de-duplicates on the delivery id.
+ * Several nodes claim with {@code FOR UPDATE SKIP LOCKED} on PostgreSQL and never take the same
+ * row; on SQLite, whose write transactions are serialized, one serving process delivers.
+ *
+ * <p>Failures (a non-2xx answer, a redirect, a timeout, a refused target) are retried with
+ * exponential backoff: 30 s, doubling, at most 24 h apart. An endpoint that has failed without one
+ * success for {@link #DISABLE_AFTER} is disabled, with an audit entry; its deliveries wait.
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+
+  static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+  static final Duration MAX_RETRY = Duration.ofHours(24);
+  static final Duration DISABLE_AFTER = Duration.ofDays(3);
+
+  /**
+   * How long a claimed row waits before another claim may take it: longer than a batch can take to
+   * send (200 rows, 32 at a time, 10 s each at worst). {@code -Dwaypost.webhooks.leaseSeconds}
+   * shortens it for the crash test, which would otherwise wait two minutes after a kill.
+   */
+  static final Duration LEASE =
+      Duration.ofSeconds(Long.getLong("waypost.webhooks.leaseSeconds", 120));
+
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Delivery log rows are kept this long, then deleted. */
+  static final Duration KEEP_LOG = Duration.ofDays(30);
+
+  private static final int BATCH = 200;
+  private static final int CONCURRENCY = 32;
+
+  private record Claimed(
+      long id,
+      String publicId,
+      long endpoint,
+      String type,
+      String trackingNumber,
+      String event,
+      String body) {}
+
+  private record Target(URI url, String secret) {}
+
+  private record Outcome(Claimed delivery, String body, Integer status, String error) {
+    boolean delivered() {
+      return status != null && status >= 200 && status < 300;
+    }
+  }
+
+  private final Database database;
+  private final Webhooks webhooks;
+  private final WebhookTargets targets;
+  private final Tracker tracker;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final Duration pollInterval;
+  private final HttpClient http;
+  private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore inFlight = new Semaphore(CONCURRENCY);
+  private final Counter sent;
+  private final Counter failed;
+  private final Object wake = new Object();
+  private Thread loop;
+  private volatile boolean running;
+  private long lastCleanup;
+
+  public WebhookDispatcher(
+      Database database,
+      Webhooks webhooks,
+      WebhookTargets targets,
+      Tracker tracker,
+      AuditLog audit,
+      Clock clock,
+      MeterRegistry meters,
+      Duration pollInterval) {
+    this.database = database;
+    this.webhooks = webhooks;
+    this.targets = targets;
+    this.tracker = tracker;
+    this.audit = audit;
+    this.clock = clock;
+    this.pollInterval = pollInterval;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .executor(senders)
+            .build();
+    this.sent = outcome(meters, "delivered");
+    this.failed = outcome(meters, "failed");
+  }
+
+  private static Counter outcome(MeterRegistry meters, String outcome) {
+    return Counter.builder("waypost.webhooks.attempts")
+        .description("Webhook delivery attempts, by outcome")
+        .tag("outcome", outcome)
+        .register(meters);
+  }
+
+  /** Starts delivering in the background, until {@link #close}. */
+  public WebhookDispatcher start() {
+    running = true;
+    loop =
+        Thread.ofPlatform()
+            .name("waypost-webhooks")
+            .daemon(true)
+            .start(
+                () -> {
+                  while (running) {
+                    int done = 0;
+                    try {
+                      done = runOnce();
+                    } catch (RuntimeException e) {
+                      log.warn("webhook delivery round failed error={}", e.getClass().getName());
+                    }
+                    if (done == 0) {
+                      pause();
+                    }
+                  }
+                });
+    return this;
+  }
+
+  /** Asks the loop to look for due deliveries now rather than at its next poll. */
+  public void wake() {
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  private void pause() {
+    synchronized (wake) {
+      try {
+        wake.wait(pollInterval.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      }
+    }
+  }
+
+  /** Claims one batch of due deliveries, sends them and records the outcomes; how many it sent. */
+  public int runOnce() {
+    cleanUpNowAndThen();
+    List<Claimed> claimed = database.inTransaction(this::claim);
+    if (claimed.isEmpty()) {
+      return 0;
+    }
+    Map<Long, Target> endpoints = database.read(c -> endpoints(c, claimed));
+    List<Future<Outcome>> sending = new ArrayList<>(claimed.size());
+    for (Claimed delivery : claimed) {
+      // bodies are made here, one lookup at a time: made in the senders, each would hold a pooled
+      // connection at once and starve the requests the server is there for
+      String body = delivery.body() != null ? delivery.body() : body(delivery);
+      sending.add(
+          senders.submit(() -> attempt(delivery, body, endpoints.get(delivery.endpoint()))));
+    }
+    List<Outcome> outcomes = new ArrayList<>(claimed.size());
+    for (Future<Outcome> f : sending) {
+      try {
+        outcomes.add(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return outcomes.size(); // unrecorded rows go out again when their lease ends
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("a webhook attempt failed unexpectedly", e.getCause());
+      }
+    }
+    database.inTransaction(c -> record(c, outcomes));
+    return outcomes.size();
+  }
+
+  private List<Claimed> claim(Connection c) throws SQLException {
+    long now = clock.millis();
+    List<Claimed> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT d.id, d.public_id, d.endpoint_id, d.type, d.tracking_number, d.event, d.body"
+                + " FROM webhook_deliveries d WHERE d.state = 'PENDING' AND d.next_attempt_at <= ?"
+                + " AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id"
+                + " AND e.disabled_at IS NULL)"
+                + " ORDER BY d.next_attempt_at LIMIT ?"
+                + database.dialect().forUpdate()
+                + (database.dialect().forUpdate().isEmpty() ? "" : " OF d SKIP LOCKED"))) {
+      ps.setLong(1, now);
+      ps.setInt(2, BATCH);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Claimed(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7)));
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?")) {
+      for (Claimed d : out) {
+        ps.setLong(1, now + LEASE.toMillis());
+        ps.setLong(2, d.id());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    return out;
+  }
+
+  private Map<Long, Target> endpoints(Connection c, List<Claimed> claimed) throws SQLException {
+    List<Long> ids = claimed.stream().map(Claimed::endpoint).distinct().toList();
+    Map<Long, Target> out = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, url, secret FROM webhook_endpoints WHERE id IN ("
+                + String.join(",", Collections.nCopies(ids.size(), "?"))
+                + ")")) {
+      for (int i = 0; i < ids.size(); i++) {
+        ps.setLong(i + 1, ids.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long id = rs.getLong(1);
+          out.put(
+              id, new Target(URI.create(rs.getString(2)), webhooks.secret(id, rs.getString(3))));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One attempt; never throws: every failure is an outcome to record. */
+  private Outcome attempt(Claimed delivery, String body, Target target) {
+    if (target == null) {
+      return new Outcome(delivery, body, null, "endpoint deleted");
+    }
+    try {
+      targets.check(target.url().toString()); // again: a name may resolve elsewhere by now
+    } catch (WebhookTargets.Refused e) {
+      return new Outcome(delivery, body, null, "refused: " + e.getMessage());
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest request =
+        HttpRequest.newBuilder(target.url())
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "Waypost-Webhooks/1")
+            .header("Waypost-Delivery", delivery.publicId())
+            .header(
+                Signature.HEADER,
+                Signature.header(target.secret(), clock.instant().getEpochSecond(), bytes))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+            .build();
+    try {
+      inFlight.acquire();
+      try {
+        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return new Outcome(delivery, body, status, status / 100 == 2 ? null : "HTTP " + status);
+      } finally {
+        inFlight.release();
+      }
+    } catch (HttpTimeoutException e) {
+      return new Outcome(delivery, body, null, "timeout");
+    } catch (IOException e) {
+      return new Outcome(
+          delivery, body, null, "connection failed: " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Outcome(delivery, body, null, "interrupted");
+    }
+  }
+
+  /** The JSON body, made at the first attempt: the event and the piece's result as it is now. */
+  private String body(Claimed delivery) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("id", delivery.publicId());
+    body.put("type", delivery.type());
+    if ("ping".equals(delivery.type())) {
+      body.put("webhookId", delivery.endpoint());
+    } else {
+      body.put("trackingNumber", delivery.trackingNumber());
+      body.putRawValue("event", new RawValue(delivery.event()));
+      var lookup = tracker.fresh(TrackingNumber.parse(delivery.trackingNumber()));
+      if (lookup.isPresent()) {
+        body.putRawValue(
+            "result", new RawValue(new String(lookup.get().json(), StandardCharsets.UTF_8)));
+      } else {
+        body.putNull("result"); // the piece is gone (retention) since the scan
+      }
+    }
+    return new String(Json.bytes(body), StandardCharsets.UTF_8);
+  }
+
+  private int record(Connection c, List<Outcome> outcomes) throws SQLException {
+    long now = clock.millis();
+    Map<Long, Boolean> endpointSucceeded = new LinkedHashMap<>();
+    try (PreparedStatement ok =
+            c.prepareStatement(
+                "UPDATE webhook_deliveries SET state = 'DELIVERED', attempts = attempts + 1,"
+                    + " last_attempt_at = ?, last_status = ?, last_error = NULL, delivered_at = ?,"
+                    + " body = ? WHERE id = ?");
+        PreparedStatement retry =
+            c.prepareStatement(
+                "UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ?,"
+                    + " last_status = ?, last_error = ?, body = ?,"
+                    + " next_attempt_at = ? + (CASE WHEN attempts >= 12 THEN ? ELSE ? * (1 << attempts) END)"
+                    + " WHERE id = ?")) {
+      for (Outcome o : outcomes) {
+        if (o.delivered()) {
+          ok.setLong(1, now);
+          ok.setInt(2, o.status());
+          ok.setLong(3, now);
+          ok.setString(4, o.body());
+          ok.setLong(5, o.delivery().id());
+          ok.addBatch();
+          sent.increment();
+          endpointSucceeded.put(o.delivery().endpoint(), true);
+        } else {
+          retry.setLong(1, now);
+          if (o.status() == null) {
+            retry.setNull(2, java.sql.Types.INTEGER);
+          } else {
+            retry.setInt(2, o.status());
+          }
+          retry.setString(3, truncate(o.error()));
+          retry.setString(4, o.body());
+          retry.setLong(5, now);
+          retry.setLong(6, MAX_RETRY.toMillis());
+          retry.setLong(7, FIRST_RETRY.toMillis());
+          retry.setLong(8, o.delivery().id());
+          retry.addBatch();
+          failed.increment();
+          endpointSucceeded.putIfAbsent(o.delivery().endpoint(), false);
+        }
+      }
+      ok.executeBatch();
+      retry.executeBatch();
+    }
+    for (var entry : endpointSucceeded.entrySet()) {
+      endpointOutcome(c, entry.getKey(), entry.getValue(), now);
+    }
+    return outcomes.size();
+  }
+
+  /** Tracks a run of failures per endpoint, and disables one that failed for too long. */
+  private void endpointOutcome(Connection c, long endpoint, boolean succeeded, long now)
+      throws SQLException {
+    if (succeeded) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE webhook_endpoints SET failing_since = NULL"
+                  + " WHERE id = ? AND failing_since IS NOT NULL")) {
+        ps.setLong(1, endpoint);
+        ps.executeUpdate();
+      }
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL")) {
+      ps.setLong(1, now);
+      ps.setLong(2, endpoint);
+      ps.executeUpdate();
+    }
+    long since = 0;
+    long shipper = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE webhook_endpoints SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL"
+                + " AND failing_since <= ?")) {
+      ps.setLong(1, now);
+      ps.setLong(2, endpoint);
+      ps.setLong(3, now - DISABLE_AFTER.toMillis());
+      if (ps.executeUpdate() == 0) {
+        return;
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT failing_since, shipper_id FROM webhook_endpoints WHERE id = ?")) {
+      ps.setLong(1, endpoint);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          since = rs.getLong(1);
+          shipper = rs.getLong(2);
+        }
+      }
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("shipper", shipper);
+    details.put("failingSince", java.time.Instant.ofEpochMilli(since).toString());
+    audit.append(c, "system", "webhook.disabled", "webhook:" + endpoint, details);
+    log.warn("webhook endpoint disabled after {} of failures endpoint={}", DISABLE_AFTER, endpoint);
+  }
+
+  private static String truncate(String error) {
+    return error == null || error.length() <= 200 ? error : error.substring(0, 200);
+  }
+
+  /** Deletes delivery log rows past {@link #KEEP_LOG}, at most hourly. */
+  private void cleanUpNowAndThen() {
+    long now = clock.millis();
+    if (now - lastCleanup < Duration.ofHours(1).toMillis()) {
+      return;
+    }
+    lastCleanup = now;
+    database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM webhook_deliveries WHERE created_at < ?")) {
+            ps.setLong(1, now - KEEP_LOG.toMillis());
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    wake();
+    if (loop != null) {
+      try {
+        loop.join(TimeUnit.SECONDS.toMillis(15));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    senders.shutdownNow();
+    http.close();
+  }
+}
