@@ -84,6 +84,7 @@ public final class App implements AutoCloseable {
   private final Clock clock;
   private final PrometheusMeterRegistry meters;
   private final Database database;
+  private final Database reads;
   private final TrackingStore trackingStore;
   private final Tracker tracker;
   private final ShipmentRegistry shipments;
@@ -114,8 +115,9 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
     BuildInfo.current().register(meters);
     this.database = Database.open(config.database(), meters);
+    this.reads = openReads();
     this.trackingStore = new TrackingStore(database.dialect());
-    this.tracker = new Tracker(database, trackingStore, config.tracking(), meters);
+    this.tracker = new Tracker(database, reads, trackingStore, config.tracking(), meters);
     this.shipments =
         new ShipmentRegistry(
             database, trackingStore, tracker, config.operator(), config.tracking(), clock);
@@ -129,6 +131,16 @@ public final class App implements AutoCloseable {
     this.operators = new Operators(database, clock, audit);
     this.securityLog = new SecurityLogStore(database.dialect());
     this.keyLedger = new KeyFolderLedger(database, clock);
+  }
+
+  /** The read replica's pool when one is configured, else the primary's; closed with the App. */
+  private Database openReads() {
+    try {
+      return Database.reads(config.database(), database, meters);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /** Opens the database (migrating it) and builds every feature; serves nothing yet. */
@@ -191,7 +203,7 @@ public final class App implements AutoCloseable {
             client -> hourlyKeys.tag(LookupLimits.CLIENT_DOMAIN, client.getAddress()),
             hooks(keyStore, gate));
     Analytics analytics =
-        new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
+        new Analytics(reads, trafficCounts, config.privacy().analyticsMinCount(), clock);
     boolean countries = !config.privacy().geoipDatabase().isEmpty();
     Console console =
         new Console(
@@ -222,7 +234,7 @@ public final class App implements AutoCloseable {
             new IncidentRoutes(incidents, access),
             new AuditRoutes(audit, new OperatorAuth(operators), access),
             new LegalRequestRoutes(legal, deadlines, access),
-            new TransparencyRoutes(new Transparency(database, audit, clock), pages, access),
+            new TransparencyRoutes(new Transparency(database, reads, audit, clock), pages, access),
             console);
     server =
         new HttpServer(
@@ -404,6 +416,9 @@ public final class App implements AutoCloseable {
     }
     if (sharedAbuse != null) {
       sharedAbuse.close();
+    }
+    if (reads != database) {
+      reads.close();
     }
     database.close();
     meters.close();

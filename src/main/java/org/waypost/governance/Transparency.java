@@ -31,6 +31,9 @@ import org.waypost.error.ProblemType;
  * <p>It also publishes the audit log's newest signed checkpoint, so that anyone who keeps a copy
  * can later catch a log cut or rewritten behind it, and every restore from a backup with the
  * entries it lost: a restore is never silent.
+ *
+ * <p>With a read replica the report is read from it, except for {@link Database#OWN_WRITES_WINDOW}
+ * after this node changed a statement: the admin who just added or confirmed one sees it at once.
  */
 public final class Transparency {
   /**
@@ -93,11 +96,19 @@ public final class Transparency {
   private static final int PENDING = 4;
 
   private final Database database;
+  private final Database reads;
   private final AuditLog audit;
   private final Clock clock;
+  private volatile long wroteAt = System.nanoTime() - Database.OWN_WRITES_WINDOW.toNanos();
 
   public Transparency(Database db, AuditLog audit, Clock clock) {
+    this(db, db, audit, clock);
+  }
+
+  /** Reads the report from {@code reads} (a replica, or the primary itself). */
+  public Transparency(Database db, Database reads, AuditLog audit, Clock clock) {
     this.database = Objects.requireNonNull(db, "db");
+    this.reads = Objects.requireNonNull(reads, "reads");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -106,25 +117,29 @@ public final class Transparency {
   public Report report() {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     TreeMap<Integer, Map<LegalProcess, int[]>> tallies = new TreeMap<>();
+    boolean ownWrite = System.nanoTime() - wroteAt < Database.OWN_WRITES_WINDOW.toNanos();
     List<Statement> statements =
-        database.read(
-            c -> {
-              try (PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT legal_process, status, filed_at FROM legal_requests");
-                  ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  LocalDate filed =
-                      LocalDate.ofInstant(Instant.ofEpochMilli(rs.getLong(3)), ZoneOffset.UTC);
-                  int[] tally =
-                      tallies
-                          .computeIfAbsent(halfYear(filed), h -> new EnumMap<>(LegalProcess.class))
-                          .computeIfAbsent(LegalProcess.valueOf(rs.getString(1)), p -> new int[5]);
-                  count(tally, LegalStatus.valueOf(rs.getString(2)));
-                }
-              }
-              return statements(c);
-            });
+        (ownWrite ? database : reads)
+            .read(
+                c -> {
+                  try (PreparedStatement ps =
+                          c.prepareStatement(
+                              "SELECT legal_process, status, filed_at FROM legal_requests");
+                      ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                      LocalDate filed =
+                          LocalDate.ofInstant(Instant.ofEpochMilli(rs.getLong(3)), ZoneOffset.UTC);
+                      int[] tally =
+                          tallies
+                              .computeIfAbsent(
+                                  halfYear(filed), h -> new EnumMap<>(LegalProcess.class))
+                              .computeIfAbsent(
+                                  LegalProcess.valueOf(rs.getString(1)), p -> new int[5]);
+                      count(tally, LegalStatus.valueOf(rs.getString(2)));
+                    }
+                  }
+                  return statements(c);
+                });
     int current = halfYear(today);
     int first = tallies.isEmpty() ? current : Math.min(tallies.firstKey(), current);
     int last = tallies.isEmpty() ? current : Math.max(tallies.lastKey(), current);
@@ -171,6 +186,7 @@ public final class Transparency {
                   Map.of("text", statement.text()));
               return statement;
             });
+    wroteAt = System.nanoTime();
     audit.checkpointWhenPossible();
     return confirmed;
   }
@@ -207,6 +223,7 @@ public final class Transparency {
                   Map.of("text", clean));
               return new Statement(id, clean, null);
             });
+    wroteAt = System.nanoTime();
     audit.checkpointWhenPossible();
     return added;
   }
