@@ -42,6 +42,7 @@ import org.waypost.keys.EphemeralKeys;
 import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
+import org.waypost.nodes.Heartbeats;
 import org.waypost.nodes.KeyFolderLedger;
 import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
@@ -163,6 +164,8 @@ public final class App implements AutoCloseable {
     } else {
       hourlyKeys = new EphemeralKeys(clock);
     }
+    Heartbeats heartbeats = new Heartbeats(database, clock, config.abuse().redisUrl().isEmpty());
+    heartbeats.beat();
     Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
     blocks.refresh(clock.instant());
     AbuseGate gate =
@@ -253,7 +256,8 @@ public final class App implements AutoCloseable {
             blocks,
             audit,
             sessions,
-            () -> keyLedger.applyDestructions(keyStore));
+            () -> keyLedger.applyDestructions(keyStore),
+            heartbeats::beat);
     return this;
   }
 
