@@ -43,6 +43,7 @@ import org.waypost.keys.EphemeralKeys;
 import org.waypost.keys.KeyStore;
 import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
+import org.waypost.nodes.Heartbeats;
 import org.waypost.nodes.KeyFolderLedger;
 import org.waypost.notify.SecretSeal;
 import org.waypost.notify.WebhookDispatcher;
@@ -93,6 +94,7 @@ public final class App implements AutoCloseable {
   private final Clock clock;
   private final PrometheusMeterRegistry meters;
   private final Database database;
+  private final Database reads;
   private final TrackingStore trackingStore;
   private final Tracker tracker;
   private final ShipmentRegistry shipments;
@@ -126,8 +128,9 @@ public final class App implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
     BuildInfo.current().register(meters);
     this.database = Database.open(config.database(), meters);
+    this.reads = openReads();
     this.trackingStore = new TrackingStore(database.dialect());
-    this.tracker = new Tracker(database, trackingStore, config.tracking(), meters);
+    this.tracker = new Tracker(database, reads, trackingStore, config.tracking(), meters);
     this.shipments =
         new ShipmentRegistry(
             database, trackingStore, tracker, config.operator(), config.tracking(), clock);
@@ -152,6 +155,16 @@ public final class App implements AutoCloseable {
     ingestion.addHook(new WebhookOutbox());
   }
 
+  /** The read replica's pool when one is configured, else the primary's; closed with the App. */
+  private Database openReads() {
+    try {
+      return Database.reads(config.database(), database, meters);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
   /** Opens the database (migrating it) and builds every feature; serves nothing yet. */
   public static App open(WaypostConfig config, Clock clock) {
     return new App(config, clock);
@@ -172,6 +185,8 @@ public final class App implements AutoCloseable {
     } else {
       hourlyKeys = new EphemeralKeys(clock);
     }
+    Heartbeats heartbeats = new Heartbeats(database, clock, config.abuse().redisUrl().isEmpty());
+    heartbeats.beat();
     Blocks blocks = new Blocks(database, keyStore, config.abuse().maxBlockDays());
     blocks.refresh(clock.instant());
     AbuseGate gate =
@@ -212,9 +227,9 @@ public final class App implements AutoCloseable {
             client -> hourlyKeys.tag(LookupLimits.CLIENT_DOMAIN, client.getAddress()),
             hooks(keyStore, gate));
     Analytics analytics =
-        new Analytics(database, trafficCounts, config.privacy().analyticsMinCount(), clock);
+        new Analytics(reads, trafficCounts, config.privacy().analyticsMinCount(), clock);
     boolean countries = !config.privacy().geoipDatabase().isEmpty();
-    Transparency transparency = new Transparency(database, audit, clock);
+    Transparency transparency = new Transparency(database, reads, audit, clock);
     PrivacyPolicy policy = PrivacyPolicy.from(config, countries);
     PolicyVersions policyVersions = new PolicyVersions(database, clock);
     policyVersions.record(policy.settings());
@@ -285,7 +300,8 @@ public final class App implements AutoCloseable {
             blocks,
             audit,
             sessions,
-            () -> keyLedger.applyDestructions(keyStore));
+            () -> keyLedger.applyDestructions(keyStore),
+            heartbeats::beat);
     webhookDispatcher.start();
     return this;
   }
@@ -463,6 +479,9 @@ public final class App implements AutoCloseable {
     }
     if (sharedAbuse != null) {
       sharedAbuse.close();
+    }
+    if (reads != database) {
+      reads.close();
     }
     database.close();
     meters.close();

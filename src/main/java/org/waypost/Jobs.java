@@ -17,6 +17,7 @@ import org.waypost.abuse.Blocks;
 import org.waypost.console.Sessions;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
+import org.waypost.nodes.Heartbeats;
 import org.waypost.retention.Retention;
 
 /**
@@ -55,8 +56,10 @@ final class Jobs implements AutoCloseable {
       Blocks blocks,
       AuditLog audit,
       Sessions sessions,
-      Runnable keyDestructions) {
+      Runnable keyDestructions,
+      Runnable heartbeat) {
     Jobs jobs = new Jobs(clock, meters);
+    jobs.every(Heartbeats.EVERY, Heartbeats.EVERY, "heartbeat", heartbeat);
     // a day destroyed by another node is shredded here too within a minute (KeyFolderLedger)
     jobs.every(Duration.ofSeconds(30), Duration.ofSeconds(30), "key-destructions", keyDestructions);
     jobs.every(

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,13 @@ public final class Database implements AutoCloseable {
   /** How long a request waits for a connection before it is answered {@code unavailable}. */
   static final long CONNECTION_TIMEOUT_MILLIS = 3_000;
 
+  /**
+   * How long a node reads from the primary what it has just written, when reads otherwise go to a
+   * replica ({@link #reads}): longer than a healthy replica's lag by far, short enough that the
+   * primary is spared almost every read.
+   */
+  public static final Duration OWN_WRITES_WINDOW = Duration.ofSeconds(10);
+
   /** How long a write that failed for an outage keeps readiness down, unless one succeeds. */
   static final long WRITE_FAILURE_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -73,15 +81,44 @@ public final class Database implements AutoCloseable {
    * hikaricp_connections_*{pool="waypost"}}) go to {@code meters} unless it is null.
    */
   public static Database open(DatabaseConfig config, MeterRegistry meters) {
-    Dialect dialect = Dialect.of(config.url());
+    Database database = pool(config, config.url(), false, meters);
+    try {
+      database.migrate();
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    return database;
+  }
+
+  /**
+   * Opens a pool on the read replica ({@code database.replicaUrl}, pool {@code waypost-replica}),
+   * or returns {@code primary} when none is configured. A replica is never migrated (it follows the
+   * primary) and its connections are read-only, so a write sent there by mistake fails loudly.
+   */
+  public static Database reads(DatabaseConfig config, Database primary, MeterRegistry meters) {
+    if (!config.hasReplica()) {
+      return primary;
+    }
+    return pool(config, config.replicaUrl(), true, meters);
+  }
+
+  private static Database pool(
+      DatabaseConfig config, String url, boolean replica, MeterRegistry meters) {
+    Dialect dialect = Dialect.of(url);
     HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(config.url());
-    hikari.setPoolName("waypost");
+    hikari.setJdbcUrl(url);
+    hikari.setPoolName(replica ? "waypost-replica" : "waypost");
+    if (replica) {
+      // pgjdbc makes only transactions read-only unless told "always"; reads run in autocommit
+      hikari.setReadOnly(true);
+      hikari.addDataSourceProperty("readOnlyMode", "always");
+    }
     if (meters != null) {
       hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
     }
     if (dialect == Dialect.SQLITE) {
-      prepareFile(config.url());
+      prepareFile(url);
       Properties sqlite = new Properties();
       sqlite.setProperty("journal_mode", "WAL");
       sqlite.setProperty("synchronous", "FULL");
@@ -103,20 +140,12 @@ public final class Database implements AutoCloseable {
     hikari.setMinimumIdle(1);
     hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
     hikari.setValidationTimeout(CONNECTION_TIMEOUT_MILLIS * 2 / 3);
-    HikariDataSource dataSource;
     try {
-      dataSource = new HikariDataSource(hikari);
+      return new Database(new HikariDataSource(hikari), dialect);
     } catch (RuntimeException e) {
-      throw new DatabaseException("cannot connect to the database: " + rootMessage(e), e);
+      String which = replica ? "the read replica (database.replicaUrl)" : "the database";
+      throw new DatabaseException("cannot connect to " + which + ": " + rootMessage(e), e);
     }
-    Database database = new Database(dataSource, dialect);
-    try {
-      database.migrate();
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw e;
-    }
-    return database;
   }
 
   private void migrate() {

@@ -39,6 +39,9 @@ import org.waypost.error.ProblemType;
  * <p>It also publishes the audit log's newest signed checkpoint, so that anyone who keeps a copy
  * can later catch a log cut or rewritten behind it, and every restore from a backup with the
  * entries it lost: a restore is never silent.
+ *
+ * <p>With a read replica the report is read from it, except for {@link Database#OWN_WRITES_WINDOW}
+ * after this node changed a statement: the admin who just added or confirmed one sees it at once.
  */
 public final class Transparency {
   /**
@@ -129,11 +132,19 @@ public final class Transparency {
   private static final ObjectMapper PLAIN = new ObjectMapper();
 
   private final Database database;
+  private final Database reads;
   private final AuditLog audit;
   private final Clock clock;
+  private volatile long wroteAt = System.nanoTime() - Database.OWN_WRITES_WINDOW.toNanos();
 
   public Transparency(Database db, AuditLog audit, Clock clock) {
+    this(db, db, audit, clock);
+  }
+
+  /** Reads the report from {@code reads} (a replica, or the primary itself). */
+  public Transparency(Database db, Database reads, AuditLog audit, Clock clock) {
     this.database = Objects.requireNonNull(db, "db");
+    this.reads = Objects.requireNonNull(reads, "reads");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -144,43 +155,45 @@ public final class Transparency {
     TreeMap<Integer, Map<LegalProcess, int[]>> tallies = new TreeMap<>();
     TreeMap<Integer, Integer> reveals = new TreeMap<>();
     int[] firstData = {halfYear(today)};
+    boolean ownWrite = System.nanoTime() - wroteAt < Database.OWN_WRITES_WINDOW.toNanos();
     List<Statement> statements =
-        database.read(
-            c -> {
-              try (PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT legal_process, status, filed_at, records_disclosed"
-                              + " FROM legal_requests");
-                  ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  int[] tally =
-                      tallies
-                          .computeIfAbsent(
-                              halfYear(rs.getLong(3)), h -> new EnumMap<>(LegalProcess.class))
-                          .computeIfAbsent(
-                              LegalProcess.valueOf(rs.getString(1)), p -> new int[COLUMNS]);
-                  count(tally, LegalStatus.valueOf(rs.getString(2)));
-                  tally[RECORDS] += rs.getInt(4);
-                }
-              }
-              try (PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT time FROM audit_log WHERE action = 'incident.reveal'");
-                  ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  reveals.merge(halfYear(rs.getLong(1)), 1, Integer::sum);
-                }
-              }
-              // the first entry is the oldest: entries are appended in time order
-              try (PreparedStatement ps =
-                      c.prepareStatement("SELECT time FROM audit_log ORDER BY seq LIMIT 1");
-                  ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                  firstData[0] = Math.min(firstData[0], halfYear(rs.getLong(1)));
-                }
-              }
-              return statements(c);
-            });
+        (ownWrite ? database : reads)
+            .read(
+                c -> {
+                  try (PreparedStatement ps =
+                          c.prepareStatement(
+                              "SELECT legal_process, status, filed_at, records_disclosed"
+                                  + " FROM legal_requests");
+                      ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                      int[] tally =
+                          tallies
+                              .computeIfAbsent(
+                                  halfYear(rs.getLong(3)), h -> new EnumMap<>(LegalProcess.class))
+                              .computeIfAbsent(
+                                  LegalProcess.valueOf(rs.getString(1)), p -> new int[COLUMNS]);
+                      count(tally, LegalStatus.valueOf(rs.getString(2)));
+                      tally[RECORDS] += rs.getInt(4);
+                    }
+                  }
+                  try (PreparedStatement ps =
+                          c.prepareStatement(
+                              "SELECT time FROM audit_log WHERE action = 'incident.reveal'");
+                      ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                      reveals.merge(halfYear(rs.getLong(1)), 1, Integer::sum);
+                    }
+                  }
+                  // the first entry is the oldest: entries are appended in time order
+                  try (PreparedStatement ps =
+                          c.prepareStatement("SELECT time FROM audit_log ORDER BY seq LIMIT 1");
+                      ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                      firstData[0] = Math.min(firstData[0], halfYear(rs.getLong(1)));
+                    }
+                  }
+                  return statements(c);
+                });
     int current = halfYear(today);
     int first = firstData[0];
     int last = current;
@@ -260,6 +273,7 @@ public final class Transparency {
                   Map.of("text", statement.text(), "signature", statement.signature()));
               return statement;
             });
+    wroteAt = System.nanoTime();
     audit.checkpointWhenPossible();
     return confirmed;
   }
@@ -296,6 +310,7 @@ public final class Transparency {
                   Map.of("text", clean));
               return new Statement(id, clean, null, null);
             });
+    wroteAt = System.nanoTime();
     audit.checkpointWhenPossible();
     return added;
   }

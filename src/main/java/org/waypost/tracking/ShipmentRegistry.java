@@ -18,9 +18,10 @@ import org.waypost.error.ProblemType;
 /**
  * Registers pieces, issuing a number when the shipper brings none: an IMpb under the operator's
  * Mailer ID for domestic destinations, a UPU S10 under the operator's country for international
- * ones. Serials come from the database in the same transaction as the shipment, so an issued number
- * is never handed out twice, across restarts and concurrent requests alike. And shows an account
- * its own pieces, and only those.
+ * ones. Serials come from blocks each node reserves in the database ({@link SerialBlocks}), so an
+ * issued number is never handed out twice, across nodes, restarts and concurrent requests alike,
+ * and no registration waits for another's commit to get one. And shows an account its own pieces,
+ * and only those.
  *
  * <p>A number is in use while a piece of another account is stored under it (its owner's users
  * still track it), or while any piece under it is not delivered: registering it then is a {@code
@@ -68,6 +69,7 @@ public final class ShipmentRegistry {
 
   private final Database database;
   private final TrackingStore store;
+  private final SerialBlocks serials;
   private final Tracker tracker;
   private final OperatorConfig operator;
   private final TrackingConfig tracking;
@@ -82,6 +84,7 @@ public final class ShipmentRegistry {
       Clock clock) {
     this.database = database;
     this.store = store;
+    this.serials = new SerialBlocks(database, store);
     this.tracker = tracker;
     this.operator = operator;
     this.tracking = tracking;
@@ -107,28 +110,65 @@ public final class ShipmentRegistry {
         request.trackingNumber() == null ? null : TrackingNumber.parse(request.trackingNumber());
     checkService(request.service(), abroad, given);
     Shipment shipment =
-        database.inTransaction(
-            c -> {
-              bound.claim(c);
-              String number =
-                  given != null
-                      ? claim(c, given.value(), shipperId)
-                      : issue(c, request.service(), abroad);
-              Shipment created =
-                  store.insertShipment(
-                      c,
-                      number,
-                      shipperId,
-                      request.service(),
-                      request.reference(),
-                      request.origin(),
-                      request.destination(),
-                      Instant.ofEpochMilli(clock.millis()));
-              bound.record(c, created);
-              return created;
-            });
+        given != null
+            ? database.inTransaction(
+                c -> {
+                  bound.claim(c);
+                  return insert(c, claim(c, given.value(), shipperId), shipperId, request, bound);
+                })
+            : issue(shipperId, request, abroad, bound);
     tracker.forget(List.of(shipment.trackingNumber()));
     return shipment;
+  }
+
+  /**
+   * Registers the piece under the next number of the operator's series that no piece is stored
+   * under: a shipper may have registered one of the series itself, and issuing it again would put
+   * two owners on one number. A serial whose number is taken is skipped, and the registration tried
+   * again with the next, in a new transaction.
+   */
+  private Shipment issue(long shipperId, Request request, boolean abroad, Bound bound) {
+    for (int tried = 0; tried < MAX_SERIALS_SKIPPED; tried++) {
+      String number = nextInSeries(request.service(), abroad);
+      try {
+        return database.inTransaction(
+            c -> {
+              bound.claim(c);
+              store.lockNumber(c, number);
+              if (store.findLatest(c, number).isPresent()) {
+                throw new NumberTaken();
+              }
+              return insert(c, number, shipperId, request, bound);
+            });
+      } catch (NumberTaken e) {
+        // rolled back, bound work included: try the next serial
+      }
+    }
+    throw new ProblemException(
+        ProblemType.CONFLICT, "No free tracking number could be issued; try again later.");
+  }
+
+  /** Rolls back a registration whose issued number a shipper registered itself meanwhile. */
+  private static final class NumberTaken extends RuntimeException {
+    NumberTaken() {
+      super(null, null, false, false);
+    }
+  }
+
+  private Shipment insert(Connection c, String number, long shipperId, Request request, Bound bound)
+      throws SQLException {
+    Shipment created =
+        store.insertShipment(
+            c,
+            number,
+            shipperId,
+            request.service(),
+            request.reference(),
+            request.origin(),
+            request.destination(),
+            Instant.ofEpochMilli(clock.millis()));
+    bound.record(c, created);
+    return created;
   }
 
   /** The newest piece under {@code number} if {@code account} owns it; empty for anyone else. */
@@ -201,33 +241,17 @@ public final class ShipmentRegistry {
     }
   }
 
-  /**
-   * The next number of the operator's series that no piece is stored under: a shipper may have
-   * registered one of the series itself, and issuing it again would put two owners on one number.
-   */
-  private String issue(Connection c, Service service, boolean abroad) throws SQLException {
-    for (int tried = 0; tried < MAX_SERIALS_SKIPPED; tried++) {
-      String number = nextInSeries(c, service, abroad);
-      store.lockNumber(c, number);
-      if (store.findLatest(c, number).isEmpty()) {
-        return number;
-      }
-    }
-    throw new ProblemException(
-        ProblemType.CONFLICT, "No free tracking number could be issued; try again later.");
-  }
-
-  private String nextInSeries(Connection c, Service service, boolean abroad) throws SQLException {
+  private String nextInSeries(Service service, boolean abroad) {
     try {
       if (abroad) {
         String scheme = "S10:" + Service.S10_SERVICE_INDICATOR + ":" + operator.country();
         return TrackingNumber.issueS10(
-                Service.S10_SERVICE_INDICATOR, store.nextSerial(c, scheme), operator.country())
+                Service.S10_SERVICE_INDICATOR, serials.next(scheme), operator.country())
             .value();
       }
       String scheme = "IMPB:" + operator.mailerId();
       return TrackingNumber.issueImpb(
-              service.serviceTypeCode(), operator.mailerId(), store.nextSerial(c, scheme))
+              service.serviceTypeCode(), operator.mailerId(), serials.next(scheme))
           .value();
     } catch (IllegalArgumentException e) {
       // The operator's identifiers were checked at start, so only the serial can be at fault.

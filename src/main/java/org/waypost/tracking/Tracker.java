@@ -22,6 +22,14 @@ import org.waypost.json.Json;
  * <p>The cache's hits, misses, loads and evictions are metrics ({@code cache_gets_total{cache=
  * "lookups",result=...}} and the rest of Micrometer's {@link CaffeineCacheMetrics}). Caffeine
  * counts them in striped {@code LongAdder}s, a few nanoseconds per lookup (bench/README.md).
+ *
+ * <p>With a read replica ({@code database.replicaUrl}) answers are loaded from the replica, which
+ * may lag the primary by a moment. A client that registered a piece or sent scans through this node
+ * and looks it up at once must see its own write, so every number this node changed ({@link
+ * #forget}) is loaded from the primary for {@link Database#OWN_WRITES_WINDOW} afterwards; after
+ * that the replica has caught up (streaming replication lags by milliseconds; a replica further
+ * behind should be taken out of service). Writes through another node are seen after {@code
+ * tracking.cacheSeconds} plus the replica's lag, as they were seen after the cache time alone.
  */
 public final class Tracker {
   /**
@@ -81,13 +89,28 @@ public final class Tracker {
   private static final int CACHE_ENTRIES = 200_000;
 
   private final Database database;
+  private final Database reads;
   private final TrackingStore store;
   private final TrackingConfig config;
   private final Cache<String, Optional<Lookup>> cache;
 
+  /** Numbers this node changed lately, whose answers are loaded from the primary meanwhile. */
+  private final Cache<String, Boolean> ownWrites;
+
   public Tracker(
       Database database, TrackingStore store, TrackingConfig config, MeterRegistry meters) {
+    this(database, database, store, config, meters);
+  }
+
+  /** Loads answers from {@code reads} (a replica, or the primary itself), see the class comment. */
+  public Tracker(
+      Database database,
+      Database reads,
+      TrackingStore store,
+      TrackingConfig config,
+      MeterRegistry meters) {
     this.database = database;
+    this.reads = reads;
     this.store = store;
     this.config = config;
     this.cache =
@@ -97,6 +120,11 @@ public final class Tracker {
             .recordStats()
             .build();
     CaffeineCacheMetrics.monitor(meters, cache, "lookups");
+    this.ownWrites =
+        Caffeine.newBuilder()
+            .maximumSize(reads == database ? 0 : CACHE_ENTRIES)
+            .expireAfterWrite(Database.OWN_WRITES_WINDOW)
+            .build();
   }
 
   public Optional<Lookup> lookup(TrackingNumber number) {
@@ -106,14 +134,19 @@ public final class Tracker {
   /**
    * The piece's result read from the database now, past the cache: for a webhook written right
    * after a scan's commit, which must show that scan even before this node forgets its cached
-   * answer (and on a node whose cache never hears of it).
+   * answer (and on a node whose cache never hears of it). From the primary: a replica may not have
+   * the scan yet.
    */
   public Optional<Lookup> fresh(TrackingNumber number) {
-    return load(number.value());
+    return load(database, number.value());
   }
 
   private Optional<Lookup> load(String number) {
-    return database.read(
+    return load(ownWrites.getIfPresent(number) == null ? reads : database, number);
+  }
+
+  private Optional<Lookup> load(Database from, String number) {
+    return from.read(
         c -> {
           Optional<Shipment> shipment = store.findLatest(c, number);
           if (shipment.isEmpty()) {
@@ -129,6 +162,11 @@ public final class Tracker {
 
   /** Drops remembered answers for numbers whose pieces just changed. */
   public void forget(Collection<String> numbers) {
+    if (reads != database) {
+      for (String number : numbers) {
+        ownWrites.put(number, Boolean.TRUE);
+      }
+    }
     cache.invalidateAll(numbers);
   }
 }

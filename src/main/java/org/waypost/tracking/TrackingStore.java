@@ -314,8 +314,12 @@ public final class TrackingStore {
     }
   }
 
-  /** Allocates the next value of a numbering scheme's serial; never the same value twice. */
-  public long nextSerial(Connection c, String scheme) throws SQLException {
+  /**
+   * Reserves {@code count} consecutive values of a numbering scheme's serial and returns the first;
+   * never the same value twice. Holds the scheme's row locked until {@code c} commits: run it in a
+   * transaction of its own ({@link SerialBlocks}).
+   */
+  long reserveSerials(Connection c, String scheme, int count) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO number_serials (scheme, next_value) VALUES (?, 1)"
@@ -325,12 +329,13 @@ public final class TrackingStore {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE number_serials SET next_value = next_value + 1 WHERE scheme = ?"
+            "UPDATE number_serials SET next_value = next_value + ? WHERE scheme = ?"
                 + " RETURNING next_value")) {
-      ps.setString(1, scheme);
+      ps.setInt(1, count);
+      ps.setString(2, scheme);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1) - 1;
+        return rs.getLong(1) - count;
       }
     }
   }

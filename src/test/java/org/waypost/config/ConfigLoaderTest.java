@@ -191,6 +191,8 @@ class ConfigLoaderTest {
             operator: {mailerId: '12345'}                   | operator.mailerId
             operator: {country: usa}                        | operator.country
             database: {url: 'jdbc:mysql://x'}               | database.url
+            database: {replicaUrl: 'jdbc:mysql://x'}        | database.replicaUrl
+            database: {replicaUrl: 'jdbc:postgresql://r/w'} | database.replicaUrl
             tracking: {serviceStandards: {TELEPORT: 2}}     | tracking.serviceStandards
             site: {contactEmail: 'not an address'}          | site.contactEmail
             site: {contactPhone: 'call me'}                 | site.contactPhone

@@ -13,6 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,10 +28,12 @@ import org.waypost.governance.LegalRequests;
 import org.waypost.governance.Operator;
 import org.waypost.governance.Role;
 import org.waypost.keys.DayKeyDestroyedException;
+import org.waypost.testing.Fixtures;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.RedisServer;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
+import org.waypost.tracking.ShipmentRegistry;
 import org.waypost.tracking.TrackingNumber;
 import org.waypost.visitor.SecurityLogStore;
 
@@ -150,6 +156,30 @@ class SeveralNodesTest {
       assertThatThrownBy(() -> node.app().keys().day(today))
           .isInstanceOf(DayKeyDestroyedException.class);
     }
+  }
+
+  @Test
+  void twoNodesRegisteringAtOnceIssueEveryNumberOnce() throws Exception {
+    long shipper = nodes.get(0).app().apiKeys().create("Acme").shipper().id();
+    Set<String> issued = ConcurrentHashMap.newKeySet();
+    List<Future<?>> work = new ArrayList<>();
+    try (ExecutorService threads = Executors.newFixedThreadPool(6)) {
+      for (int t = 0; t < 6; t++) {
+        ShipmentRegistry registry = nodes.get(t % 2).app().shipments();
+        work.add(
+            threads.submit(
+                () -> {
+                  for (int i = 0; i < 30; i++) {
+                    issued.add(
+                        registry.register(shipper, Fixtures.priorityToFairfax()).trackingNumber());
+                  }
+                }));
+      }
+      for (Future<?> f : work) {
+        f.get();
+      }
+    }
+    assertThat(issued).hasSize(180);
   }
 
   @Test
