@@ -18,6 +18,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.waypost.json.Json;
 import org.waypost.testing.Fixtures;
@@ -45,6 +46,8 @@ final class ScanLoad {
   private final Queue<Batch> unsettled = new ConcurrentLinkedQueue<>();
   private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
   private final AtomicInteger batches = new AtomicInteger();
+  private final AtomicInteger broken = new AtomicInteger();
+  private final AtomicLong slowestNanos = new AtomicLong();
   private final String time =
       OffsetDateTime.now(ZoneOffset.UTC).minusHours(1).truncatedTo(ChronoUnit.SECONDS).toString();
   private final List<Thread> threads = new ArrayList<>();
@@ -83,8 +86,12 @@ final class ScanLoad {
     UNSETTLED
   }
 
-  /** Posts a batch; anything but a clean acknowledgement, a broken connection or a 503 is noted. */
+  /**
+   * Posts a batch; anything but a clean acknowledgement, a broken connection or a 503 {@code
+   * unavailable} problem with Retry-After is noted.
+   */
   Fate post(Batch batch) {
+    long started = System.nanoTime();
     try {
       HttpResponse<String> response =
           http.send(
@@ -95,22 +102,35 @@ final class ScanLoad {
                   .POST(HttpRequest.BodyPublishers.ofString(batch.body()))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
+      slowestNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
       if (response.statusCode() == 200) {
         JsonNode outcome = Json.MAPPER.readTree(response.body());
         if (outcome.get("accepted").asInt() + outcome.get("duplicates").asInt() == BATCH) {
           return Fate.ACKNOWLEDGED;
         }
         unexpected.add("200 without every scan taken: " + response.body());
-      } else if (response.statusCode() != 503) {
-        unexpected.add(response.statusCode() + " " + response.body());
+      } else if (response.statusCode() != 503 || !isUnavailable(response)) {
+        unexpected.add(response.statusCode() + " " + response.headers() + " " + response.body());
       }
       return Fate.UNSETTLED;
     } catch (java.io.IOException e) {
+      broken.incrementAndGet();
       return Fate.UNSETTLED; // the connection broke: the client cannot know what was stored
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Fate.UNSETTLED;
     }
+  }
+
+  /** A 503 as the contract says: an {@code unavailable} problem with a Retry-After. */
+  static boolean isUnavailable(HttpResponse<String> response) {
+    return response
+            .headers()
+            .firstValue("Content-Type")
+            .orElse("")
+            .equals("application/problem+json")
+        && response.body().contains("\"/problems/unavailable\"")
+        && response.headers().firstValue("Retry-After").orElse("").matches("[1-9][0-9]*");
   }
 
   private Batch next() {
@@ -125,6 +145,16 @@ final class ScanLoad {
       events[i] = json.substring(0, json.length() - 1) + ",\"description\":\"" + id + "\"}";
     }
     return new Batch(ids, Fixtures.jsonArray(events));
+  }
+
+  /** Requests whose connection broke or timed out before an answer came. */
+  int broken() {
+    return broken.get();
+  }
+
+  /** The longest any answer took to come, broken connections aside. */
+  Duration slowest() {
+    return Duration.ofNanos(slowestNanos.get());
   }
 
   /** How many batches the server has acknowledged so far. */
