@@ -3,6 +3,7 @@ package org.waypost.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +31,32 @@ class ConfigFuzzTest {
     }
   }
 
+  /** The sections and some keys, so that the fuzzer gets past YAML into Waypost's own checks. */
+  @DictionaryEntries({
+    "server:",
+    "database:",
+    "operator:",
+    "privacy:",
+    "tracking:",
+    "abuse:",
+    "logging:",
+    "site:",
+    "governance:",
+    "port:",
+    "host:",
+    "url:",
+    "managementPort:",
+    "trustedProxies:",
+    "format:",
+    "keyDir:",
+    "cacheSeconds:",
+    "{ ",
+    " }",
+    ": ",
+    "- ",
+    "SERVER_PORT",
+    "DATABASE_URL"
+  })
   @FuzzTest(maxDuration = "60s")
   void anyFileAndVariablesGiveAConfigurationOrAConfigException(FuzzedDataProvider data)
       throws IOException {
