@@ -42,6 +42,8 @@ final class DrillServer implements TestServer, AutoCloseable {
     Map<String, String> dotted = new HashMap<>(store);
     dotted.putAll(Fixtures.unlimitedLookups());
     dotted.put("abuse.shipperRequestsPerMinute", "1000000");
+    dotted.put("abuse.clientNumbersPerDay", "1000000"); // a drill asks thousands from 127.0.0.1
+    dotted.put("abuse.prefixNumbersPerDay", "1000000");
     this.env = new HashMap<>();
     dotted.forEach(
         (key, value) ->
