@@ -29,6 +29,8 @@ TICKS="$(getconf CLK_TCK)"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 die() { echo "lookups: $*" >&2; exit 1; }
 say() { echo "lookups: $*" >&2; }
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 
 # ---- tools
 
@@ -61,17 +63,6 @@ chmod 755 "$tmp" # nginx workers may run as another user and must read the files
 demo_pid=""
 nginx_pid=""
 
-stop_pid() {
-  local pid="$1"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   stop_pid "$nginx_pid"
   stop_pid "$demo_pid"
@@ -83,28 +74,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  local p
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return 0
-    fi
-  done
-  die "no free port found"
-}
-
-wait_http() { # url seconds pid
-  local deadline=$((SECONDS + $2))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    curl -sf --max-time 2 -o /dev/null "$1" && return 0
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.5
-  done
-  return 1
-}
 
 # ---- CPU accounting: who used the two cores during a run
 
@@ -163,15 +132,7 @@ wait_quiet() {
 
 # ---- Waypost demo
 
-wport="$(free_port)"
-say "starting the Waypost demo on 127.0.0.1:$wport (builds the jar first when needed)"
-"${server_cpu[@]}" "$root/waypost" demo --port "$wport" --data "$tmp/data" >"$tmp/demo.log" 2>&1 &
-demo_pid=$!
-if ! wait_http "http://127.0.0.1:$wport/health/ready" 300 "$demo_pid"; then
-  cat "$tmp/demo.log" >&2
-  die "the demo did not become ready"
-fi
-java_bin="$(readlink -f "/proc/$demo_pid/exe")"
+start_demo
 jdk="$(dirname "$(dirname "$java_bin")")"
 
 "$java_bin" --enable-native-access=ALL-UNNAMED -cp "$root/target/waypost.jar" \
@@ -246,61 +207,7 @@ cmp -s <(curl -s "http://127.0.0.1:$nport/api/v1/tracking/$sample") \
 
 # ---- the wrk script: a random real number per request, a random client in 2001:db8::/32
 
-cat >"$tmp/lookups.lua" <<'EOF'
--- Written by bench/lookups.sh. BENCH_NUMBERS: file of numbers; BENCH_DELAY_MS: mean pause
--- before each request on a connection (0: as fast as possible). Every request asks for a random
--- number for a random client: new client addresses all the time, as from the public at large, so
--- that no client or /48 network comes near Waypost's per-client rate limits. The requests are
--- prepared per number up front, so that wrk spends as little of the machine as it can.
-local numbers = {}
-for line in io.lines(os.getenv("BENCH_NUMBERS")) do
-  numbers[#numbers + 1] = line
-end
-local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
-local threads = 0
-local heads, tails = {}, {}
-
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_id", threads)
-end
-
-function init(args)
-  math.randomseed(os.time() * 1000 + (thread_id or 0))
-  for i, n in ipairs(numbers) do
-    local r = wrk.format("GET", "/api/v1/tracking/" .. n, { ["X-Forwarded-For"] = "@XFF@" })
-    local at = string.find(r, "@XFF@", 1, true)
-    heads[i] = string.sub(r, 1, at - 1)
-    tails[i] = string.sub(r, at + 5)
-  end
-end
-
-function request()
-  local i = math.random(#numbers)
-  return heads[i] .. string.format("2001:db8:%x:%x:%x:%x::%x", math.random(0, 65535),
-    math.random(0, 65535), math.random(0, 65535), math.random(0, 65535),
-    math.random(1, 65535)) .. tails[i]
-end
-
-if delay_ms > 0 then
-  -- wrk waits whole milliseconds; round at random so that the mean pause is delay_ms.
-  function delay()
-    local whole = math.floor(delay_ms)
-    if math.random() < delay_ms - whole then
-      return whole + 1
-    end
-    return whole
-  end
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d errors=%d non2xx=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.connect + e.read + e.write + e.timeout, e.status))
-end
-EOF
+cp "$root/bench/lookups.lua" "$tmp/lookups.lua"
 
 # run_wrk SERVER SECONDS DELAY_MS
 #   prints "rate p50_ms p99_ms errors non2xx server_cores wrk_cores others_cores"

@@ -187,7 +187,10 @@ public final class EventReader {
       return invalid(
           index, rejected != null ? rejected : "this line is not valid JSON" + column(e));
     } catch (IOException e) {
-      throw new IllegalStateException("reading from memory failed", e);
+      // Not an I/O failure (the line is in memory) but Jackson's encoding detection refusing the
+      // first bytes, e.g. 00 00 03 00 as UTF-32 of an unsupported byte order
+      // (CharConversionException): a line that is not JSON, like any other.
+      return invalid(index, rejected != null ? rejected : "this line is not valid JSON");
     }
     return rejected != null ? invalid(index, rejected) : item(index, node);
   }

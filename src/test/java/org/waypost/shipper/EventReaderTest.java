@@ -671,6 +671,18 @@ class EventReaderTest {
       assertThat(validAt(items, 2).eventId()).isEqualTo("e3");
     }
 
+    /**
+     * Found by EventFuzzTest: Jackson took these bytes for UTF-32 and threw, and the POST a 500.
+     */
+    @Test
+    void rejectsALineWhoseBytesJacksonCannotDecodeAndReadsOn() {
+      List<Item> items = readNdjson("\0\0\3\0\n" + event("e2") + "\n");
+
+      assertThat(items).hasSize(2);
+      assertThat(invalidAt(items, 0).detail()).isEqualTo("this line is not valid JSON");
+      assertThat(validAt(items, 1).eventId()).isEqualTo("e2");
+    }
+
     @Test
     void rejectsALineWithTwoJsonValues() {
       List<Item> items = readNdjson(event("e1") + " " + event("e2") + "\n" + event("e3") + "\n");
