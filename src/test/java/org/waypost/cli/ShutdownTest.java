@@ -71,6 +71,7 @@ class ShutdownTest {
       byte[] body =
           Fixtures.jsonArray(Fixtures.eventJson("slow-1", number, "ACCEPTED", time))
               .getBytes(StandardCharsets.UTF_8);
+      double idle = activeRequests(port); // the scrape may count itself
       try (Socket slow = new Socket("127.0.0.1", port)) {
         slow.setSoTimeout(30_000);
         OutputStream out = slow.getOutputStream();
@@ -83,7 +84,11 @@ class ShutdownTest {
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.write(body, 0, body.length / 2);
         out.flush();
-        Thread.sleep(500); // the server is now reading the body
+        // the server is now reading the body; on a busy machine it may take a while to get there
+        long dispatched = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (activeRequests(port) <= idle && System.nanoTime() < dispatched) {
+          Thread.sleep(50);
+        }
 
         server.destroy(); // SIGTERM
 
@@ -116,6 +121,23 @@ class ShutdownTest {
           .as("the batch's visit was written before the exit")
           .isEqualTo(1);
       assertThat(Sql.longValue(app.database(), "SELECT COUNT(*) FROM scan_events")).isEqualTo(1);
+    }
+  }
+
+  /** The server's requests in flight, from its metrics. */
+  private static double activeRequests(int port) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      return metrics
+          .lines()
+          .filter(line -> line.startsWith("http_server_requests_active"))
+          .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+          .sum();
     }
   }
 
