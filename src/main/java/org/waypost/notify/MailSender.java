@@ -39,6 +39,7 @@ public final class MailSender implements AutoCloseable {
   static final Duration MAX_RETRY = Duration.ofHours(24);
   static final Duration LEASE = Duration.ofMinutes(2);
   private static final int BATCH = 50;
+  private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
   private static final int TIMEOUT_MILLIS = 10_000;
 
   private record Claimed(
@@ -57,6 +58,7 @@ public final class MailSender implements AutoCloseable {
   private final Duration pollInterval;
   private final Session session;
   private final OutboxLoop loop = new OutboxLoop();
+  private long lastCleanup;
 
   public MailSender(
       Database database,
@@ -95,6 +97,10 @@ public final class MailSender implements AutoCloseable {
 
   /** Claims one batch of due mail and sends it; how many it tried. */
   public int runOnce() {
+    if (clock.millis() - lastCleanup >= CLEANUP_EVERY.toMillis()) {
+      lastCleanup = clock.millis();
+      subscriptions.deleteExpired();
+    }
     List<Claimed> claimed = database.inTransaction(this::claim);
     for (Claimed mail : claimed) {
       boolean sent;

@@ -169,6 +169,32 @@ public final class Subscriptions {
         });
   }
 
+  /** How long a request waits for its confirmation before it is deleted, address and all. */
+  static final Duration UNCONFIRMED_LIFETIME = Duration.ofHours(24);
+
+  /**
+   * Deletes requests never confirmed within {@link #UNCONFIRMED_LIFETIME} (their sealed address and
+   * queued mail with them) and confirmation counts older than the limit's window; how many requests
+   * went.
+   */
+  public int deleteExpired() {
+    long now = clock.millis();
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM mail_confirmations WHERE queued_at <= ?")) {
+            ps.setLong(1, now - CONFIRM_WINDOW.toMillis());
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM mail_subscriptions WHERE confirmed_at IS NULL AND created_at <= ?")) {
+            ps.setLong(1, now - UNCONFIRMED_LIFETIME.toMillis());
+            return ps.executeUpdate();
+          }
+        });
+  }
+
   /** The address and tokens sealed in a row. */
   Opened open(String sealed, String unsubscribeHash) {
     return Opened.of(seal.open(sealed, unsubscribeHash));

@@ -190,6 +190,29 @@ class MailSubscriptionsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(StoreKind.class)
+  void anUnconfirmedRequestIsDeletedAfter24Hours(StoreKind kind) throws Exception {
+    try (TestApp server = start(kind)) {
+      String number = register(server, server.shipperKey("Acme"));
+      assertThat(subscribe(server, number, "dan@example.org", "ALL").status()).isEqualTo(202);
+      await(WAIT, "the confirmation", () -> smtp.getReceivedMessages().length == 1);
+      String confirm = link(smtp.getReceivedMessages()[0], "/subscriptions/confirm?token=");
+      clock.advance(Duration.ofHours(23));
+      server.app().mailSender().wake();
+      Thread.sleep(1000);
+      assertThat(count(server)).as("kept for 24 h").isEqualTo(1);
+      clock.advance(Duration.ofHours(1).plusMinutes(1));
+      server.app().mailSender().wake();
+      await(WAIT, "the request is deleted", () -> count(server) == 0);
+      assertThat(server.get(confirm).status()).isEqualTo(404);
+    }
+  }
+
+  private static long count(TestApp server) {
+    return Sql.longValue(server.app().database(), "SELECT count(*) FROM mail_subscriptions");
+  }
+
   @Test
   void withoutSmtpTheRouteIsNotOffered() {
     try (TestApp server = TestApp.start(StoreKind.SQLITE, dir, clock, Map.of())) {
