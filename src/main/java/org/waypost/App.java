@@ -45,11 +45,15 @@ import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
 import org.waypost.nodes.Heartbeats;
 import org.waypost.nodes.KeyFolderLedger;
+import org.waypost.notify.MailOutbox;
+import org.waypost.notify.MailSender;
 import org.waypost.notify.SecretSeal;
+import org.waypost.notify.Subscriptions;
 import org.waypost.notify.WebhookDispatcher;
 import org.waypost.notify.WebhookOutbox;
 import org.waypost.notify.WebhookTargets;
 import org.waypost.notify.Webhooks;
+import org.waypost.notify.http.SubscriptionRoutes;
 import org.waypost.notify.http.WebhookRoutes;
 import org.waypost.retention.Retention;
 import org.waypost.shipper.ApiKeys;
@@ -113,6 +117,8 @@ public final class App implements AutoCloseable {
   private final Webhooks webhooks;
   private KeyStore keys;
   private WebhookDispatcher webhookDispatcher;
+  private final Subscriptions subscriptions;
+  private MailSender mailSender;
   private HttpServer server;
   private Capture capture;
   private AccessLog accessLog;
@@ -153,6 +159,12 @@ public final class App implements AutoCloseable {
             clock);
     // every writer of scans queues webhooks in its transaction: the API, imports, the demo
     ingestion.addHook(new WebhookOutbox());
+    this.subscriptions =
+        new Subscriptions(
+            database, new SecretSeal(database, masterKey, clock, "mail-address"), clock);
+    if (mailConfigured()) {
+      ingestion.addHook(new MailOutbox()); // without SMTP no subscription can exist
+    }
   }
 
   /** The read replica's pool when one is configured, else the primary's; closed with the App. */
@@ -259,30 +271,40 @@ public final class App implements AutoCloseable {
             clock,
             meters,
             Duration.ofMillis(500));
+    TrackingRoutes trackingRoutes = new TrackingRoutes(tracker, pages, gate);
+    // without SMTP the subscription routes are not offered at all (404), rather than taking
+    // requests no mail would ever answer
     // Javalin tries a request's path against each route in the order they were added, one regular
     // expression each: lookups, the bulk of the traffic, come first.
     List<Routes> routes =
-        List.of(
-            new TrackingRoutes(tracker, pages, gate),
-            new OpsRoutes(() -> database.isReady(2), meters),
-            new SiteRoutes(pages),
-            new ShipperRoutes(
-                apiKeys,
-                shipments,
-                idempotencyKeys,
-                ingestion,
-                new TrackingLinks(""), // relative until a base URL is configured
-                config.server(),
-                gate),
-            new WebhookRoutes(webhooks, webhookDispatcher, new ShipperAuth(apiKeys, gate)),
-            new ShipmentAdminRoutes(shipmentRecords, access),
-            new PrivacyRoutes(policy, policyHistory, pages, keyStore, clock),
-            new AnalyticsRoutes(analytics, access),
-            new IncidentRoutes(incidents, access),
-            new AuditRoutes(audit, new OperatorAuth(operators), access),
-            new LegalRequestRoutes(legal, deadlines, access),
-            new TransparencyRoutes(transparency, pages, access),
-            console);
+        new ArrayList<>(
+            List.of(
+                trackingRoutes,
+                new OpsRoutes(() -> database.isReady(2), meters),
+                new SiteRoutes(pages),
+                new ShipperRoutes(
+                    apiKeys,
+                    shipments,
+                    idempotencyKeys,
+                    ingestion,
+                    new TrackingLinks(""), // relative until a base URL is configured
+                    config.server(),
+                    gate),
+                new WebhookRoutes(webhooks, webhookDispatcher, new ShipperAuth(apiKeys, gate)),
+                new ShipmentAdminRoutes(shipmentRecords, access),
+                new PrivacyRoutes(policy, policyHistory, pages, keyStore, clock),
+                new AnalyticsRoutes(analytics, access),
+                new IncidentRoutes(incidents, access),
+                new AuditRoutes(audit, new OperatorAuth(operators), access),
+                new LegalRequestRoutes(legal, deadlines, access),
+                new TransparencyRoutes(transparency, pages, access),
+                console));
+    if (mailConfigured()) {
+      mailSender =
+          new MailSender(
+              database, subscriptions, config.notifications(), clock, Duration.ofMillis(500));
+      routes.add(new SubscriptionRoutes(subscriptions, mailSender, trackingRoutes));
+    }
     server =
         new HttpServer(
                 config.server(),
@@ -303,6 +325,9 @@ public final class App implements AutoCloseable {
             () -> keyLedger.applyDestructions(keyStore),
             heartbeats::beat);
     webhookDispatcher.start();
+    if (mailSender != null) {
+      mailSender.start();
+    }
     return this;
   }
 
@@ -437,6 +462,16 @@ public final class App implements AutoCloseable {
     return webhooks;
   }
 
+  /** Whether recipients' email is on: an SMTP host is configured. */
+  private boolean mailConfigured() {
+    return !config.notifications().smtp().host().isEmpty();
+  }
+
+  /** The mail sender, once serving with SMTP configured; null without. */
+  public MailSender mailSender() {
+    return mailSender;
+  }
+
   /** The webhook dispatcher, once serving. */
   public WebhookDispatcher webhookDispatcher() {
     return webhookDispatcher;
@@ -470,6 +505,9 @@ public final class App implements AutoCloseable {
     }
     if (webhookDispatcher != null) {
       webhookDispatcher.close();
+    }
+    if (mailSender != null) {
+      mailSender.close();
     }
     if (capture != null) {
       capture.close();

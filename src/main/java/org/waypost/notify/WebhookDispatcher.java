@@ -27,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.db.Database;
@@ -102,9 +101,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Semaphore inFlight = new Semaphore(CONCURRENCY);
   private final Counter sent;
   private final Counter failed;
-  private final Object wake = new Object();
-  private Thread loop;
-  private volatile boolean running;
+  private final OutboxLoop loop = new OutboxLoop();
   private long lastCleanup;
 
   public WebhookDispatcher(
@@ -142,44 +139,13 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   /** Starts delivering in the background, until {@link #close}. */
   public WebhookDispatcher start() {
-    running = true;
-    loop =
-        Thread.ofPlatform()
-            .name("waypost-webhooks")
-            .daemon(true)
-            .start(
-                () -> {
-                  while (running) {
-                    int done = 0;
-                    try {
-                      done = runOnce();
-                    } catch (RuntimeException e) {
-                      log.warn("webhook delivery round failed error={}", e.getClass().getName());
-                    }
-                    if (done == 0) {
-                      pause();
-                    }
-                  }
-                });
+    loop.start("waypost-webhooks", pollInterval, this::runOnce, log);
     return this;
   }
 
   /** Asks the loop to look for due deliveries now rather than at its next poll. */
   public void wake() {
-    synchronized (wake) {
-      wake.notifyAll();
-    }
-  }
-
-  private void pause() {
-    synchronized (wake) {
-      try {
-        wake.wait(pollInterval.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        running = false;
-      }
-    }
+    loop.wake();
   }
 
   /** Claims one batch of due deliveries, sends them and records the outcomes; how many it sent. */
@@ -465,15 +431,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    wake();
-    if (loop != null) {
-      try {
-        loop.join(TimeUnit.SECONDS.toMillis(15));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.close();
     senders.shutdownNow();
     http.close();
   }

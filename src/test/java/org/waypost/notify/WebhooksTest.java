@@ -70,7 +70,7 @@ class WebhooksTest {
         v1.getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static String register(TestApp server, String key) {
+  static String register(TestApp server, String key) {
     Response created =
         server.postAs(key, "/api/v1/shipments", JSON, shipmentJson("PRIORITY", "US"));
     assertThat(created.status()).isEqualTo(201);
@@ -85,7 +85,7 @@ class WebhooksTest {
     return created.json();
   }
 
-  private static void scan(TestApp server, String key, String id, String number, String type) {
+  static void scan(TestApp server, String key, String id, String number, String type) {
     Response posted =
         server.postAs(
             key,

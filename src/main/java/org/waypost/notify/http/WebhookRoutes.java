@@ -1,11 +1,9 @@
 package org.waypost.notify.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -20,7 +18,6 @@ import org.waypost.notify.WebhookDispatcher;
 import org.waypost.notify.WebhookTargets;
 import org.waypost.notify.Webhooks;
 import org.waypost.shipper.ApiKeys;
-import org.waypost.shipper.LimitedInputStream;
 import org.waypost.shipper.http.ShipperAuth;
 import org.waypost.tracking.EventType;
 import org.waypost.web.Responses;
@@ -82,31 +79,7 @@ public final class WebhookRoutes implements Routes {
   }
 
   private JsonNode jsonBody(Context ctx) throws IOException {
-    String type = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].strip();
-    if (!type.equalsIgnoreCase("application/json")) {
-      throw new ProblemException(
-          ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the endpoint as application/json");
-    }
-    if (ctx.req().getContentLengthLong() > MAX_BODY) {
-      throw LimitedInputStream.tooLarge(MAX_BODY);
-    }
-    JsonNode body;
-    try (InputStream in = new LimitedInputStream(ctx.req().getInputStream(), MAX_BODY)) {
-      body = Json.MAPPER.readTree(in);
-    } catch (JsonProcessingException e) {
-      throw ProblemException.validation("the body is not valid JSON");
-    }
-    if (body == null || !body.isObject()) {
-      throw ProblemException.validation("the body must be a JSON object with a url");
-    }
-    for (var names = body.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!name.equals("url") && !name.equals("events")) {
-        throw ProblemException.validation(
-            "unknown field: only url and events are allowed"); // the name is not echoed
-      }
-    }
-    return body;
+    return JsonBodies.object(ctx, MAX_BODY, Set.of("url", "events"), "endpoint");
   }
 
   /** {@code events}: absent, null or ["*"] for every scan, else a list of scan types. */

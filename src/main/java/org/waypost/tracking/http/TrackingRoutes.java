@@ -72,14 +72,23 @@ public final class TrackingRoutes implements Routes {
    * exactly as the lookup API does.
    */
   private void feed(Context ctx) {
-    Exchange exchange = Exchange.of(ctx);
+    Tracker.Lookup lookup = lookupOne(Exchange.of(ctx), ctx.pathParam("number"));
+    byte[] body = AtomFeed.of(lookup.result(), pages.site(ctx).operatorName());
+    ctx.contentType("application/atom+xml; charset=utf-8").result(body);
+  }
+
+  /**
+   * One number looked up as the API does, charged as one lookup at the gate: its lookup, or the
+   * problem the lookup API answers (404 not-found, 400 for an invalid number, 429). Other routes
+   * that take a number (a subscription) answer exactly this, so they can enumerate nothing more.
+   */
+  public Tracker.Lookup lookupOne(Exchange exchange, String raw) {
     gate.admitLookups(exchange, 1);
-    Answer answer = answer(exchange, TrackingNumber.normalize(ctx.pathParam("number")));
+    Answer answer = answer(exchange, TrackingNumber.normalize(raw));
     if (answer.lookup() == null) {
       throw answer.problem();
     }
-    byte[] body = AtomFeed.of(answer.lookup().result(), pages.site(ctx).operatorName());
-    ctx.contentType("application/atom+xml; charset=utf-8").result(body);
+    return answer.lookup();
   }
 
   /** The outcome for one number: a lookup, or the problem that stands in for it. */
@@ -125,14 +134,8 @@ public final class TrackingRoutes implements Routes {
   }
 
   private void one(Context ctx) {
-    Exchange exchange = Exchange.of(ctx);
-    gate.admitLookups(exchange, 1);
-    Answer answer = answer(exchange, TrackingNumber.normalize(ctx.pathParam("number")));
-    if (answer.lookup() == null) {
-      throw answer.problem();
-    }
+    Tracker.Lookup lookup = lookupOne(Exchange.of(ctx), ctx.pathParam("number"));
     Language language = Language.ofAcceptLanguage(ctx.header("Accept-Language"));
-    Tracker.Lookup lookup = answer.lookup();
     Responses.json(
         ctx, language == Language.EN ? lookup.json() : lookup.json(StatusTexts.wording(language)));
   }

@@ -1,0 +1,218 @@
+package org.waypost.notify;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.waypost.db.Database;
+import org.waypost.tracking.EventType;
+
+/**
+ * Recipients' requests for email about one number, with double opt-in: a request queues only its
+ * confirmation mail, and the scan hook ({@link MailOutbox}) mails a subscription only once it is
+ * confirmed. The address and both tokens are sealed together; the tokens are found by their
+ * SHA-256, so a database copy neither reads an address nor forges a link.
+ */
+public final class Subscriptions {
+  /** Confirmation mails queued to one address in {@link #CONFIRM_WINDOW}, at most. */
+  static final int CONFIRMS_PER_WINDOW = 3;
+
+  static final Duration CONFIRM_WINDOW = Duration.ofHours(1);
+
+  /** KEY: out for delivery, delivered, and the problems. */
+  public static final Set<EventType> KEY_EVENTS =
+      EnumSet.of(
+          EventType.OUT_FOR_DELIVERY,
+          EventType.DELIVERED,
+          EventType.DELIVERY_ATTEMPTED,
+          EventType.AVAILABLE_FOR_PICKUP,
+          EventType.RETURN_TO_SENDER,
+          EventType.ALERT);
+
+  /** A pragmatic address: what SMTP will take, not every RFC 5322 oddity. */
+  private static final Pattern ADDRESS =
+      Pattern.compile(
+          "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+              + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** What is sealed for a subscription: the address and the links' tokens. */
+  public record Opened(String address, String confirmToken, String unsubscribeToken) {
+    String sealable() {
+      return confirmToken + " " + unsubscribeToken + " " + address;
+    }
+
+    static Opened of(String plain) {
+      String[] parts = plain.split(" ", 3);
+      return new Opened(parts[2], parts[0], parts[1]);
+    }
+  }
+
+  private final Database database;
+  private final SecretSeal seal;
+  private final Clock clock;
+
+  public Subscriptions(Database database, SecretSeal seal, Clock clock) {
+    this.database = database;
+    this.seal = seal;
+    this.clock = clock;
+  }
+
+  public static boolean validAddress(String address) {
+    return address != null && address.length() <= 254 && ADDRESS.matcher(address).matches();
+  }
+
+  /**
+   * Records a request and queues its confirmation mail; false (and nothing recorded or sent) when
+   * the address already had {@link #CONFIRMS_PER_WINDOW} confirmation mails this hour.
+   */
+  public boolean subscribe(String trackingNumber, String address, boolean keyOnly) {
+    seal.ready();
+    String addressMac = seal.mac(address.toLowerCase(java.util.Locale.ROOT));
+    Opened opened = new Opened(address, token(), token());
+    String unsubscribeHash = hash(opened.unsubscribeToken());
+    String sealed = seal.seal(opened.sealable(), unsubscribeHash);
+    long now = clock.millis();
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM mail_confirmations WHERE address_mac = ? AND queued_at > ?")) {
+            ps.setString(1, addressMac);
+            ps.setLong(2, now - CONFIRM_WINDOW.toMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              if (rs.getInt(1) >= CONFIRMS_PER_WINDOW) {
+                return false;
+              }
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO mail_confirmations (address_mac, queued_at) VALUES (?, ?)")) {
+            ps.setString(1, addressMac);
+            ps.setLong(2, now);
+            ps.executeUpdate();
+          }
+          long id;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO mail_subscriptions (tracking_number, events, sealed, confirm_hash,"
+                      + " unsubscribe_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                  java.sql.Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, trackingNumber);
+            ps.setString(2, keyOnly ? "KEY" : "ALL");
+            ps.setString(3, sealed);
+            ps.setString(4, hash(opened.confirmToken()));
+            ps.setString(5, unsubscribeHash);
+            ps.setLong(6, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              keys.next();
+              id = keys.getLong(1);
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO mail_outbox (subscription_id, scan_key, next_attempt_at, created_at)"
+                      + " VALUES (?, 'confirm', ?, ?)")) {
+            ps.setLong(1, id);
+            ps.setLong(2, now);
+            ps.setLong(3, now);
+            ps.executeUpdate();
+          }
+          return true;
+        });
+  }
+
+  /** Confirms the subscription whose confirmation token this is; false if there is none. */
+  public boolean confirm(String token) {
+    if (token == null || token.length() > 100) {
+      return false;
+    }
+    long now = clock.millis();
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE mail_subscriptions SET confirmed_at = ? WHERE confirm_hash = ?"
+                      + " AND confirmed_at IS NULL")) {
+            ps.setLong(1, now);
+            ps.setString(2, hash(token));
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  /** Deletes the subscription (its sealed address and queued mail with it); false if none. */
+  public boolean unsubscribe(String token) {
+    if (token == null || token.length() > 100) {
+      return false;
+    }
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM mail_subscriptions WHERE unsubscribe_hash = ?")) {
+            ps.setString(1, hash(token));
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  /** How long a request waits for its confirmation before it is deleted, address and all. */
+  static final Duration UNCONFIRMED_LIFETIME = Duration.ofHours(24);
+
+  /**
+   * Deletes requests never confirmed within {@link #UNCONFIRMED_LIFETIME} (their sealed address and
+   * queued mail with them) and confirmation counts older than the limit's window; how many requests
+   * went.
+   */
+  public int deleteExpired() {
+    long now = clock.millis();
+    return database.inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM mail_confirmations WHERE queued_at <= ?")) {
+            ps.setLong(1, now - CONFIRM_WINDOW.toMillis());
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM mail_subscriptions WHERE confirmed_at IS NULL AND created_at <= ?")) {
+            ps.setLong(1, now - UNCONFIRMED_LIFETIME.toMillis());
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /** The address and tokens sealed in a row. */
+  Opened open(String sealed, String unsubscribeHash) {
+    return Opened.of(seal.open(sealed, unsubscribeHash));
+  }
+
+  private static String token() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static String hash(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+}
