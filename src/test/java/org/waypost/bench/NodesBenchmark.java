@@ -117,6 +117,7 @@ public final class NodesBenchmark {
           String key = one.apiKeys().create("Bench Shipper").key();
           List<String> numbers = seed(node1, key, pieces);
           say("seeded %d pieces with scans through the shipper API of node 1", numbers.size());
+          storage(pg);
           compare(numbers, node1, node2, lb);
           if (shared) {
             block(node1, node2, lb);
@@ -255,6 +256,28 @@ public final class NodesBenchmark {
     return numbers;
   }
 
+  /**
+   * Bytes per stored scan and piece, tables with their indexes (a rough figure from a small table,
+   * for sizing).
+   */
+  private static void storage(EmbeddedPostgres pg) throws Exception {
+    try (Connection c = pg.getDatabase("postgres", "waypost_bench").getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("VACUUM ANALYZE scan_events");
+      s.execute("VACUUM ANALYZE shipments");
+      for (String table : List.of("scan_events", "shipments")) {
+        try (var r =
+            s.executeQuery(
+                "SELECT pg_total_relation_size('" + table + "'), count(*) FROM " + table)) {
+          r.next();
+          say(
+              "storage: %s %,d rows, %,d bytes with indexes (%.0f B a row)",
+              table, r.getLong(2), r.getLong(1), (double) r.getLong(1) / r.getLong(2));
+        }
+      }
+    }
+  }
+
   // ---- the same answers
 
   private void compare(List<String> numbers, URI node1, URI node2, URI lb) throws Exception {
@@ -374,6 +397,15 @@ public final class NodesBenchmark {
           "redis: %,d commands for %,d lookups by wrk (and a few hundred other requests): %.1f a"
               + " lookup",
           calls, wrkRequests, (double) calls / wrkRequests);
+      long keys = c.sync().dbsize();
+      String memory = c.sync().info("memory");
+      Matcher used = Pattern.compile("used_memory:(\\d+)").matcher(memory);
+      long bytes = used.find() ? Long.parseLong(used.group(1)) : 0;
+      // wrk's load is a new client (and nearly always a new /48) per lookup: the most state per
+      // lookup Redis can be made to hold
+      say(
+          "redis: %,d keys, %,d bytes used (%.0f B per lookup by a new client)",
+          keys, bytes, (double) bytes / wrkRequests);
     } finally {
       client.shutdown();
     }
