@@ -13,6 +13,10 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 die() { echo "nodes: $*" >&2; exit 1; }
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+JAVA_HOME="$(find_jdk)" || die "no JDK 21 or newer found (looked at \$JAVA_HOME, java on the PATH and /usr/lib/jvm/*)"
+export JAVA_HOME
 for tool in mvn nginx wrk; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is needed (Debian: apt-get install -y maven nginx wrk)"
 done
