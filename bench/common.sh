@@ -1,4 +1,4 @@
-# Shell helpers that bench/lookups.sh and bench/soak.sh share; sourced, not run. The sourcing
+# Shell helpers that bench/lookups.sh, bench/soak.sh, bench/ingest.sh and bench/nodes.sh share; sourced, not run. The sourcing
 # script defines root, tmp, die() and say() first.
 
 # A TCP port on 127.0.0.1 that nothing listens on.
@@ -50,4 +50,28 @@ start_demo() {
     die "the demo did not become ready"
   fi
   java_bin="$(readlink -f "/proc/$demo_pid/exe")"
+}
+
+major_version() {
+  "$1" -XshowSettings:properties -version 2>&1 \
+    | awk -F'= ' '/java.specification.version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]) }'
+}
+
+find_jdk() { # as ./waypost does: $JAVA_HOME, java on the PATH, then the newest under /usr/lib/jvm
+  local candidates=() dir
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  command -v java >/dev/null 2>&1 \
+    && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  for dir in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do candidates+=("${dir%/}"); done
+  for dir in "${candidates[@]}"; do
+    if [ -x "$dir/bin/java" ] && [ -x "$dir/bin/javac" ]; then
+      local major
+      major="$(major_version "$dir/bin/java")"
+      if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+        echo "$dir"
+        return 0
+      fi
+    fi
+  done
+  return 1
 }

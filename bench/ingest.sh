@@ -15,29 +15,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 die() { echo "ingest: $*" >&2; exit 1; }
 
-major_version() {
-  "$1" -XshowSettings:properties -version 2>&1 \
-    | awk -F'= ' '/java.specification.version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]) }'
-}
-
-find_jdk() { # as ./waypost does: $JAVA_HOME, java on the PATH, then the newest under /usr/lib/jvm
-  local candidates=() dir
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  command -v java >/dev/null 2>&1 \
-    && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
-  for dir in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do candidates+=("${dir%/}"); done
-  for dir in "${candidates[@]}"; do
-    if [ -x "$dir/bin/java" ] && [ -x "$dir/bin/javac" ]; then
-      local major
-      major="$(major_version "$dir/bin/java")"
-      if [ -n "$major" ] && [ "$major" -ge 21 ]; then
-        echo "$dir"
-        return 0
-      fi
-    fi
-  done
-  return 1
-}
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
 JAVA_HOME="$(find_jdk)" || die "no JDK 21 or newer found (looked at \$JAVA_HOME, java on the PATH and /usr/lib/jvm/*)"
 export JAVA_HOME
