@@ -6,7 +6,9 @@ import org.slf4j.Logger;
 
 /**
  * The background thread of an outbox sender: runs a round, and when a round found nothing, waits
- * for the poll interval or a {@link #wake} (a new row is often known to be due at once).
+ * for the poll interval or a {@link #wake} (a new row is often known to be due at once). A sender
+ * that must leave the machine to others (webhooks beside scan ingestion) rests after a busy round
+ * in proportion to how long it took.
  */
 final class OutboxLoop implements AutoCloseable {
   private final Object wake = new Object();
@@ -15,6 +17,20 @@ final class OutboxLoop implements AutoCloseable {
 
   /** Starts {@code round} (which answers how much it did) on a daemon thread named {@code name}. */
   void start(String name, Duration pollInterval, IntSupplier round, Logger log) {
+    start(name, pollInterval, round, log, 0, Duration.ZERO);
+  }
+
+  /**
+   * The same, resting after each round that did something for {@code restPerBusy} times as long as
+   * it took, at most {@code maxRest}.
+   */
+  void start(
+      String name,
+      Duration pollInterval,
+      IntSupplier round,
+      Logger log,
+      double restPerBusy,
+      Duration maxRest) {
     running = true;
     thread =
         Thread.ofPlatform()
@@ -24,6 +40,7 @@ final class OutboxLoop implements AutoCloseable {
                 () -> {
                   while (running) {
                     int done = 0;
+                    long started = System.nanoTime();
                     try {
                       done = round.getAsInt();
                     } catch (RuntimeException e) {
@@ -31,6 +48,11 @@ final class OutboxLoop implements AutoCloseable {
                     }
                     if (done == 0) {
                       pause(pollInterval);
+                    } else if (restPerBusy > 0) {
+                      long busy = System.nanoTime() - started;
+                      pause(
+                          Duration.ofNanos(
+                              Math.min(maxRest.toNanos(), (long) (busy * restPerBusy))));
                     }
                   }
                 });
@@ -44,6 +66,9 @@ final class OutboxLoop implements AutoCloseable {
   }
 
   private void pause(Duration pollInterval) {
+    if (pollInterval.toMillis() <= 0) {
+      return; // wait(0) would wait for ever
+    }
     synchronized (wake) {
       try {
         wake.wait(pollInterval.toMillis());

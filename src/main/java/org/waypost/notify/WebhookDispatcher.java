@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,6 +35,7 @@ import org.waypost.governance.AuditLog;
 import org.waypost.json.Json;
 import org.waypost.tracking.Tracker;
 import org.waypost.tracking.TrackingNumber;
+import org.waypost.tracking.TrackingResult;
 
 /**
  * Sends the webhook outbox: claims due deliveries, posts them signed, and records each outcome.
@@ -57,8 +59,9 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   /**
    * How long a claimed row waits before another claim may take it: longer than a batch can take to
-   * send (200 rows, 32 at a time, 10 s each at worst). {@code -Dwaypost.webhooks.leaseSeconds}
-   * shortens it for the crash test, which would otherwise wait two minutes after a kill.
+   * send ({@link #BATCH} rows, {@link #CONCURRENCY} at a time, 15 s each at worst: 90 s). {@code
+   * -Dwaypost.webhooks.leaseSeconds} shortens it for the crash test, which would otherwise wait two
+   * minutes after a kill.
    */
   static final Duration LEASE =
       Duration.ofSeconds(Long.getLong("waypost.webhooks.leaseSeconds", 120));
@@ -69,8 +72,24 @@ public final class WebhookDispatcher implements AutoCloseable {
   /** Delivery log rows are kept this long, then deleted. */
   static final Duration KEEP_LOG = Duration.ofDays(30);
 
-  private static final int BATCH = 200;
-  private static final int CONCURRENCY = 32;
+  /**
+   * Few senders and small batches: delivery shares the machine with scan ingestion, which must keep
+   * at least 90 % of its rate while webhooks go out (issue 13, bench/webhooks.sh). 32 senders took
+   * half of it; 4 to a local receiver still deliver thousands a second when the machine is idle.
+   */
+  private static final int CONCURRENCY = 4;
+
+  private static final int BATCH = 6 * CONCURRENCY;
+
+  /**
+   * The per-tick budget: after a batch, the loop rests this many times as long as the batch took
+   * before it claims the next, so that a backlog takes at most about a third of the time the
+   * dispatcher could take. At most {@link #MAX_REST}, so that a slow receiver does not also slow
+   * the others.
+   */
+  private static final double REST_PER_BUSY = 2.0;
+
+  private static final Duration MAX_REST = Duration.ofSeconds(1);
 
   private record Claimed(
       long id,
@@ -139,7 +158,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   /** Starts delivering in the background, until {@link #close}. */
   public WebhookDispatcher start() {
-    loop.start("waypost-webhooks", pollInterval, this::runOnce, log);
+    loop.start("waypost-webhooks", pollInterval, this::runOnce, log, REST_PER_BUSY, MAX_REST);
     return this;
   }
 
@@ -158,7 +177,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     Map<Long, Target> endpoints = database.read(c -> endpoints(c, claimed));
     List<Future<Outcome>> sending = new ArrayList<>(claimed.size());
     for (Claimed delivery : claimed) {
-      // bodies are made here, one lookup at a time: made in the senders, each would hold a pooled
+      // bodies are made here, one at a time: made in the senders, each would hold a pooled
       // connection at once and starve the requests the server is there for
       String body = delivery.body() != null ? delivery.body() : body(delivery);
       sending.add(
@@ -211,13 +230,15 @@ public final class WebhookDispatcher implements AutoCloseable {
       return out;
     }
     try (PreparedStatement ps =
-        c.prepareStatement("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?")) {
-      for (Claimed d : out) {
-        ps.setLong(1, now + LEASE.toMillis());
-        ps.setLong(2, d.id());
-        ps.addBatch();
+        c.prepareStatement(
+            "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id IN ("
+                + String.join(",", Collections.nCopies(out.size(), "?"))
+                + ")")) {
+      ps.setLong(1, now + LEASE.toMillis());
+      for (int i = 0; i < out.size(); i++) {
+        ps.setLong(i + 2, out.get(i).id());
       }
-      ps.executeBatch();
+      ps.executeUpdate();
     }
     return out;
   }
@@ -295,7 +316,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     } else {
       body.put("trackingNumber", delivery.trackingNumber());
       body.putRawValue("event", new RawValue(delivery.event()));
-      var lookup = tracker.fresh(TrackingNumber.parse(delivery.trackingNumber()));
+      var lookup = result(delivery);
       if (lookup.isPresent()) {
         body.putRawValue(
             "result", new RawValue(new String(lookup.get().json(), StandardCharsets.UTF_8)));
@@ -306,50 +327,76 @@ public final class WebhookDispatcher implements AutoCloseable {
     return new String(Json.bytes(body), StandardCharsets.UTF_8);
   }
 
+  /**
+   * The piece's result for the body. The answer the lookups cache is reused when it already shows
+   * the delivery's scan: this node forgets a piece's answer when it stores a scan, so an answer
+   * that shows the scan is at least as new as the scan, and the several scans of one piece in a
+   * batch cost one read. Otherwise (not cached yet, or from a replica that has not caught up) it is
+   * read from the primary past the cache, as before.
+   */
+  private Optional<Tracker.Lookup> result(Claimed delivery) {
+    TrackingNumber number = TrackingNumber.parse(delivery.trackingNumber());
+    Optional<Tracker.Lookup> cached = tracker.lookup(number);
+    if (cached.isPresent() && shows(cached.get(), delivery.event())) {
+      return cached;
+    }
+    return tracker.fresh(number);
+  }
+
+  /** Whether the answer's history holds the scan, compared as the outbox wrote it. */
+  private static boolean shows(Tracker.Lookup lookup, String event) {
+    for (TrackingResult.Event e : lookup.result().events()) {
+      if (event.equals(new String(Json.bytes(e), StandardCharsets.UTF_8))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Records a batch's outcomes with one batched statement: delivered rows are marked so, the others
+   * wait for their next attempt (30 s doubling, at most 24 h).
+   */
   private int record(Connection c, List<Outcome> outcomes) throws SQLException {
     long now = clock.millis();
     Map<Long, Boolean> endpointSucceeded = new LinkedHashMap<>();
-    try (PreparedStatement ok =
-            c.prepareStatement(
-                "UPDATE webhook_deliveries SET state = 'DELIVERED', attempts = attempts + 1,"
-                    + " last_attempt_at = ?, last_status = ?, last_error = NULL, delivered_at = ?,"
-                    + " body = ? WHERE id = ?");
-        PreparedStatement retry =
-            c.prepareStatement(
-                "UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ?,"
-                    + " last_status = ?, last_error = ?, body = ?,"
-                    + " next_attempt_at = ? + (CASE WHEN attempts >= 12 THEN ? ELSE ? * (1 << attempts) END)"
-                    + " WHERE id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ?,"
+                + " last_status = ?, last_error = ?, body = ?,"
+                + " state = CASE WHEN ? = 1 THEN 'DELIVERED' ELSE state END,"
+                + " delivered_at = CASE WHEN ? = 1 THEN ? ELSE delivered_at END,"
+                + " next_attempt_at = CASE WHEN ? = 1 THEN next_attempt_at ELSE ? +"
+                + " (CASE WHEN attempts >= 12 THEN ? ELSE ? * (1 << attempts) END) END"
+                + " WHERE id = ?")) {
       for (Outcome o : outcomes) {
+        int delivered = o.delivered() ? 1 : 0;
+        ps.setLong(1, now);
+        if (o.status() == null) {
+          ps.setNull(2, java.sql.Types.INTEGER);
+        } else {
+          ps.setInt(2, o.status());
+        }
+        ps.setString(3, o.delivered() ? null : truncate(o.error()));
+        ps.setString(4, o.body());
+        ps.setInt(5, delivered);
+        ps.setInt(6, delivered);
+        ps.setLong(7, now);
+        ps.setInt(8, delivered);
+        ps.setLong(9, now);
+        ps.setLong(10, MAX_RETRY.toMillis());
+        ps.setLong(11, FIRST_RETRY.toMillis());
+        ps.setLong(12, o.delivery().id());
+        ps.addBatch();
         if (o.delivered()) {
-          ok.setLong(1, now);
-          ok.setInt(2, o.status());
-          ok.setLong(3, now);
-          ok.setString(4, o.body());
-          ok.setLong(5, o.delivery().id());
-          ok.addBatch();
           sent.increment();
           endpointSucceeded.put(o.delivery().endpoint(), true);
         } else {
-          retry.setLong(1, now);
-          if (o.status() == null) {
-            retry.setNull(2, java.sql.Types.INTEGER);
-          } else {
-            retry.setInt(2, o.status());
-          }
-          retry.setString(3, truncate(o.error()));
-          retry.setString(4, o.body());
-          retry.setLong(5, now);
-          retry.setLong(6, MAX_RETRY.toMillis());
-          retry.setLong(7, FIRST_RETRY.toMillis());
-          retry.setLong(8, o.delivery().id());
-          retry.addBatch();
           failed.increment();
           endpointSucceeded.putIfAbsent(o.delivery().endpoint(), false);
         }
       }
-      ok.executeBatch();
-      retry.executeBatch();
+      ps.executeBatch();
     }
     for (var entry : endpointSucceeded.entrySet()) {
       endpointOutcome(c, entry.getKey(), entry.getValue(), now);
