@@ -176,10 +176,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
     Map<Long, Target> endpoints = database.read(c -> endpoints(c, claimed));
     List<Future<Outcome>> sending = new ArrayList<>(claimed.size());
+    Map<String, Optional<Tracker.Lookup>> readNow = new HashMap<>();
     for (Claimed delivery : claimed) {
       // bodies are made here, one at a time: made in the senders, each would hold a pooled
       // connection at once and starve the requests the server is there for
-      String body = delivery.body() != null ? delivery.body() : body(delivery);
+      String body = delivery.body() != null ? delivery.body() : body(delivery, readNow);
       sending.add(
           senders.submit(() -> attempt(delivery, body, endpoints.get(delivery.endpoint()))));
     }
@@ -307,7 +308,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /** The JSON body, made at the first attempt: the event and the piece's result as it is now. */
-  private String body(Claimed delivery) {
+  private String body(Claimed delivery, Map<String, Optional<Tracker.Lookup>> readNow) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("id", delivery.publicId());
     body.put("type", delivery.type());
@@ -316,7 +317,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     } else {
       body.put("trackingNumber", delivery.trackingNumber());
       body.putRawValue("event", new RawValue(delivery.event()));
-      var lookup = result(delivery);
+      var lookup = result(delivery, readNow);
       if (lookup.isPresent()) {
         body.putRawValue(
             "result", new RawValue(new String(lookup.get().json(), StandardCharsets.UTF_8)));
@@ -328,19 +329,26 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /**
-   * The piece's result for the body. The answer the lookups cache is reused when it already shows
-   * the delivery's scan: this node forgets a piece's answer when it stores a scan, so an answer
-   * that shows the scan is at least as new as the scan, and the several scans of one piece in a
-   * batch cost one read. Otherwise (not cached yet, or from a replica that has not caught up) it is
-   * read from the primary past the cache, as before.
+   * The piece's result for the body: an answer that already shows the delivery's scan is at least
+   * as new as the scan (this node forgets a piece's answer when it stores a scan), so the one the
+   * lookups cache remembers, or one read earlier in this batch ({@code readNow}), is reused.
+   * Otherwise it is read once from the primary past the cache (a replica may not have the scan),
+   * and the several scans of one piece in a batch cost that one read.
    */
-  private Optional<Tracker.Lookup> result(Claimed delivery) {
+  private Optional<Tracker.Lookup> result(
+      Claimed delivery, Map<String, Optional<Tracker.Lookup>> readNow) {
     TrackingNumber number = TrackingNumber.parse(delivery.trackingNumber());
-    Optional<Tracker.Lookup> cached = tracker.lookup(number);
-    if (cached.isPresent() && shows(cached.get(), delivery.event())) {
-      return cached;
+    for (Optional<Tracker.Lookup> known :
+        List.of(
+            tracker.remembered(number),
+            readNow.getOrDefault(delivery.trackingNumber(), Optional.empty()))) {
+      if (known.isPresent() && shows(known.get(), delivery.event())) {
+        return known;
+      }
     }
-    return tracker.fresh(number);
+    Optional<Tracker.Lookup> read = tracker.fresh(number);
+    readNow.put(delivery.trackingNumber(), read);
+    return read;
   }
 
   /** Whether the answer's history holds the scan, compared as the outbox wrote it. */

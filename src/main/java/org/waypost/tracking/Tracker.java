@@ -132,6 +132,15 @@ public final class Tracker {
   }
 
   /**
+   * The answer this node remembers for {@code number}, if any: nothing is loaded, and the cache's
+   * hit and miss counts (which describe visitors' lookups) are left alone.
+   */
+  public Optional<Lookup> remembered(TrackingNumber number) {
+    Optional<Lookup> kept = cache.asMap().get(number.value());
+    return kept == null ? Optional.empty() : kept;
+  }
+
+  /**
    * The piece's result read from the database now, past the cache: for a webhook written right
    * after a scan's commit, which must show that scan even before this node forgets its cached
    * answer (and on a node whose cache never hears of it). From the primary: a replica may not have
