@@ -274,6 +274,11 @@ public final class Browser implements AutoCloseable {
 
   private static final String AXE = axe();
 
+  /** axe-core's script, for a test that drives its own WebDriver. */
+  public static String axeScript() {
+    return AXE;
+  }
+
   /** axe-core 4 (MPL-2.0), from the npm package, with its licence beside it. */
   private static String axe() {
     try (InputStream in = Browser.class.getResourceAsStream("/axe-core/axe.min.js")) {

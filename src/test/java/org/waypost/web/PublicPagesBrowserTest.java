@@ -3,8 +3,6 @@ package org.waypost.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +26,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.waypost.catalog.Service;
+import org.waypost.testing.Browser;
 import org.waypost.testing.Chromium;
 import org.waypost.testing.StoreKind;
 import org.waypost.testing.TestApp;
@@ -91,10 +90,7 @@ class PublicPagesBrowserTest {
             Clock.systemUTC(),
             Map.of("abuse.clientNumbersPerMinute", "35", "abuse.prefixNumbersPerMinute", "35"));
     seed();
-    try (InputStream in =
-        PublicPagesBrowserTest.class.getResourceAsStream("/axe-core/axe.min.js")) {
-      axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    axe = Browser.axeScript();
     browser = Chromium.start(dir.resolve("chrome-profile"));
     Files.createDirectories(SCREENSHOTS);
   }
