@@ -45,9 +45,11 @@ import org.waypost.keys.MasterKey;
 import org.waypost.net.TrustedProxies;
 import org.waypost.nodes.Heartbeats;
 import org.waypost.nodes.KeyFolderLedger;
+import org.waypost.notify.AddressSeal;
 import org.waypost.notify.MailOutbox;
 import org.waypost.notify.MailSender;
 import org.waypost.notify.SecretSeal;
+import org.waypost.notify.SubscriptionLifetimes;
 import org.waypost.notify.Subscriptions;
 import org.waypost.notify.WebhookDispatcher;
 import org.waypost.notify.WebhookOutbox;
@@ -117,6 +119,7 @@ public final class App implements AutoCloseable {
   private final Webhooks webhooks;
   private KeyStore keys;
   private WebhookDispatcher webhookDispatcher;
+  private final AddressSeal addressSeal;
   private final Subscriptions subscriptions;
   private MailSender mailSender;
   private HttpServer server;
@@ -159,11 +162,16 @@ public final class App implements AutoCloseable {
             clock);
     // every writer of scans queues webhooks in its transaction: the API, imports, the demo
     ingestion.addHook(new WebhookOutbox());
+    this.addressSeal = new AddressSeal(this::keys, config.notifications());
     this.subscriptions =
         new Subscriptions(
-            database, new SecretSeal(database, masterKey, clock, "mail-address"), clock);
+            database,
+            new SecretSeal(database, masterKey, clock, "mail-address"),
+            addressSeal,
+            clock);
     if (mailConfigured()) {
       ingestion.addHook(new MailOutbox()); // without SMTP no subscription can exist
+      ingestion.addHook(new SubscriptionLifetimes(addressSeal));
     }
   }
 
@@ -188,6 +196,9 @@ public final class App implements AutoCloseable {
     RetentionSetting.record(config.privacy(), audit, database);
     // a wrong master key stops the start; a day destroyed ahead of time only goes unrecorded
     keyStore.dayIfKept(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    if (mailConfigured()) {
+      addressSeal.prepare(clock.instant()); // before the first scan can need one
+    }
     new JvmGcMetrics().bindTo(meters);
 
     // the features that only serving needs
@@ -222,6 +233,7 @@ public final class App implements AutoCloseable {
             audit,
             keyStore,
             securityLog,
+            subscriberSearch(),
             clock,
             config.privacy().securityLogRetentionDays());
     LegalDeadlines deadlines =
@@ -331,6 +343,23 @@ public final class App implements AutoCloseable {
     return this;
   }
 
+  /**
+   * What a legal request finds of email subscriptions: nothing, unless the operator turned on
+   * {@code notifications.legalRequestsReachSubscriptions} (and mail is offered at all).
+   */
+  private LegalRequests.SubscriberSearch subscriberSearch() {
+    if (!mailConfigured() || !config.notifications().legalRequestsReachSubscriptions()) {
+      return LegalRequests.SubscriberSearch.NONE;
+    }
+    return (c, numbers) ->
+        subscriptions.confirmedTo(c, numbers).stream()
+            .map(
+                s ->
+                    new LegalRequests.Disclosure.Subscriber(
+                        s.trackingNumber(), s.address(), s.confirmedAt()))
+            .toList();
+  }
+
   /** The shared abuse state; a node told to share it does not start without it. */
   private SharedAbuseState connectRedis() {
     try {
@@ -401,6 +430,9 @@ public final class App implements AutoCloseable {
         idempotencyKeys,
         keys(),
         audit,
+        subscriptions,
+        // the mail keys scans will need, made ahead so that no scan's transaction makes one
+        mailConfigured() ? addressSeal::prepare : at -> {},
         config.privacy().securityLogRetentionDays(),
         config.tracking().shipmentRetentionDays(),
         config.privacy().aggregateRetentionDays(),

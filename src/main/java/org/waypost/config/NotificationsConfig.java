@@ -15,8 +15,24 @@ import java.net.URISyntaxException;
  * @param allowPrivateWebhooks lets webhook endpoints use plain http and private, loopback and
  *     link-local addresses. For tests and the demo only: a shipper could otherwise make the server
  *     call into its own network (SSRF). Off by default.
+ * @param daysAfterDelivery how long a confirmed subscription outlives the delivered or
+ *     returned-to-sender scan of its piece (its address, row and key are destroyed then)
+ * @param daysAfterLastScan how long a confirmed subscription outlives the newest scan of its piece,
+ *     if it is not delivered first
+ * @param legalRequestsReachSubscriptions whether executing a legal request about a number also
+ *     discloses the confirmed subscription addresses for it; off by default
  */
-public record NotificationsConfig(String baseUrl, SmtpConfig smtp, boolean allowPrivateWebhooks) {
+public record NotificationsConfig(
+    String baseUrl,
+    SmtpConfig smtp,
+    boolean allowPrivateWebhooks,
+    int daysAfterDelivery,
+    int daysAfterLastScan,
+    boolean legalRequestsReachSubscriptions) {
+
+  public static final int DEFAULT_DAYS_AFTER_DELIVERY = 2;
+  public static final int DEFAULT_DAYS_AFTER_LAST_SCAN = 30;
+  public static final int MAX_DAYS_AFTER_LAST_SCAN = 90;
 
   public NotificationsConfig {
     baseUrl = baseUrl == null ? "" : baseUrl.strip();
@@ -27,6 +43,18 @@ public record NotificationsConfig(String baseUrl, SmtpConfig smtp, boolean allow
         validBase(baseUrl),
         "notifications.baseUrl must be an http or https URL, was '" + baseUrl + "'");
     require(smtp != null, "notifications.smtp is missing");
+    require(
+        daysAfterLastScan >= 1 && daysAfterLastScan <= MAX_DAYS_AFTER_LAST_SCAN,
+        "notifications.daysAfterLastScan must be between 1 and "
+            + MAX_DAYS_AFTER_LAST_SCAN
+            + ", was "
+            + daysAfterLastScan);
+    require(
+        daysAfterDelivery >= 0 && daysAfterDelivery <= daysAfterLastScan,
+        "notifications.daysAfterDelivery must be between 0 and notifications.daysAfterLastScan ("
+            + daysAfterLastScan
+            + "), was "
+            + daysAfterDelivery);
   }
 
   private static boolean validBase(String url) {
@@ -47,7 +75,13 @@ public record NotificationsConfig(String baseUrl, SmtpConfig smtp, boolean allow
   }
 
   static NotificationsConfig defaults() {
-    return new NotificationsConfig("http://127.0.0.1:8080", SmtpConfig.defaults(), false);
+    return new NotificationsConfig(
+        "http://127.0.0.1:8080",
+        SmtpConfig.defaults(),
+        false,
+        DEFAULT_DAYS_AFTER_DELIVERY,
+        DEFAULT_DAYS_AFTER_LAST_SCAN,
+        false);
   }
 
   /**

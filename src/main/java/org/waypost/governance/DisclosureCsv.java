@@ -10,10 +10,11 @@ import org.waypost.governance.LegalRequests.Disclosure;
 import org.waypost.governance.LegalRequests.LegalRequest;
 
 /**
- * A disclosure as the one CSV file handed over: one line per record found, one per day whose data
- * retention had already destroyed, each line naming the request and its case so that a page torn
- * from a printout still says where it belongs. The same disclosure always gives the same bytes;
- * their SHA-256 goes into the audit log.
+ * A disclosure as the one CSV file handed over: one line per record found, one per confirmed email
+ * subscription when legal requests reach them, one per day whose data retention had already
+ * destroyed, each line naming the request and its case so that a page torn from a printout still
+ * says where it belongs. The same disclosure always gives the same bytes; their SHA-256 goes into
+ * the audit log.
  */
 final class DisclosureCsv {
   static final List<String> COLUMNS =
@@ -32,7 +33,8 @@ final class DisclosureCsv {
   static String of(
       LegalRequest request,
       List<Disclosure.Record> records,
-      List<Disclosure.DestroyedDay> destroyed) {
+      List<Disclosure.DestroyedDay> destroyed,
+      List<Disclosure.Subscriber> subscribers) {
     Csv csv = new Csv().row(COLUMNS);
     String id = Long.toString(request.id());
     for (Disclosure.Record record : records) {
@@ -46,10 +48,21 @@ final class DisclosureCsv {
           record.browserFamily(),
           "");
     }
+    for (Disclosure.Subscriber subscriber : subscribers) {
+      csv.row(
+          id,
+          request.caseReference(),
+          subscriber.trackingNumber(),
+          subscriber.confirmedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString(),
+          subscriber.confirmedAt().toString(),
+          "",
+          "",
+          "Confirmed email subscription to updates on this number: " + subscriber.email());
+    }
     for (Disclosure.DestroyedDay day : destroyed) {
       csv.row(id, request.caseReference(), "", day.day().toString(), "", "", "", day.statement());
     }
-    if (records.isEmpty() && destroyed.isEmpty()) {
+    if (records.isEmpty() && destroyed.isEmpty() && subscribers.isEmpty()) {
       csv.row(
           id,
           request.caseReference(),

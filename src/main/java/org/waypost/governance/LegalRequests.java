@@ -180,6 +180,9 @@ public final class LegalRequests {
    * @param records the security-log entries still retained that asked for a number in scope, by
    *     number (in the request's order), then time
    * @param destroyed one statement for each day of the range outside retention, ascending
+   * @param subscribers the confirmed email subscriptions to a number in scope, when the operator
+   *     lets legal requests reach them ({@code notifications.legalRequestsReachSubscriptions});
+   *     always empty otherwise
    * @param csv the disclosure as the one CSV file exported, whose SHA-256 the request and the
    *     {@code legal.execute} audit entry record ({@link LegalRequest#disclosureSha256()})
    * @param auditSeq the {@code legal.execute} audit entry
@@ -188,11 +191,22 @@ public final class LegalRequests {
       LegalRequest request,
       List<Record> records,
       List<DestroyedDay> destroyed,
+      List<Subscriber> subscribers,
       String csv,
       long auditSeq) {
     public Disclosure {
       records = List.copyOf(records);
       destroyed = List.copyOf(destroyed);
+      subscribers = List.copyOf(subscribers);
+    }
+
+    /** A confirmed email subscription to {@code trackingNumber}, as it stands at execution. */
+    public record Subscriber(String trackingNumber, String email, Instant confirmedAt) {
+      /** Without the number or the address, should one ever reach a log line. */
+      @Override
+      public String toString() {
+        return "Subscriber[" + confirmedAt + "]";
+      }
     }
 
     /** The SHA-256 of {@link #csv}, lowercase hex, as recorded. */
@@ -219,10 +233,23 @@ public final class LegalRequests {
     public record DestroyedDay(LocalDate day, LocalDate destroyedOn, String statement) {}
   }
 
+  /**
+   * Finds the confirmed email subscriptions to some numbers, addresses opened, in the execution's
+   * transaction. Lives with the subscriptions (org.waypost.notify); {@link #NONE} unless the
+   * operator lets legal requests reach them.
+   */
+  @FunctionalInterface
+  public interface SubscriberSearch {
+    SubscriberSearch NONE = (c, numbers) -> List.of();
+
+    List<Disclosure.Subscriber> find(Connection c, List<String> numbers) throws SQLException;
+  }
+
   private final Database database;
   private final LegalRequestStore store;
   private final AuditLog audit;
   private final DisclosureSearch search;
+  private final SubscriberSearch subscribers;
   private final Clock clock;
 
   public LegalRequests(
@@ -230,6 +257,17 @@ public final class LegalRequests {
       AuditLog audit,
       KeyStore keys,
       SecurityLogStore securityLog,
+      Clock clock,
+      int retentionDays) {
+    this(db, audit, keys, securityLog, SubscriberSearch.NONE, clock, retentionDays);
+  }
+
+  public LegalRequests(
+      Database db,
+      AuditLog audit,
+      KeyStore keys,
+      SecurityLogStore securityLog,
+      SubscriberSearch subscribers,
       Clock clock,
       int retentionDays) {
     if (retentionDays < 1) {
@@ -243,6 +281,7 @@ public final class LegalRequests {
             Objects.requireNonNull(keys, "keys"),
             Objects.requireNonNull(securityLog, "securityLog"),
             retentionDays);
+    this.subscribers = Objects.requireNonNull(subscribers, "subscribers");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -356,8 +395,11 @@ public final class LegalRequests {
               DisclosureSearch.Found found = search.search(c, request, today);
               List<Disclosure.Record> records = found.records();
               List<Disclosure.DestroyedDay> destroyed = found.destroyed();
-              LegalStatus outcome = records.isEmpty() ? LegalStatus.NO_DATA : LegalStatus.DISCLOSED;
-              String csv = DisclosureCsv.of(request, records, destroyed);
+              List<Disclosure.Subscriber> subscribed =
+                  subscribers.find(c, request.trackingNumbers());
+              int disclosed = records.size() + subscribed.size();
+              LegalStatus outcome = disclosed == 0 ? LegalStatus.NO_DATA : LegalStatus.DISCLOSED;
+              String csv = DisclosureCsv.of(request, records, destroyed, subscribed);
               String sha256 = DisclosureCsv.sha256(csv);
               store.executed(
                   c,
@@ -365,19 +407,21 @@ public final class LegalRequests {
                   outcome,
                   by.name(),
                   now.toEpochMilli(),
-                  records.size(),
+                  disclosed,
                   destroyed.size(),
                   sha256);
               Map<String, Object> details = new LinkedHashMap<>();
               details.put("outcome", outcome.name());
-              details.put("recordsDisclosed", records.size());
+              details.put("recordsDisclosed", disclosed);
+              details.put("subscriptionsDisclosed", subscribed.size());
               details.put(
                   "daysSearched",
                   ChronoUnit.DAYS.between(request.from(), request.to()) + 1 - destroyed.size());
               details.put("daysDestroyed", destroyed.size());
               details.put("disclosureCsvSha256", sha256);
               long seq = audit.append(c, by.name(), "legal.execute", target(id), details).seq();
-              return new Disclosure(store.find(c, id).orElseThrow(), records, destroyed, csv, seq);
+              return new Disclosure(
+                  store.find(c, id).orElseThrow(), records, destroyed, subscribed, csv, seq);
             });
     audit.checkpointWhenPossible();
     return disclosure;

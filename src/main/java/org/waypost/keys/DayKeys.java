@@ -4,6 +4,7 @@ import com.google.crypto.tink.Aead;
 import java.security.GeneralSecurityException;
 import java.time.LocalDate;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * One day's keys: AEAD for sealing client addresses, PRF for tags. Everything sealed or tagged
@@ -16,13 +17,14 @@ public final class DayKeys {
   private final LocalDate day;
   private final Aead aead;
   private final Tagger tagger;
-  private final KeyStore store;
+  private final BooleanSupplier stillKept;
 
-  DayKeys(LocalDate day, Aead aead, Tagger tagger, KeyStore store) {
+  /** {@code stillKept} asks the key store whether the day's file is still there. */
+  DayKeys(LocalDate day, Aead aead, Tagger tagger, BooleanSupplier stillKept) {
     this.day = day;
     this.aead = aead;
     this.tagger = tagger;
-    this.store = store;
+    this.stillKept = stillKept;
   }
 
   public LocalDate day() {
@@ -52,7 +54,7 @@ public final class DayKeys {
    */
   public byte[] open(byte[] ciphertext, byte[] associatedData) {
     Objects.requireNonNull(ciphertext, "ciphertext");
-    if (!store.dayKeysExist(day)) {
+    if (!stillKept.getAsBoolean()) {
       throw new DayKeyDestroyedException(day);
     }
     try {

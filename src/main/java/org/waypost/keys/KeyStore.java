@@ -46,21 +46,25 @@ import org.waypost.json.Json;
  * before they open anything.
  *
  * <p>Files: {@code day-2026-11-29.json} (AEAD and PRF keysets), {@code visitors-2026-11-29.json}
- * (the unique-visitor PRF keyset), {@code day-2026-11-29.destroyed} and {@code
+ * (the unique-visitor PRF keyset), {@code mail-2026-11-29.json} (the AEAD and PRF keysets that seal
+ * the addresses of subscriptions expiring that day), {@code day-2026-11-29.destroyed} and {@code
  * visitors-2026-11-29.destroyed} (tombstones holding only the time of destruction). Keysets are
- * encrypted under the master key with associated data {@code waypost-day:<date>} or {@code
- * waypost-visitors:<date>}, so a file renamed to another day or kind does not open.
+ * encrypted under the master key with associated data {@code waypost-day:<date>}, {@code
+ * waypost-visitors:<date>} or {@code waypost-mail:<date>}, so a file renamed to another day or kind
+ * does not open.
  */
 public final class KeyStore {
   private static final int CACHED_DAYS = 8;
+  private static final int CACHED_MAIL_DAYS = 100;
   private static final int FORMAT_VERSION = 1;
   private static final Pattern FILE_NAME =
       Pattern.compile(
-          "(\\.)?(day|visitors)-(\\d{4}-\\d{2}-\\d{2})\\.(json|destroyed)(\\.[0-9a-f]+\\.tmp)?");
+          "(\\.)?(day|visitors|mail)-(\\d{4}-\\d{2}-\\d{2})\\.(json|destroyed)(\\.[0-9a-f]+\\.tmp)?");
 
   private enum Kind {
     DAY("day", "waypost-day:"),
-    VISITORS("visitors", "waypost-visitors:");
+    VISITORS("visitors", "waypost-visitors:"),
+    MAIL("mail", "waypost-mail:");
 
     final String prefix;
     final String associatedDataPrefix;
@@ -97,6 +101,9 @@ public final class KeyStore {
       Caffeine.newBuilder().maximumSize(CACHED_DAYS).build();
   private final Cache<LocalDate, Tagger> visitorCache =
       Caffeine.newBuilder().maximumSize(CACHED_DAYS).build();
+  // a mail key per day on which subscriptions expire: up to notifications.daysAfterLastScan ahead
+  private final Cache<LocalDate, DayKeys> mailCache =
+      Caffeine.newBuilder().maximumSize(CACHED_MAIL_DAYS).build();
 
   public KeyStore(Path keyDir, MasterKey master) {
     this(keyDir, master, KeyLedger.NONE);
@@ -192,6 +199,44 @@ public final class KeyStore {
     return destroy(Kind.VISITORS, cutoff, visitorCache);
   }
 
+  /**
+   * The mail key of a UTC day, created on first use: it seals the email addresses of the
+   * subscriptions that expire on that day (org.waypost.notify.AddressSeal), and is destroyed once
+   * the day is over, so that no copy of those rows opens afterwards, in a backup or anywhere.
+   *
+   * @throws DayKeyDestroyedException when that day's mail key was destroyed
+   */
+  public DayKeys mail(LocalDate day) {
+    return cachedOrObtained(Kind.MAIL, day, mailCache, opened -> mailKeys(day, opened));
+  }
+
+  /**
+   * The mail key of a day if it exists and is not destroyed; never creates one (for work inside a
+   * database transaction, which must not wait for the key ledger's own).
+   */
+  public Optional<DayKeys> existingMail(LocalDate day) {
+    Objects.requireNonNull(day, "day");
+    if (!alive(Kind.MAIL, day)) {
+      mailCache.invalidate(day);
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(mail(day));
+    } catch (DayKeyDestroyedException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** As {@link #destroyBefore}, for the mail keys. */
+  public List<LocalDate> destroyMailKeysBefore(LocalDate cutoff) {
+    return destroy(Kind.MAIL, cutoff, mailCache);
+  }
+
+  /** Days whose mail keysets exist (not destroyed), ascending. */
+  public List<LocalDate> mailKeyDays() {
+    return days(Kind.MAIL);
+  }
+
   /** Days whose day keysets exist (not destroyed), ascending. */
   public List<LocalDate> days() {
     return days(Kind.DAY);
@@ -212,11 +257,6 @@ public final class KeyStore {
         .toList();
   }
 
-  /** Whether the day's keyset file is still there and not tombstoned; cached keys ask this. */
-  boolean dayKeysExist(LocalDate day) {
-    return alive(Kind.DAY, day);
-  }
-
   /**
    * The cached keys of the day while its file is still there and not tombstoned; otherwise drops
    * them and reads (or creates) the file anew.
@@ -235,7 +275,12 @@ public final class KeyStore {
   }
 
   private DayKeys dayKeys(LocalDate day, Opened opened) {
-    return new DayKeys(day, opened.aead(), new PrfTagger(opened.prf()), this);
+    return new DayKeys(day, opened.aead(), new PrfTagger(opened.prf()), () -> alive(Kind.DAY, day));
+  }
+
+  private DayKeys mailKeys(LocalDate day, Opened opened) {
+    return new DayKeys(
+        day, opened.aead(), new PrfTagger(opened.prf()), () -> alive(Kind.MAIL, day));
   }
 
   /** Reads the day's keyset file, creating it first when nobody has. */
@@ -272,7 +317,7 @@ public final class KeyStore {
       ObjectNode root = Json.MAPPER.createObjectNode();
       root.put("version", FORMAT_VERSION);
       root.put("day", day.toString());
-      if (kind == Kind.DAY) {
+      if (kind != Kind.VISITORS) {
         root.set(
             "aead",
             wrap(
@@ -305,12 +350,13 @@ public final class KeyStore {
     if (root == null
         || root.path("version").asInt() != FORMAT_VERSION
         || !root.path("prf").isObject()
-        || (kind == Kind.DAY && !root.path("aead").isObject())) {
+        || (kind != Kind.VISITORS && !root.path("aead").isObject())) {
       throw new KeyStoreException(file + " is not a Waypost key file of format " + FORMAT_VERSION);
     }
     byte[] associatedData = kind.associatedData(day);
     try {
-      Aead aead = kind == Kind.DAY ? Tink.aead(unwrap(root.get("aead"), associatedData)) : null;
+      Aead aead =
+          kind != Kind.VISITORS ? Tink.aead(unwrap(root.get("aead"), associatedData)) : null;
       PrfSet prf = Tink.prfSet(unwrap(root.get("prf"), associatedData));
       return new Opened(aead, prf);
     } catch (GeneralSecurityException e) {
@@ -358,7 +404,9 @@ public final class KeyStore {
     ledger.destroyed(kind.prefix, day, content == null ? "" : KeyLedger.fingerprint(content));
   }
 
-  /** A key file of the folder as the ledger knows it: kind ("day" or "visitors") and day. */
+  /**
+   * A key file of the folder as the ledger knows it: kind ("day", "visitors" or "mail") and day.
+   */
   public record Held(String kind, LocalDate day, String fingerprint, boolean destroyed) {}
 
   /**
@@ -384,17 +432,29 @@ public final class KeyStore {
   }
 
   /**
-   * Destroys one day's keyset of {@code kind} ("day" or "visitors") now, if it is still here: for a
-   * node that learns from the ledger that another node destroyed it.
+   * Destroys one day's keyset of {@code kind} ("day", "visitors" or "mail") now, if it is still
+   * here: for a node that learns from the ledger that another node destroyed it.
    *
    * @return whether there was a keyset to destroy
    */
   public boolean destroy(String kind, LocalDate day) {
-    Kind k = kind.equals(Kind.DAY.prefix) ? Kind.DAY : Kind.VISITORS;
+    Kind k =
+        switch (kind) {
+          case "day" -> Kind.DAY;
+          case "mail" -> Kind.MAIL;
+          default -> Kind.VISITORS;
+        };
     if (!alive(k, day)) {
       return false;
     }
-    destroyOne(k, day, k == Kind.DAY ? dayCache : visitorCache);
+    destroyOne(
+        k,
+        day,
+        switch (k) {
+          case DAY -> dayCache;
+          case MAIL -> mailCache;
+          case VISITORS -> visitorCache;
+        });
     return true;
   }
 
@@ -413,7 +473,11 @@ public final class KeyStore {
               try {
                 entries.add(
                     new Entry(
-                        m.group(2).equals("day") ? Kind.DAY : Kind.VISITORS,
+                        switch (m.group(2)) {
+                          case "day" -> Kind.DAY;
+                          case "mail" -> Kind.MAIL;
+                          default -> Kind.VISITORS;
+                        },
                         LocalDate.parse(m.group(3)),
                         m.group(4).equals("json"),
                         m.group(5) != null,

@@ -37,7 +37,13 @@ public final class MailSender implements AutoCloseable {
 
   static final Duration FIRST_RETRY = Duration.ofSeconds(30);
   static final Duration MAX_RETRY = Duration.ofHours(24);
-  static final Duration LEASE = Duration.ofMinutes(2);
+
+  /**
+   * How long a claimed row waits before another claim may take it. {@code
+   * -Dwaypost.mail.leaseSeconds} shortens it for the crash test, as for webhooks.
+   */
+  static final Duration LEASE = Duration.ofSeconds(Long.getLong("waypost.mail.leaseSeconds", 120));
+
   private static final int BATCH = 50;
   private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
   private static final int TIMEOUT_MILLIS = 10_000;

@@ -4,16 +4,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.waypost.db.Database;
+import org.waypost.keys.DayKeyDestroyedException;
 import org.waypost.tracking.EventType;
 
 /**
@@ -60,11 +68,17 @@ public final class Subscriptions {
 
   private final Database database;
   private final SecretSeal seal;
+  private final AddressSeal addresses;
   private final Clock clock;
 
-  public Subscriptions(Database database, SecretSeal seal, Clock clock) {
+  /**
+   * @param seal for the keyed hash that counts confirmation mails per address
+   * @param addresses seals the address under the mail key of the day the subscription expires
+   */
+  public Subscriptions(Database database, SecretSeal seal, AddressSeal addresses, Clock clock) {
     this.database = database;
     this.seal = seal;
+    this.addresses = addresses;
     this.clock = clock;
   }
 
@@ -81,8 +95,10 @@ public final class Subscriptions {
     String addressMac = seal.mac(address.toLowerCase(java.util.Locale.ROOT));
     Opened opened = new Opened(address, token(), token());
     String unsubscribeHash = hash(opened.unsubscribeToken());
-    String sealed = seal.seal(opened.sealable(), unsubscribeHash);
     long now = clock.millis();
+    long expiresAt = now + UNCONFIRMED_LIFETIME.toMillis();
+    String sealed =
+        addresses.seal(opened.sealable(), unsubscribeHash, Instant.ofEpochMilli(expiresAt));
     return database.inTransaction(
         c -> {
           try (PreparedStatement ps =
@@ -108,7 +124,7 @@ public final class Subscriptions {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO mail_subscriptions (tracking_number, events, sealed, confirm_hash,"
-                      + " unsubscribe_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                      + " unsubscribe_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                   java.sql.Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, trackingNumber);
             ps.setString(2, keyOnly ? "KEY" : "ALL");
@@ -116,6 +132,7 @@ public final class Subscriptions {
             ps.setString(4, hash(opened.confirmToken()));
             ps.setString(5, unsubscribeHash);
             ps.setLong(6, now);
+            ps.setLong(7, expiresAt);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
               keys.next();
@@ -135,23 +152,75 @@ public final class Subscriptions {
         });
   }
 
-  /** Confirms the subscription whose confirmation token this is; false if there is none. */
+  /**
+   * Confirms the subscription whose confirmation token this is; false if there is none. Its
+   * lifetime now follows its number's scans ({@link AddressSeal#expiry}), so its address is
+   * re-sealed under the key of the day it now expires.
+   */
   public boolean confirm(String token) {
     if (token == null || token.length() > 100) {
       return false;
     }
     long now = clock.millis();
+    String confirmHash = hash(token);
+    Optional<Pending> pending = database.read(c -> pending(c, confirmHash, now));
+    if (pending.isEmpty()) {
+      return false;
+    }
+    Pending p = pending.get();
+    Instant lastScan = Instant.ofEpochMilli(p.lastScanAt() == null ? now : p.lastScanAt());
+    Instant ended = p.endedAt() == null ? null : Instant.ofEpochMilli(p.endedAt());
+    long expiresAt = Math.max(now, addresses.expiry(lastScan, ended).toEpochMilli());
+    String resealed =
+        addresses.seal(
+            addresses.open(p.sealed(), p.unsubscribeHash()),
+            p.unsubscribeHash(),
+            Instant.ofEpochMilli(expiresAt));
     return database.inTransaction(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "UPDATE mail_subscriptions SET confirmed_at = ? WHERE confirm_hash = ?"
-                      + " AND confirmed_at IS NULL")) {
+                  "UPDATE mail_subscriptions SET confirmed_at = ?, sealed = ?, expires_at = ?,"
+                      + " last_scan_at = ?, ended_at = ? WHERE id = ? AND confirmed_at IS NULL"
+                      + " AND expires_at > ?")) {
             ps.setLong(1, now);
-            ps.setString(2, hash(token));
+            ps.setString(2, resealed);
+            ps.setLong(3, expiresAt);
+            ps.setLong(4, lastScan.toEpochMilli());
+            ps.setObject(5, p.endedAt());
+            ps.setLong(6, p.id());
+            ps.setLong(7, now);
             return ps.executeUpdate() == 1;
           }
         });
+  }
+
+  /** An unconfirmed request, with the newest scans of its number so far. */
+  private record Pending(
+      long id, String sealed, String unsubscribeHash, Long lastScanAt, Long endedAt) {}
+
+  private static Optional<Pending> pending(Connection c, String confirmHash, long now)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT s.id, s.sealed, s.unsubscribe_hash, max(e.received_at),"
+                + " max(CASE WHEN e.type IN ('DELIVERED', 'RETURN_TO_SENDER')"
+                + " THEN e.received_at END)"
+                + " FROM mail_subscriptions s"
+                + " LEFT JOIN scan_events e ON e.tracking_number = s.tracking_number"
+                + " WHERE s.confirm_hash = ? AND s.confirmed_at IS NULL AND s.expires_at > ?"
+                + " GROUP BY s.id, s.sealed, s.unsubscribe_hash")) {
+      ps.setString(1, confirmHash);
+      ps.setLong(2, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new Pending(
+                rs.getLong(1), rs.getString(2), rs.getString(3), nullable(rs, 4), nullable(rs, 5)));
+      }
+    }
   }
 
   /** Deletes the subscription (its sealed address and queued mail with it); false if none. */
@@ -173,31 +242,83 @@ public final class Subscriptions {
   static final Duration UNCONFIRMED_LIFETIME = Duration.ofHours(24);
 
   /**
-   * Deletes requests never confirmed within {@link #UNCONFIRMED_LIFETIME} (their sealed address and
-   * queued mail with them) and confirmation counts older than the limit's window; how many requests
-   * went.
+   * Deletes every subscription whose time is up: requests not confirmed within {@link
+   * #UNCONFIRMED_LIFETIME}, confirmed ones past their {@link AddressSeal#expiry} (each with its
+   * sealed address and queued mail); and confirmation counts older than the limit's window. How
+   * many subscriptions went. Their keys go when their day is over ({@code Retention}).
    */
   public int deleteExpired() {
-    long now = clock.millis();
-    return database.inTransaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM mail_confirmations WHERE queued_at <= ?")) {
-            ps.setLong(1, now - CONFIRM_WINDOW.toMillis());
-            ps.executeUpdate();
+    return database.inTransaction(c -> deleteExpired(c, clock.instant()));
+  }
+
+  /** {@link #deleteExpired()} as of {@code at}, in the caller's transaction (retention's). */
+  public int deleteExpired(Connection c, Instant at) throws SQLException {
+    long now = at.toEpochMilli();
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM mail_confirmations WHERE queued_at <= ?")) {
+      ps.setLong(1, now - CONFIRM_WINDOW.toMillis());
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM mail_subscriptions WHERE expires_at <= ?")) {
+      ps.setLong(1, now);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** A confirmed subscription as a legal request may disclose it. */
+  public record Confirmed(String trackingNumber, String address, Instant confirmedAt) {
+    /** Without the number or the address, should one ever reach a log line. */
+    @Override
+    public String toString() {
+      return "Confirmed[" + confirmedAt + "]";
+    }
+  }
+
+  /**
+   * The confirmed subscriptions to these numbers, addresses opened, in the caller's transaction:
+   * for an approved legal request, when the operator lets those reach subscriptions. A row whose
+   * key is already destroyed is left out: it is being deleted, and nothing can open it.
+   */
+  public List<Confirmed> confirmedTo(Connection c, List<String> numbers) throws SQLException {
+    List<Confirmed> out = new ArrayList<>();
+    if (numbers.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT tracking_number, sealed, unsubscribe_hash, confirmed_at"
+                + " FROM mail_subscriptions WHERE confirmed_at IS NOT NULL AND tracking_number IN ("
+                + String.join(",", Collections.nCopies(numbers.size(), "?"))
+                + ") ORDER BY id")) {
+      for (int i = 0; i < numbers.size(); i++) {
+        ps.setString(i + 1, numbers.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          try {
+            out.add(
+                new Confirmed(
+                    rs.getString(1),
+                    open(rs.getString(2), rs.getString(3)).address(),
+                    Instant.ofEpochMilli(rs.getLong(4))));
+          } catch (DayKeyDestroyedException e) {
+            // expired with its key: nothing to disclose
           }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM mail_subscriptions WHERE confirmed_at IS NULL AND created_at <= ?")) {
-            ps.setLong(1, now - UNCONFIRMED_LIFETIME.toMillis());
-            return ps.executeUpdate();
-          }
-        });
+        }
+      }
+    }
+    return out;
+  }
+
+  static Long nullable(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
   }
 
   /** The address and tokens sealed in a row. */
   Opened open(String sealed, String unsubscribeHash) {
-    return Opened.of(seal.open(sealed, unsubscribeHash));
+    return Opened.of(addresses.open(sealed, unsubscribeHash));
   }
 
   private static String token() {

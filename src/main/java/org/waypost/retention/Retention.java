@@ -12,11 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.db.Database;
 import org.waypost.governance.AuditLog;
 import org.waypost.keys.KeyStore;
+import org.waypost.notify.Subscriptions;
 import org.waypost.shipper.IdempotencyKeys;
 import org.waypost.tracking.TrackingStore;
 import org.waypost.visitor.SecurityLogStore;
@@ -28,9 +30,11 @@ import org.waypost.visitor.TrafficCounts;
  * destroys the key they were counted with; deletes pieces long delivered (counted from when their
  * delivery scan was received), registrations' idempotency keys older than 24 hours, traffic
  * aggregates older than their own retention and abuse incidents (pseudonyms and counts, with what
- * operators did about them) older than theirs, once no block or allowance of theirs is in force.
- * Runs on a schedule and from {@code waypost retention run --at INSTANT}; every expiry follows the
- * instant it is given, never the wall clock.
+ * operators did about them) older than theirs, once no block or allowance of theirs is in force;
+ * deletes mail subscriptions past their expiry and destroys the mail key of each day that is over
+ * (and makes the ones scans will need ahead: {@code AddressSeal}). Runs on a schedule and from
+ * {@code waypost retention run --at INSTANT}; every expiry follows the instant it is given, never
+ * the wall clock.
  *
  * <p>With a retention of N days, the rows and keys of day D go at 00:00 UTC of day D + N, so
  * nothing is older than N days.
@@ -55,7 +59,9 @@ public final class Retention {
       int shipmentsDeleted,
       int idempotencyKeysDeleted,
       int aggregateRowsDeleted,
-      int incidentsDeleted) {
+      int incidentsDeleted,
+      int subscriptionsDeleted,
+      List<LocalDate> mailKeysDestroyed) {
 
     public List<String> lines() {
       return List.of(
@@ -71,7 +77,9 @@ public final class Retention {
           "  delivered shipments deleted:   " + shipmentsDeleted,
           "  idempotency keys deleted:      " + idempotencyKeysDeleted,
           "  aggregate rows deleted:        " + aggregateRowsDeleted,
-          "  incidents deleted:             " + incidentsDeleted);
+          "  incidents deleted:             " + incidentsDeleted,
+          "  mail subscriptions deleted:    " + subscriptionsDeleted,
+          "  mail keys destroyed:           " + mailKeysDestroyed.size() + days(mailKeysDestroyed));
     }
 
     boolean removedAnything() {
@@ -81,7 +89,9 @@ public final class Retention {
           || shipmentsDeleted > 0
           || idempotencyKeysDeleted > 0
           || aggregateRowsDeleted > 0
-          || incidentsDeleted > 0;
+          || incidentsDeleted > 0
+          || subscriptionsDeleted > 0
+          || !mailKeysDestroyed.isEmpty();
     }
 
     /** What the audit log records of a run: counts and the days whose keys were destroyed. */
@@ -97,6 +107,9 @@ public final class Retention {
       details.put("idempotencyKeysDeleted", idempotencyKeysDeleted);
       details.put("aggregateRowsDeleted", aggregateRowsDeleted);
       details.put("incidentsDeleted", incidentsDeleted);
+      details.put("subscriptionsDeleted", subscriptionsDeleted);
+      details.put(
+          "mailKeysDestroyed", mailKeysDestroyed.stream().map(LocalDate::toString).toList());
       return details;
     }
 
@@ -112,6 +125,8 @@ public final class Retention {
   private final IdempotencyKeys idempotencyKeys;
   private final KeyStore keys;
   private final AuditLog audit;
+  private final Subscriptions subscriptions;
+  private final Consumer<Instant> mailKeysAhead;
   private final int securityLogDays;
   private final int shipmentDays;
   private final int aggregateDays;
@@ -125,6 +140,8 @@ public final class Retention {
       IdempotencyKeys idempotencyKeys,
       KeyStore keys,
       AuditLog audit,
+      Subscriptions subscriptions,
+      Consumer<Instant> mailKeysAhead,
       int securityLogDays,
       int shipmentDays,
       int aggregateDays,
@@ -136,6 +153,8 @@ public final class Retention {
     this.idempotencyKeys = idempotencyKeys;
     this.keys = keys;
     this.audit = audit;
+    this.subscriptions = subscriptions;
+    this.mailKeysAhead = mailKeysAhead;
     this.securityLogDays = securityLogDays;
     this.shipmentDays = shipmentDays;
     this.aggregateDays = aggregateDays;
@@ -166,7 +185,9 @@ public final class Retention {
     List<LocalDate> dayKeys = keys.days().stream().filter(d -> d.isBefore(keptFrom)).toList();
     List<LocalDate> visitorKeys =
         keys.visitorKeyDays().stream().filter(d -> d.isBefore(visitorsFinishedBefore)).toList();
-    return report(at, keptFrom, deleted, dayKeys, counted, visitorKeys);
+    List<LocalDate> mailKeys =
+        keys.mailKeyDays().stream().filter(d -> d.isBefore(today(at))).toList();
+    return report(at, keptFrom, deleted, dayKeys, counted, visitorKeys, mailKeys);
   }
 
   /**
@@ -185,7 +206,10 @@ public final class Retention {
     int[] deleted = database.inTransaction(c -> deleteExpired(c, at, counted));
     List<LocalDate> destroyed = keys.destroyBefore(keptFrom);
     List<LocalDate> visitorKeys = keys.destroyVisitorKeysBefore(visitorsFinishedBefore(at));
-    Report report = report(at, keptFrom, deleted, destroyed, counted, visitorKeys);
+    // after the rows: a subscription expires within its key's day, so none outlives its key
+    List<LocalDate> mailKeys = keys.destroyMailKeysBefore(today(at));
+    mailKeysAhead.accept(at);
+    Report report = report(at, keptFrom, deleted, destroyed, counted, visitorKeys, mailKeys);
     if (report.removedAnything()) {
       database.inTransaction(
           c -> audit.append(c, "retention", "retention.run", "as-of:" + at, report.details()));
@@ -193,7 +217,7 @@ public final class Retention {
     }
     log.info(
         "retention ran rows={} day_keys={} visitor_days={} visitor_keys={} shipments={}"
-            + " idempotency_keys={} aggregate_rows={} incidents={}",
+            + " idempotency_keys={} aggregate_rows={} incidents={} subscriptions={} mail_keys={}",
         report.securityLogRows(),
         destroyed.size(),
         counted.size(),
@@ -201,7 +225,9 @@ public final class Retention {
         report.shipmentsDeleted(),
         report.idempotencyKeysDeleted(),
         report.aggregateRowsDeleted(),
-        report.incidentsDeleted());
+        report.incidentsDeleted(),
+        report.subscriptionsDeleted(),
+        mailKeys.size());
     return report;
   }
 
@@ -211,7 +237,8 @@ public final class Retention {
       int[] deleted,
       List<LocalDate> dayKeys,
       List<LocalDate> counted,
-      List<LocalDate> visitorKeys) {
+      List<LocalDate> visitorKeys,
+      List<LocalDate> mailKeys) {
     return new Report(
         at,
         keptFrom,
@@ -222,7 +249,13 @@ public final class Retention {
         deleted[1],
         deleted[2],
         deleted[3],
-        deleted[4]);
+        deleted[4],
+        deleted[5],
+        mailKeys);
+  }
+
+  private static LocalDate today(Instant at) {
+    return at.atZone(ZoneOffset.UTC).toLocalDate();
   }
 
   private static LocalDate visitorsFinishedBefore(Instant at) {
@@ -231,7 +264,7 @@ public final class Retention {
 
   /**
    * Every deletion of a run, in one transaction: security-log rows, visitor days counted (added to
-   * {@code counted}), shipments, idempotency keys, aggregates, incidents.
+   * {@code counted}), shipments, idempotency keys, aggregates, incidents, mail subscriptions.
    */
   private int[] deleteExpired(Connection c, Instant at, List<LocalDate> counted)
       throws SQLException {
@@ -246,7 +279,8 @@ public final class Retention {
     LocalDate today = at.atZone(ZoneOffset.UTC).toLocalDate();
     int aggregates = counts.deleteBefore(c, today.minusDays(aggregateDays));
     int incidents = deleteIncidentsBefore(c, today.minusDays(incidentDays), at);
-    return new int[] {rows, shipments, idempotency, aggregates, incidents};
+    int subscriptionRows = subscriptions.deleteExpired(c, at);
+    return new int[] {rows, shipments, idempotency, aggregates, incidents, subscriptionRows};
   }
 
   /**

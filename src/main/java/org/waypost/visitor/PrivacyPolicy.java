@@ -21,6 +21,11 @@ import org.waypost.config.WaypostConfig;
  * @param countries whether traffic statistics count countries (a GeoIP database is configured)
  * @param aggregateDays how long traffic statistics are kept
  * @param incidentDays how long abuse incidents are kept
+ * @param mail whether email updates are offered (an SMTP server is configured)
+ * @param mailDaysAfterDelivery how long a confirmed subscription outlives its piece's delivery
+ * @param mailDaysAfterLastScan how long it outlives its piece's last scan
+ * @param legalReachesSubscriptions whether a legal request about a number discloses its
+ *     subscriptions' addresses
  */
 public record PrivacyPolicy(
     String controller,
@@ -33,6 +38,10 @@ public record PrivacyPolicy(
     boolean countries,
     int aggregateDays,
     int incidentDays,
+    boolean mail,
+    int mailDaysAfterDelivery,
+    int mailDaysAfterLastScan,
+    boolean legalReachesSubscriptions,
     List<String> entries) {
 
   /** The rows of the "what we keep" table, in order. */
@@ -57,6 +66,11 @@ public record PrivacyPolicy(
 
   public static PrivacyPolicy from(WaypostConfig config, boolean countriesConfigured) {
     String controller = config.site().controllerName();
+    var notifications = config.notifications();
+    List<String> entries = new java.util.ArrayList<>(ENTRIES);
+    if (notifications.mailEnabled()) {
+      entries.add(entries.indexOf("shipments"), "subscriptions");
+    }
     return new PrivacyPolicy(
         controller.isEmpty() ? config.operator().name() : controller,
         config.site().contactEmail(),
@@ -68,17 +82,30 @@ public record PrivacyPolicy(
         countriesConfigured,
         config.privacy().aggregateRetentionDays(),
         config.privacy().incidentRetentionDays(),
-        ENTRIES);
+        notifications.mailEnabled(),
+        notifications.daysAfterDelivery(),
+        notifications.daysAfterLastScan(),
+        notifications.legalRequestsReachSubscriptions(),
+        entries);
   }
 
   /**
    * The values every entry's texts may use: {0} the security log's days, {1} the smallest count
    * shown, {2} a shipment's days, {3} 1 when countries are counted, else 0, {4} the statistics'
-   * days, {5} the incidents' days.
+   * days, {5} the incidents' days, {6} and {7} a subscription's days after delivery and after the
+   * last scan, {8} 1 when legal requests reach subscriptions, else 0.
    */
   public Object[] arguments() {
     return new Object[] {
-      securityLogDays, minCount, shipmentDays, countries ? 1 : 0, aggregateDays, incidentDays
+      securityLogDays,
+      minCount,
+      shipmentDays,
+      countries ? 1 : 0,
+      aggregateDays,
+      incidentDays,
+      mailDaysAfterDelivery,
+      mailDaysAfterLastScan,
+      legalReachesSubscriptions ? 1 : 0
     };
   }
 
@@ -103,6 +130,10 @@ public record PrivacyPolicy(
     settings.put("privacy.aggregateRetentionDays", aggregateDays);
     settings.put("privacy.incidentRetentionDays", incidentDays);
     settings.put("tracking.shipmentRetentionDays", shipmentDays);
+    settings.put("notifications.email", mail ? "offered" : "not offered");
+    settings.put("notifications.daysAfterDelivery", mailDaysAfterDelivery);
+    settings.put("notifications.daysAfterLastScan", mailDaysAfterLastScan);
+    settings.put("notifications.legalRequestsReachSubscriptions", legalReachesSubscriptions);
     settings.put("policyText", TEXT_VERSION);
     return settings;
   }
@@ -111,5 +142,5 @@ public record PrivacyPolicy(
    * The version of the policy's wording in this release: raised when the words change in a way that
    * changes what the policy says, so that such a release is dated in the history too.
    */
-  static final int TEXT_VERSION = 2;
+  static final int TEXT_VERSION = 3;
 }

@@ -58,7 +58,7 @@ class MailSubscriptionsTest {
             String.valueOf(smtp.getSmtp().getPort())));
   }
 
-  private static Response subscribe(TestApp server, String number, String email, String events) {
+  static Response subscribe(TestApp server, String number, String email, String events) {
     return server.post(
         "/api/v1/subscriptions",
         JSON,
@@ -86,7 +86,7 @@ class MailSubscriptionsTest {
   }
 
   /** The path and query of the first link in the mail that starts with {@code prefix}. */
-  private static String link(MimeMessage mail, String prefix) {
+  static String link(MimeMessage mail, String prefix) {
     Matcher m =
         Pattern.compile(Pattern.quote(BASE + prefix) + "[A-Za-z0-9_-]+")
             .matcher(GreenMailUtil.getBody(mail));

@@ -132,6 +132,7 @@ public final class LegalRequestRoutes implements Routes {
     out.put("request", describe(disclosure.request()));
     out.put("records", disclosure.records());
     out.put("destroyed", disclosure.destroyed());
+    out.put("subscriptions", disclosure.subscribers());
     out.put("disclosureCsv", disclosure.csv());
     out.put("disclosureCsvSha256", disclosure.csvSha256());
     out.put("auditSeq", disclosure.auditSeq());

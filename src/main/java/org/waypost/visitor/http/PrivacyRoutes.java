@@ -63,7 +63,9 @@ public final class PrivacyRoutes implements Routes {
     routes.get(
         "/privacy/me",
         ctx ->
-            ctx.html(pages.render("privacy-me.jte", new TracePage(pages.site(ctx), trace(ctx)))));
+            ctx.html(
+                pages.render(
+                    "privacy-me.jte", new TracePage(pages.site(ctx), trace(ctx), policy))));
   }
 
   /**
@@ -89,8 +91,8 @@ public final class PrivacyRoutes implements Routes {
       LocalDate until,
       int minCount) {}
 
-  /** The page's model. */
-  public record TracePage(Site site, Trace trace) {}
+  /** The page's model; the policy says what a subscription request would leave. */
+  public record TracePage(Site site, Trace trace, PrivacyPolicy policy) {}
 
   private Trace trace(Context ctx) {
     Exchange exchange = Exchange.of(ctx);
@@ -152,11 +154,56 @@ public final class PrivacyRoutes implements Routes {
                         ? "this request counts only in the number of excluded requests"
                         : "counted in hourly and daily totals (no address, no number)",
                 Map.of("minCount", trace.minCount()),
-                "kept")));
+                "kept"),
+            subscriptions()));
     out.put("retentionDays", trace.days());
     out.put("policy", "/privacy");
     out.put("page", "/privacy/me");
     ctx.contentType("application/json").result(Json.bytes(out));
+  }
+
+  /**
+   * What a request for email updates ({@code POST /api/v1/subscriptions}) would leave: this GET
+   * leaves none, but it is the one place a visitor can read it before giving an address.
+   */
+  private Map<String, Object> subscriptions() {
+    if (!policy.mail()) {
+      Map<String, Object> tier =
+          tier("subscriptions", "email updates on a package", Map.of(), "nothing: not offered");
+      tier.put("offered", false);
+      return tier;
+    }
+    Map<String, Object> stored = new LinkedHashMap<>();
+    stored.put(
+        "email",
+        "sealed with AES-256-GCM under the mail key of the day the subscription ends, a key kept"
+            + " apart from the database and destroyed when that day is over; never in a log, the"
+            + " security log or the aggregates");
+    stored.put("trackingNumber", "the number asked about, in clear (it must be mailed about)");
+    stored.put("events", "ALL or KEY, as chosen");
+    stored.put("language", "the language the mails are written in");
+    stored.put(
+        "confirmationCount",
+        "a keyed hash (HMAC-SHA256) of the address with the time, to send at most 3"
+            + " confirmation mails an hour to one address; deleted after an hour");
+    stored.put(
+        "lookup",
+        "the request is charged and recorded as one lookup of the number (see securityLog)");
+    Map<String, Object> tier =
+        tier(
+            "subscriptions",
+            "email updates on one package, only when asked for (POST /api/v1/subscriptions),"
+                + " with double opt-in",
+            stored,
+            "unconfirmed: 24 hours; confirmed: "
+                + policy.mailDaysAfterDelivery()
+                + " days after the package is delivered or returned, or "
+                + policy.mailDaysAfterLastScan()
+                + " days after its last scan, whichever comes first, or until unsubscribed;"
+                + " the key is destroyed by the end of that day");
+    tier.put("offered", true);
+    tier.put("legalRequestsReachIt", policy.legalReachesSubscriptions());
+    return tier;
   }
 
   private static Map<String, Object> securityLog(Trace trace) {
