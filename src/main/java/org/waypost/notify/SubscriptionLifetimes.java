@@ -2,12 +2,10 @@ package org.waypost.notify;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +31,6 @@ import org.waypost.tracking.ScanHook;
  */
 public final class SubscriptionLifetimes implements ScanHook {
   private static final Logger log = LoggerFactory.getLogger(SubscriptionLifetimes.class);
-  private static final int NUMBERS_PER_QUERY = 500;
   private static final Set<EventType> ENDING =
       Set.of(EventType.DELIVERED, EventType.RETURN_TO_SENDER);
 
@@ -133,21 +130,13 @@ public final class SubscriptionLifetimes implements ScanHook {
 
   private static List<Row> confirmed(Connection c, List<String> numbers) throws SQLException {
     List<Row> rows = new ArrayList<>();
-    for (int from = 0; from < numbers.size(); from += NUMBERS_PER_QUERY) {
-      List<String> chunk =
-          numbers.subList(from, Math.min(numbers.size(), from + NUMBERS_PER_QUERY));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT id, tracking_number, sealed, unsubscribe_hash, last_scan_at, ended_at"
-                  + " FROM mail_subscriptions WHERE confirmed_at IS NOT NULL"
-                  + " AND tracking_number IN ("
-                  + String.join(",", Collections.nCopies(chunk.size(), "?"))
-                  + ")")) {
-        for (int i = 0; i < chunk.size(); i++) {
-          ps.setString(i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
+    NumberLists.query(
+        c,
+        "SELECT id, tracking_number, sealed, unsubscribe_hash, last_scan_at, ended_at"
+            + " FROM mail_subscriptions WHERE confirmed_at IS NOT NULL AND tracking_number IN ",
+        numbers,
+        "",
+        rs ->
             rows.add(
                 new Row(
                     rs.getLong(1),
@@ -155,11 +144,7 @@ public final class SubscriptionLifetimes implements ScanHook {
                     rs.getString(3),
                     rs.getString(4),
                     Subscriptions.nullable(rs, 5),
-                    Subscriptions.nullable(rs, 6)));
-          }
-        }
-      }
-    }
+                    Subscriptions.nullable(rs, 6))));
     return rows;
   }
 }

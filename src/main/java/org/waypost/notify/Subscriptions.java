@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -282,20 +281,13 @@ public final class Subscriptions {
    */
   public List<Confirmed> confirmedTo(Connection c, List<String> numbers) throws SQLException {
     List<Confirmed> out = new ArrayList<>();
-    if (numbers.isEmpty()) {
-      return out;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT tracking_number, sealed, unsubscribe_hash, confirmed_at"
-                + " FROM mail_subscriptions WHERE confirmed_at IS NOT NULL AND tracking_number IN ("
-                + String.join(",", Collections.nCopies(numbers.size(), "?"))
-                + ") ORDER BY id")) {
-      for (int i = 0; i < numbers.size(); i++) {
-        ps.setString(i + 1, numbers.get(i));
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
+    NumberLists.query(
+        c,
+        "SELECT tracking_number, sealed, unsubscribe_hash, confirmed_at FROM mail_subscriptions"
+            + " WHERE confirmed_at IS NOT NULL AND tracking_number IN ",
+        numbers,
+        " ORDER BY id",
+        rs -> {
           try {
             out.add(
                 new Confirmed(
@@ -305,9 +297,7 @@ public final class Subscriptions {
           } catch (DayKeyDestroyedException e) {
             // expired with its key: nothing to disclose
           }
-        }
-      }
-    }
+        });
     return out;
   }
 

@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -98,20 +97,10 @@ class MailCrashTest {
   @Test
   void killMinusNineBetweenCommitAndSendLosesNoMail() throws Exception {
     int port = Smtp.freePort();
-    Path config = dir.resolve("waypost.yaml");
-    Files.writeString(
-        config,
-        "server: { port: 0 }\ndatabase: { url: \"jdbc:sqlite:"
-            + dir.resolve("waypost.db")
-            + "\" }\nprivacy: { keyDir: \""
-            + dir.resolve("keys")
-            + "\", masterKeyFile: \""
-            + dir.resolve("master.key")
-            + "\" }\nnotifications: { baseUrl: \""
-            + BASE
-            + "\", smtp: { host: \"127.0.0.1\", port: "
-            + port
-            + " } }\n");
+    Path config =
+        ServeProcess.config(
+            dir,
+            "{ baseUrl: \"" + BASE + "\", smtp: { host: \"127.0.0.1\", port: " + port + " } }");
     String conf = config.toString();
     assertThat(Cli.run("keys", "init", "--config", conf).exitCode()).isZero();
     String key = Cli.run("apikey", "create", "--shipper", "Acme", "--config", conf).lastLine();

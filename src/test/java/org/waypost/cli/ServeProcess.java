@@ -19,6 +19,26 @@ final class ServeProcess {
 
   private ServeProcess() {}
 
+  /**
+   * Writes {@code dir/waypost.yaml}: port 0, SQLite, keys and master key under {@code dir}, and
+   * {@code notifications} as the YAML flow mapping of that section.
+   */
+  static Path config(Path dir, String notifications) throws IOException {
+    Path config = dir.resolve("waypost.yaml");
+    Files.writeString(
+        config,
+        "server: { port: 0 }\ndatabase: { url: \"jdbc:sqlite:"
+            + dir.resolve("waypost.db")
+            + "\" }\nprivacy: { keyDir: \""
+            + dir.resolve("keys")
+            + "\", masterKeyFile: \""
+            + dir.resolve("master.key")
+            + "\" }\nnotifications: "
+            + notifications
+            + "\n");
+    return config;
+  }
+
   /** Starts serve; its stdout and stderr go to the files given (the same file for both is fine). */
   static Process start(Path config, Path stdout, Path stderr, Map<String, String> env)
       throws IOException {

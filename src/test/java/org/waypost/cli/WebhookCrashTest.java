@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -59,16 +58,7 @@ class WebhookCrashTest {
             }
             return 503;
           });
-      Path config = dir.resolve("waypost.yaml");
-      Files.writeString(
-          config,
-          "server: { port: 0 }\ndatabase: { url: \"jdbc:sqlite:"
-              + dir.resolve("waypost.db")
-              + "\" }\nprivacy: { keyDir: \""
-              + dir.resolve("keys")
-              + "\", masterKeyFile: \""
-              + dir.resolve("master.key")
-              + "\" }\nnotifications: { allowPrivateWebhooks: true }\n");
+      Path config = ServeProcess.config(dir, "{ allowPrivateWebhooks: true }");
       String conf = config.toString();
       assertThat(Cli.run("keys", "init", "--config", conf).exitCode()).isZero();
       String key = Cli.run("apikey", "create", "--shipper", "Acme", "--config", conf).lastLine();

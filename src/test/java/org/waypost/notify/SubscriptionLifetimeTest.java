@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,6 +137,22 @@ class SubscriptionLifetimeTest {
           .isInstanceOf(DayKeyDestroyedException.class);
       assertThat(Path.of(server.app().config().privacy().keyDir(), "mail-2027-01-29.json"))
           .doesNotExist();
+    }
+  }
+
+  @Test
+  void withoutTheNewDaysKeyTheRowNeverOutlivesItsCurrentKey() throws Exception {
+    try (TestApp server = start(StoreKind.SQLITE)) {
+      String[] piece = confirmed(server); // sealed under the key of 2026-12-29
+      at(server, Instant.parse("2026-12-19T12:00:00Z"));
+      Files.delete(Path.of(server.app().config().privacy().keyDir(), "mail-2027-01-18.json"));
+      scan(server, piece[0], "s1", piece[1], "DEPARTED"); // would move it to 2027-01-18
+      assertThat(copy(server).sealed()).as("kept under its key").startsWith("2026-12-29:");
+      assertThat(
+              Sql.longValue(
+                  server.app().database(), "SELECT max(expires_at) FROM mail_subscriptions"))
+          .as("capped at the end of that key's day")
+          .isEqualTo(Instant.parse("2026-12-30T00:00:00Z").toEpochMilli() - 1);
     }
   }
 
