@@ -156,11 +156,48 @@ public final class Capture implements AutoCloseable {
       this.loadReadAt = windowStart - WINDOW_NANOS;
     }
 
+    /**
+     * The busier of the machine and this process's own cores. A server confined to fewer cores than
+     * the machine has (taskset, a cgroup's cpuset) is saturated when its cores are, however idle
+     * the rest of the machine is; the machine's load alone would not show it.
+     */
     private static DoubleSupplier machineLoad() {
       var os =
           java.lang.management.ManagementFactory.getPlatformMXBean(
               com.sun.management.OperatingSystemMXBean.class);
-      return os == null ? () -> 0 : os::getCpuLoad;
+      if (os == null) {
+        return () -> 0;
+      }
+      OwnCores own = new OwnCores(os::getProcessCpuTime, System::nanoTime);
+      return () -> Math.max(os.getCpuLoad(), own.load());
+    }
+
+    /** The share of the cores this process may run on that it used since the last reading. */
+    static final class OwnCores {
+      private final LongSupplier processCpuNanos;
+      private final LongSupplier nanoTime;
+      private long lastCpu;
+      private long lastTime;
+
+      OwnCores(LongSupplier processCpuNanos, LongSupplier nanoTime) {
+        this.processCpuNanos = processCpuNanos;
+        this.nanoTime = nanoTime;
+        this.lastCpu = processCpuNanos.getAsLong();
+        this.lastTime = nanoTime.getAsLong();
+      }
+
+      double load() {
+        long cpu = processCpuNanos.getAsLong();
+        long now = nanoTime.getAsLong();
+        long wall = now - lastTime;
+        if (wall <= 0 || cpu < 0) {
+          return 0;
+        }
+        double share = (double) (cpu - lastCpu) / wall / Runtime.getRuntime().availableProcessors();
+        lastCpu = cpu;
+        lastTime = now;
+        return Math.min(1, share);
+      }
     }
 
     private static LongSupplier threadCpuTime() {

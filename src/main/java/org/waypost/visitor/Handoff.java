@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  * thread polls instead of being woken per item, because a wake-up per item (as a {@code
  * BlockingQueue} gives) costs every request a lock and a futex call once the machine is busy.
  *
+ * <p>The background thread runs at a lower CPU priority ({@link LowPriority}), so that on a busy
+ * core the requests that feed it come first.
+ *
  * <p>Request capture and the access log both use it; what each does with a batch is its own.
  */
 public final class Handoff<T> implements AutoCloseable {
@@ -64,6 +67,7 @@ public final class Handoff<T> implements AutoCloseable {
   }
 
   private void run() {
+    LowPriority.lowerCurrentThread();
     List<T> batch = new ArrayList<>(batchSize);
     while (running || !queue.isEmpty()) {
       try {

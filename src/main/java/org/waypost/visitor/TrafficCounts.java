@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.waypost.db.Dialect;
 
 /**
  * The SQL of the aggregates (tier 3): counters by hour and day, dimension and value, and the
@@ -61,16 +62,23 @@ public final class TrafficCounts {
     }
   }
 
+  /**
+   * Notes that these visitors came on {@code day}. The tags go into a table without a key, in the
+   * order they come: a unique index on random tags costs a random page written per new visitor (on
+   * SQLite, in the lookup server's own process: most of what capture cost per lookup), where
+   * appending costs a share of one page. Repeats are dropped earlier ({@link VisitorLog} remembers
+   * whom it wrote today) and the rest are counted once by {@link #finishVisitors}.
+   */
   public void addVisitors(Connection c, LocalDate day, Collection<byte[]> tags)
       throws SQLException {
     if (tags.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO daily_visitors (day, tag) VALUES (?, ?) ON CONFLICT (day, tag) DO NOTHING")) {
+        c.prepareStatement("INSERT INTO daily_visitors (day, tag) VALUES (?, ?)")) {
+      String dayText = day.toString();
       for (byte[] tag : tags) {
-        ps.setString(1, day.toString());
+        ps.setString(1, dayText);
         ps.setBytes(2, tag);
         ps.addBatch();
       }
@@ -81,7 +89,7 @@ public final class TrafficCounts {
   /** Distinct visitors of a day still being counted. */
   public long visitorsSoFar(Connection c, LocalDate day) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT COUNT(*) FROM daily_visitors WHERE day = ?")) {
+        c.prepareStatement("SELECT COUNT(DISTINCT tag) FROM daily_visitors WHERE day = ?")) {
       ps.setString(1, day.toString());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -106,16 +114,34 @@ public final class TrafficCounts {
   }
 
   /**
-   * Counts a finished day's visitors into the aggregates and deletes their tags. The count is the
-   * number of rows this transaction deleted, not a count read beforehand: two runs at once (two
-   * nodes, or a node and {@code retention run}) under READ COMMITTED would both read every tag and
-   * add it twice, but a row can be deleted only once, so the second run adds what is left (zero).
+   * Counts a finished day's distinct visitors into the aggregates and deletes their tags. The count
+   * is taken from the rows this transaction deletes, not from a count read beforehand: two runs at
+   * once (two nodes, or a node and {@code retention run}) under READ COMMITTED would both read
+   * every tag and add it twice, but a row can be deleted only once, so the second run adds what is
+   * left (zero). PostgreSQL counts the deleted rows' distinct tags in the same statement; SQLite's
+   * write transactions begin IMMEDIATE, so no other run can delete between its count and its
+   * delete.
    */
   public long finishVisitors(Connection c, LocalDate day) throws SQLException {
     long count;
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM daily_visitors WHERE day = ?")) {
+    boolean postgres = Dialect.of(c.getMetaData().getURL()) == Dialect.POSTGRESQL;
+    String countSql =
+        postgres
+            ? "WITH gone AS (DELETE FROM daily_visitors WHERE day = ? RETURNING tag)"
+                + " SELECT COUNT(DISTINCT tag) FROM gone"
+            : "SELECT COUNT(DISTINCT tag) FROM daily_visitors WHERE day = ?";
+    try (PreparedStatement ps = c.prepareStatement(countSql)) {
       ps.setString(1, day.toString());
-      count = ps.executeUpdate();
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        count = rs.getLong(1);
+      }
+    }
+    if (!postgres) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM daily_visitors WHERE day = ?")) {
+        ps.setString(1, day.toString());
+        ps.executeUpdate();
+      }
     }
     if (count > 0) {
       add(c, Map.of(new Cell('D', day.toString(), VISITORS, UNIQUE), count));

@@ -44,6 +44,14 @@ public final class VisitorLog {
   /** Distinct referrer hosts counted per day; the rest are counted as {@link Referrers#OTHER}. */
   static final int REFERRER_HOSTS_PER_DAY = 1_000;
 
+  /**
+   * Visitors this node wrote lately, so that a visitor's later requests are not appended to {@code
+   * daily_visitors} again. Tags of different days differ (each day has its own key), so one set
+   * serves every day. Bounded: a visitor forgotten here is appended once more and still counted
+   * once.
+   */
+  static final int REMEMBERED_VISITORS = 50_000;
+
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
 
   private final Database database;
@@ -56,6 +64,13 @@ public final class VisitorLog {
   private final Map<LocalDate, Set<String>> referrersSeen = new HashMap<>();
   private final LogIds ids = new LogIds(java.time.Clock.systemUTC());
   private LocalDate reportedDestroyed;
+  private final Map<Tag, Boolean> written =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Tag, Boolean> eldest) {
+          return size() > REMEMBERED_VISITORS;
+        }
+      };
 
   public VisitorLog(
       Database database,
@@ -121,10 +136,10 @@ public final class VisitorLog {
       countVisit(increments, visit, day, hour, browser);
       Tagger tagger = taggers.computeIfAbsent(day, keys::visitorTaggerIfKept).orElse(null);
       if (tagger != null) {
-        byte[] address = visit.client().getAddress();
-        visitors
-            .computeIfAbsent(day, d -> new HashSet<>())
-            .add(new Tag(tagger.tag(VISITOR, address)));
+        Tag visitor = new Tag(tagger.tag(VISITOR, visit.client().getAddress()));
+        if (written.get(visitor) == null) {
+          visitors.computeIfAbsent(day, d -> new HashSet<>()).add(visitor);
+        }
       }
     }
     if (rows.isEmpty()) {
@@ -140,6 +155,7 @@ public final class VisitorLog {
           }
           return null;
         });
+    visitors.values().forEach(tags -> tags.forEach(tag -> written.put(tag, Boolean.TRUE)));
     LocalDate latest = rows.get(rows.size() - 1).day();
     referrersSeen.keySet().removeIf(d -> d.isBefore(latest.minusDays(1)));
     return leftOut;

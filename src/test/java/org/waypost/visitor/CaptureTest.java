@@ -118,6 +118,22 @@ class CaptureTest {
   }
 
   @Test
+  void aProcessThatFillsItsOwnCoresIsSaturatedHoweverIdleTheMachine() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    long[] cpu = {0};
+    long[] now = {0};
+    Capture.CpuBudget.OwnCores own = new Capture.CpuBudget.OwnCores(() -> cpu[0], () -> now[0]);
+    now[0] += 1_000_000_000L;
+    cpu[0] += 900_000_000L * cores;
+    assertThat(own.load()).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
+    now[0] += 1_000_000_000L;
+    cpu[0] += 100_000_000L * cores;
+    assertThat(own.load()).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
+    now[0] += 1_000_000_000L;
+    assertThat(own.load()).isZero();
+  }
+
+  @Test
   void belowSaturationEveryVisitIsWritten() {
     Machine machine = new Machine();
     machine.load = 0.5;
