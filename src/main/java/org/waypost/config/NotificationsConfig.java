@@ -15,8 +15,12 @@ import java.net.URISyntaxException;
  * @param allowPrivateWebhooks lets webhook endpoints use plain http and private, loopback and
  *     link-local addresses. For tests and the demo only: a shipper could otherwise make the server
  *     call into its own network (SSRF). Off by default.
+ * @param demoOutbox when no {@code smtp.host} is set, keeps mail in memory and shows it at {@code
+ *     /demo/mail} instead of sending it. For {@code ./waypost demo}, which sets it: the page shows
+ *     addresses to anyone who can reach the server. Off by default.
  */
-public record NotificationsConfig(String baseUrl, SmtpConfig smtp, boolean allowPrivateWebhooks) {
+public record NotificationsConfig(
+    String baseUrl, SmtpConfig smtp, boolean allowPrivateWebhooks, boolean demoOutbox) {
 
   public NotificationsConfig {
     baseUrl = baseUrl == null ? "" : baseUrl.strip();
@@ -41,13 +45,18 @@ public record NotificationsConfig(String baseUrl, SmtpConfig smtp, boolean allow
     }
   }
 
-  /** Whether email can be sent at all. */
+  /** Whether email is sent through SMTP. */
   public boolean mailEnabled() {
     return !smtp.host().isEmpty();
   }
 
+  /** Whether mail goes to the demo's outbox page: asked for, and no SMTP server set. */
+  public boolean mailToDemoOutbox() {
+    return demoOutbox && smtp.host().isEmpty();
+  }
+
   static NotificationsConfig defaults() {
-    return new NotificationsConfig("http://127.0.0.1:8080", SmtpConfig.defaults(), false);
+    return new NotificationsConfig("http://127.0.0.1:8080", SmtpConfig.defaults(), false, false);
   }
 
   /**
