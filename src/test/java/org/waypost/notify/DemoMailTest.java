@@ -76,6 +76,17 @@ class DemoMailTest {
     try (TestApp server = TestApp.start(StoreKind.SQLITE, dir)) {
       assertThat(server.get("/demo/mail").status()).isEqualTo(404);
       assertThat(server.app().demoOutbox()).isNull();
+      // and without any way to send mail, no card offers the form and its route is not there
+      String number = register(server, server.shipperKey("Acme"));
+      assertThat(server.get("/track/" + number).body()).doesNotContain("subscribe-form");
+      assertThat(
+              server
+                  .post(
+                      "/track/" + number + "/subscribe",
+                      "application/x-www-form-urlencoded",
+                      "email=ann%40example.org")
+                  .status())
+          .isEqualTo(404);
     }
   }
 
