@@ -68,6 +68,10 @@ class SubscriptionFormBrowserTest {
           browser.driver().findElement(By.cssSelector("#n-1 details.subscribe summary")).click();
           assertThat(browser.driver().findElement(By.id("n-1-email")).isDisplayed()).isTrue();
           browser.checkShown("the open form in " + language.code(), width);
+          if (width == 360) {
+            browser.screenshotWholePage(
+                Path.of("target/screenshots/subscribe-form-" + language.code() + "-360.png"));
+          }
         }
       }
 
