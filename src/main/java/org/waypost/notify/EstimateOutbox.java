@@ -3,12 +3,10 @@ package org.waypost.notify;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +29,6 @@ import org.waypost.tracking.TrackingStatus;
  * first estimate a piece gets (at acceptance) counts as a change from none.
  */
 public final class EstimateOutbox implements ScanHook {
-  private static final int NUMBERS_PER_QUERY = 500;
-
   private record Asked(long id, String trackingNumber, LocalDate known, boolean confirmed) {}
 
   private final Tracker tracker;
@@ -115,34 +111,23 @@ public final class EstimateOutbox implements ScanHook {
   /** The subscriptions of these numbers that asked for estimate changes. */
   private static List<Asked> asked(Connection c, List<String> numbers) throws SQLException {
     List<Asked> out = new ArrayList<>();
-    for (int from = 0; from < numbers.size(); from += NUMBERS_PER_QUERY) {
-      List<String> chunk =
-          numbers.subList(from, Math.min(numbers.size(), from + NUMBERS_PER_QUERY));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT id, tracking_number, estimate, confirmed_at FROM mail_subscriptions"
-                  + " WHERE estimates = ? AND tracking_number IN ("
-                  + String.join(",", Collections.nCopies(chunk.size(), "?"))
-                  + ")")) {
-        ps.setBoolean(1, true);
-        for (int i = 0; i < chunk.size(); i++) {
-          ps.setString(i + 2, chunk.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String known = rs.getString(3);
-            rs.getLong(4);
-            boolean confirmed = !rs.wasNull();
-            out.add(
-                new Asked(
-                    rs.getLong(1),
-                    rs.getString(2),
-                    known == null ? null : LocalDate.parse(known),
-                    confirmed));
-          }
-        }
-      }
-    }
+    NumberLists.query(
+        c,
+        "SELECT id, tracking_number, estimate, confirmed_at FROM mail_subscriptions"
+            + " WHERE estimates = TRUE AND tracking_number IN ",
+        numbers,
+        "",
+        rs -> {
+          String known = rs.getString(3);
+          rs.getLong(4);
+          boolean confirmed = !rs.wasNull();
+          out.add(
+              new Asked(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  known == null ? null : LocalDate.parse(known),
+                  confirmed));
+        });
     return out;
   }
 }
