@@ -7,6 +7,8 @@ import jakarta.mail.internet.MimeMultipart;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real SMTP server in the test JVM (GreenMail), as the tests of recipients' email use it: the
@@ -40,6 +42,18 @@ public final class Mailbox {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The path and query of the first link in {@code text} that starts with {@code base + prefix}
+   * (its token and any {@code &lang=}), for the test to follow on its own server.
+   */
+  public static String link(String text, String base, String prefix) {
+    Matcher m = Pattern.compile(Pattern.quote(base + prefix) + "[A-Za-z0-9_&=-]+").matcher(text);
+    if (!m.find()) {
+      throw new AssertionError("no link " + prefix + " in the mail: " + text);
+    }
+    return m.group().substring(base.length());
   }
 
   /** The plain text part, decoded. */
