@@ -46,15 +46,21 @@ import org.waypost.net.TrustedProxies;
 import org.waypost.nodes.Heartbeats;
 import org.waypost.nodes.KeyFolderLedger;
 import org.waypost.notify.AddressSeal;
+import org.waypost.notify.DemoOutbox;
+import org.waypost.notify.EstimateOutbox;
 import org.waypost.notify.MailOutbox;
 import org.waypost.notify.MailSender;
+import org.waypost.notify.MailTransport;
 import org.waypost.notify.SecretSeal;
+import org.waypost.notify.SmtpTransport;
 import org.waypost.notify.SubscriptionLifetimes;
 import org.waypost.notify.Subscriptions;
 import org.waypost.notify.WebhookDispatcher;
 import org.waypost.notify.WebhookOutbox;
 import org.waypost.notify.WebhookTargets;
 import org.waypost.notify.Webhooks;
+import org.waypost.notify.http.DemoMailRoutes;
+import org.waypost.notify.http.PageWords;
 import org.waypost.notify.http.SubscriptionRoutes;
 import org.waypost.notify.http.WebhookRoutes;
 import org.waypost.retention.Retention;
@@ -122,6 +128,7 @@ public final class App implements AutoCloseable {
   private final AddressSeal addressSeal;
   private final Subscriptions subscriptions;
   private MailSender mailSender;
+  private DemoOutbox demoOutbox;
   private HttpServer server;
   private Capture capture;
   private AccessLog accessLog;
@@ -170,7 +177,9 @@ public final class App implements AutoCloseable {
             addressSeal,
             clock);
     if (mailConfigured()) {
-      ingestion.addHook(new MailOutbox()); // without SMTP no subscription can exist
+      // without SMTP (or the demo's outbox) no subscription can exist
+      ingestion.addHook(new MailOutbox());
+      ingestion.addHook(new EstimateOutbox(tracker));
       ingestion.addHook(new SubscriptionLifetimes(addressSeal));
     }
   }
@@ -283,9 +292,9 @@ public final class App implements AutoCloseable {
             clock,
             meters,
             Duration.ofMillis(500));
-    TrackingRoutes trackingRoutes = new TrackingRoutes(tracker, pages, gate);
-    // without SMTP the subscription routes are not offered at all (404), rather than taking
-    // requests no mail would ever answer
+    TrackingRoutes trackingRoutes = new TrackingRoutes(tracker, pages, gate, mailConfigured());
+    // without SMTP (or the demo's outbox) the subscription routes and the results page's form are
+    // not offered at all (404), rather than taking requests no mail would ever answer
     // Javalin tries a request's path against each route in the order they were added, one regular
     // expression each: lookups, the bulk of the traffic, come first.
     List<Routes> routes =
@@ -312,10 +321,24 @@ public final class App implements AutoCloseable {
                 new TransparencyRoutes(transparency, pages, access),
                 console));
     if (mailConfigured()) {
+      MailTransport transport;
+      if (config.notifications().mailToDemoOutbox()) {
+        demoOutbox = new DemoOutbox(clock);
+        transport = demoOutbox;
+        routes.add(new DemoMailRoutes(demoOutbox, pages, config.notifications().baseUrl()));
+      } else {
+        transport = new SmtpTransport(config.notifications().smtp(), clock);
+      }
       mailSender =
           new MailSender(
-              database, subscriptions, config.notifications(), clock, Duration.ofMillis(500));
-      routes.add(new SubscriptionRoutes(subscriptions, mailSender, trackingRoutes));
+              database,
+              subscriptions,
+              config.notifications(),
+              transport,
+              new PageWords(),
+              clock,
+              Duration.ofMillis(500));
+      routes.add(new SubscriptionRoutes(subscriptions, mailSender, trackingRoutes, pages));
     }
     server =
         new HttpServer(
@@ -494,9 +517,14 @@ public final class App implements AutoCloseable {
     return webhooks;
   }
 
-  /** Whether recipients' email is on: an SMTP host is configured. */
+  /** Whether recipients' email is on: an SMTP host is configured, or the demo's outbox. */
   private boolean mailConfigured() {
-    return !config.notifications().smtp().host().isEmpty();
+    return config.notifications().mailEnabled();
+  }
+
+  /** The demo's outbox, once serving with it; null otherwise. */
+  public DemoOutbox demoOutbox() {
+    return demoOutbox;
   }
 
   /** The mail sender, once serving with SMTP configured; null without. */

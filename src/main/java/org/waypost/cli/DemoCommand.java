@@ -60,6 +60,8 @@ final class DemoCommand implements Callable<Integer> {
     // the demo runs on one machine: its webhooks may go to a receiver there, over plain http
     overrides.put("notifications.allowPrivateWebhooks", "true");
     overrides.put("notifications.baseUrl", "http://127.0.0.1:" + port);
+    // without an SMTP server (WAYPOST_NOTIFICATIONS_SMTP_HOST), mail is kept for /demo/mail
+    overrides.put("notifications.demoOutbox", "true");
     WaypostConfig config = ConfigLoader.load(null, System.getenv(), overrides);
     Logging.start(config, System.getenv());
     MasterKey.createIfMissing(config.privacy());
@@ -135,6 +137,10 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         "%nShipper API key for \"%s\" (new each start; older ones keep working):%n", DEMO_SHIPPER);
     out.println("  " + key.key());
+    if (app.demoOutbox() != null) {
+      out.printf(
+          "%nEmail updates: no mail is sent; read it at %sdemo/mail (kept in memory)%n", url);
+    }
     out.printf("%nOperator console: %soperator/login (passwords are new at every start)%n", url);
     logins.forEach((who, password) -> out.printf("  %-36s password: %s%n", who, password));
     out.printf("%nPress Ctrl+C to stop. Delete %s to start afresh.%n", data);

@@ -32,11 +32,12 @@ final class Running {
     TermHandler term = TermHandler.install(terminated::countDown);
     Thread hook = new Thread(app::close, "waypost-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean interrupted = false;
     try {
       terminated.await();
       log.info("SIGTERM received: stopping in order");
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     } finally {
       term.restore();
       try {
@@ -44,7 +45,12 @@ final class Running {
       } catch (IllegalStateException e) {
         // the JVM is already shutting down, and the hook is closing the server
       }
+      // closed before the interrupt is set again: with it set, the server's and the jobs' waits
+      // end at once and their threads outlive close() (a retention run then still writes keys)
       app.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

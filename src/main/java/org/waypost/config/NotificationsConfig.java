@@ -21,6 +21,9 @@ import java.net.URISyntaxException;
  *     if it is not delivered first
  * @param legalRequestsReachSubscriptions whether executing a legal request about a number also
  *     discloses the confirmed subscription addresses for it; off by default
+ * @param demoOutbox when no {@code smtp.host} is set, keeps mail in memory and shows it at {@code
+ *     /demo/mail} instead of sending it. For {@code ./waypost demo}, which sets it: the page shows
+ *     addresses to anyone who can reach the server. Off by default.
  */
 public record NotificationsConfig(
     String baseUrl,
@@ -28,7 +31,8 @@ public record NotificationsConfig(
     boolean allowPrivateWebhooks,
     int daysAfterDelivery,
     int daysAfterLastScan,
-    boolean legalRequestsReachSubscriptions) {
+    boolean legalRequestsReachSubscriptions,
+    boolean demoOutbox) {
 
   public static final int DEFAULT_DAYS_AFTER_DELIVERY = 2;
   public static final int DEFAULT_DAYS_AFTER_LAST_SCAN = 30;
@@ -69,9 +73,17 @@ public record NotificationsConfig(
     }
   }
 
-  /** Whether email can be sent at all. */
+  /**
+   * Whether recipients' email is offered at all: mail goes through SMTP, or to the demo's outbox.
+   * The routes, the scan hooks, the mail keys and {@code /privacy} all follow this one answer.
+   */
   public boolean mailEnabled() {
-    return !smtp.host().isEmpty();
+    return !smtp.host().isEmpty() || demoOutbox;
+  }
+
+  /** Whether mail goes to the demo's outbox page: asked for, and no SMTP server set. */
+  public boolean mailToDemoOutbox() {
+    return demoOutbox && smtp.host().isEmpty();
   }
 
   static NotificationsConfig defaults() {
@@ -81,6 +93,7 @@ public record NotificationsConfig(
         false,
         DEFAULT_DAYS_AFTER_DELIVERY,
         DEFAULT_DAYS_AFTER_LAST_SCAN,
+        false,
         false);
   }
 

@@ -3,11 +3,9 @@ package org.waypost.notify;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,8 +22,6 @@ import org.waypost.tracking.TrackingResult;
  * once even when the hook runs again for it.
  */
 public final class MailOutbox implements ScanHook {
-  private static final int NUMBERS_PER_QUERY = 500;
-
   private record Target(long id, boolean keyOnly) {}
 
   @Override
@@ -77,26 +73,15 @@ public final class MailOutbox implements ScanHook {
   private static Map<String, List<Target>> targets(Connection c, List<String> numbers)
       throws SQLException {
     Map<String, List<Target>> out = new HashMap<>();
-    for (int from = 0; from < numbers.size(); from += NUMBERS_PER_QUERY) {
-      List<String> chunk =
-          numbers.subList(from, Math.min(numbers.size(), from + NUMBERS_PER_QUERY));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT id, tracking_number, events FROM mail_subscriptions"
-                  + " WHERE confirmed_at IS NOT NULL AND tracking_number IN ("
-                  + String.join(",", Collections.nCopies(chunk.size(), "?"))
-                  + ")")) {
-        for (int i = 0; i < chunk.size(); i++) {
-          ps.setString(i + 1, chunk.get(i));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
+    NumberLists.query(
+        c,
+        "SELECT id, tracking_number, events FROM mail_subscriptions"
+            + " WHERE confirmed_at IS NOT NULL AND tracking_number IN ",
+        numbers,
+        "",
+        rs ->
             out.computeIfAbsent(rs.getString(2), k -> new ArrayList<>())
-                .add(new Target(rs.getLong(1), rs.getString(3).equals("KEY")));
-          }
-        }
-      }
-    }
+                .add(new Target(rs.getLong(1), rs.getString(3).equals("KEY"))));
     return out;
   }
 }

@@ -1,14 +1,7 @@
 package org.waypost.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waypost.config.NotificationsConfig;
@@ -26,11 +18,11 @@ import org.waypost.db.Database;
 import org.waypost.json.Json;
 
 /**
- * Sends the mail outbox through SMTP: claims due rows (with {@code FOR UPDATE SKIP LOCKED} on
- * PostgreSQL, so several nodes never take the same row; a claim pushes a row a lease ahead, so a
- * node that dies mid-send leaves it to be claimed again), sends each, deletes it once the SMTP
- * server took it, and retries a failure 30 s later, doubling up to 24 h. Logs never carry an
- * address or a number: only row ids and error classes.
+ * Sends the mail outbox through SMTP (or, in the demo, into its outbox page): claims due rows (with
+ * {@code FOR UPDATE SKIP LOCKED} on PostgreSQL, so several nodes never take the same row; a claim
+ * pushes a row a lease ahead, so a node that dies mid-send leaves it to be claimed again), sends
+ * each, deletes it once the SMTP server took it, and retries a failure 30 s later, doubling up to
+ * 24 h. Logs never carry an address or a number: only row ids and error classes.
  */
 public final class MailSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MailSender.class);
@@ -46,7 +38,6 @@ public final class MailSender implements AutoCloseable {
 
   private static final int BATCH = 50;
   private static final Duration CLEANUP_EVERY = Duration.ofMinutes(1);
-  private static final int TIMEOUT_MILLIS = 10_000;
 
   private record Claimed(
       long id,
@@ -55,14 +46,16 @@ public final class MailSender implements AutoCloseable {
       String event,
       String trackingNumber,
       String sealed,
-      String unsubscribeHash) {}
+      String unsubscribeHash,
+      String language) {}
 
   private final Database database;
   private final Subscriptions subscriptions;
   private final NotificationsConfig config;
+  private final MailTransport transport;
+  private final MailWords words;
   private final Clock clock;
   private final Duration pollInterval;
-  private final Session session;
   private final OutboxLoop loop = new OutboxLoop();
   private long lastCleanup;
 
@@ -70,24 +63,17 @@ public final class MailSender implements AutoCloseable {
       Database database,
       Subscriptions subscriptions,
       NotificationsConfig config,
+      MailTransport transport,
+      MailWords words,
       Clock clock,
       Duration pollInterval) {
     this.database = database;
     this.subscriptions = subscriptions;
     this.config = config;
+    this.transport = transport;
+    this.words = words;
     this.clock = clock;
     this.pollInterval = pollInterval;
-    var smtp = config.smtp();
-    Properties props = new Properties();
-    props.put("mail.smtp.host", smtp.host());
-    props.put("mail.smtp.port", String.valueOf(smtp.port()));
-    props.put("mail.smtp.connectiontimeout", String.valueOf(TIMEOUT_MILLIS));
-    props.put("mail.smtp.timeout", String.valueOf(TIMEOUT_MILLIS));
-    props.put("mail.smtp.writetimeout", String.valueOf(TIMEOUT_MILLIS));
-    props.put("mail.smtp.auth", String.valueOf(!smtp.username().isEmpty()));
-    props.put("mail.smtp.starttls.enable", String.valueOf(smtp.startTls()));
-    props.put("mail.smtp.starttls.required", String.valueOf(smtp.startTls()));
-    this.session = Session.getInstance(props);
   }
 
   /** Starts sending in the background, until {@link #close}. */
@@ -134,7 +120,7 @@ public final class MailSender implements AutoCloseable {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT o.id, o.attempts, o.scan_key, o.event, s.tracking_number, s.sealed,"
-                + " s.unsubscribe_hash FROM mail_outbox o"
+                + " s.unsubscribe_hash, s.language FROM mail_outbox o"
                 + " JOIN mail_subscriptions s ON s.id = o.subscription_id"
                 + " WHERE o.next_attempt_at <= ? ORDER BY o.next_attempt_at LIMIT ?"
                 + lock
@@ -151,7 +137,8 @@ public final class MailSender implements AutoCloseable {
                   rs.getString(4),
                   rs.getString(5),
                   rs.getString(6),
-                  rs.getString(7)));
+                  rs.getString(7),
+                  rs.getString(8)));
         }
       }
     }
@@ -191,36 +178,24 @@ public final class MailSender implements AutoCloseable {
 
   private void send(Claimed mail) throws MessagingException {
     Subscriptions.Opened opened = subscriptions.open(mail.sealed(), mail.unsubscribeHash());
+    MailText.Context context =
+        new MailText.Context(
+            words, mail.language(), config.baseUrl(), mail.trackingNumber(), opened);
+    String key = mail.scanKey();
     MailText text =
-        mail.scanKey().equals("confirm")
-            ? MailText.confirmation(config.baseUrl(), mail.trackingNumber(), opened)
-            : MailText.update(config.baseUrl(), mail.trackingNumber(), event(mail), opened);
-    MimeMessage message = new MimeMessage(session);
-    message.setFrom(new InternetAddress(config.smtp().from()));
-    message.setRecipient(Message.RecipientType.TO, new InternetAddress(opened.address()));
-    message.setSubject(text.subject(), "UTF-8");
-    message.setSentDate(new java.util.Date(clock.millis()));
-    // RFC 8058: a mail client offers one-click unsubscribe by POSTing to this URL
-    message.setHeader("List-Unsubscribe", "<" + text.unsubscribeUrl() + ">");
-    message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-    MimeBodyPart plain = new MimeBodyPart();
-    plain.setText(text.plain(), "UTF-8");
-    MimeBodyPart html = new MimeBodyPart();
-    html.setText(text.html(), "UTF-8", "html");
-    message.setContent(new MimeMultipart("alternative", plain, html));
-    var smtp = config.smtp();
-    if (smtp.username().isEmpty()) {
-      Transport.send(message);
-    } else {
-      Transport.send(message, smtp.username(), smtp.password());
-    }
+        key.equals("confirm")
+            ? MailText.confirmation(context)
+            : key.startsWith("estimate:")
+                ? MailText.estimate(context, event(mail))
+                : MailText.update(context, event(mail));
+    transport.send(opened.address(), text);
   }
 
   private static JsonNode event(Claimed mail) {
     try {
       return Json.MAPPER.readTree(mail.event());
     } catch (IOException e) {
-      throw new IllegalStateException("a queued scan is not JSON", e);
+      throw new IllegalStateException("a queued mail's event is not JSON", e);
     }
   }
 

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -86,11 +87,34 @@ public final class Subscriptions {
   }
 
   /**
+   * What a person asks for.
+   *
+   * @param keyOnly only the {@link #KEY_EVENTS}, else every scan
+   * @param estimates also a mail when the expected delivery day moves
+   * @param language the code of the language the person used (en, es, zh); mails are written in it
+   * @param estimate the piece's expected delivery day as the person saw it; null when none
+   */
+  public record Request(
+      String trackingNumber,
+      String address,
+      boolean keyOnly,
+      boolean estimates,
+      String language,
+      LocalDate estimate) {
+    public Request {
+      if (language == null || !language.matches("[a-z]{2}")) {
+        throw new IllegalArgumentException("a language code such as en, was " + language);
+      }
+    }
+  }
+
+  /**
    * Records a request and queues its confirmation mail; false (and nothing recorded or sent) when
    * the address already had {@link #CONFIRMS_PER_WINDOW} confirmation mails this hour.
    */
-  public boolean subscribe(String trackingNumber, String address, boolean keyOnly) {
+  public boolean subscribe(Request request) {
     seal.ready();
+    String address = request.address();
     String addressMac = seal.mac(address.toLowerCase(java.util.Locale.ROOT));
     Opened opened = new Opened(address, token(), token());
     String unsubscribeHash = hash(opened.unsubscribeToken());
@@ -123,15 +147,19 @@ public final class Subscriptions {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO mail_subscriptions (tracking_number, events, sealed, confirm_hash,"
-                      + " unsubscribe_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      + " unsubscribe_hash, created_at, expires_at, language, estimates, estimate)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   java.sql.Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, trackingNumber);
-            ps.setString(2, keyOnly ? "KEY" : "ALL");
+            ps.setString(1, request.trackingNumber());
+            ps.setString(2, request.keyOnly() ? "KEY" : "ALL");
             ps.setString(3, sealed);
             ps.setString(4, hash(opened.confirmToken()));
             ps.setString(5, unsubscribeHash);
             ps.setLong(6, now);
             ps.setLong(7, expiresAt);
+            ps.setString(8, request.language());
+            ps.setBoolean(9, request.estimates());
+            ps.setString(10, request.estimate() == null ? null : request.estimate().toString());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
               keys.next();

@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -156,17 +158,21 @@ public final class Tracker {
 
   private Optional<Lookup> load(Database from, String number) {
     return from.read(
-        c -> {
-          Optional<Shipment> shipment = store.findLatest(c, number);
-          if (shipment.isEmpty()) {
-            return Optional.empty();
-          }
-          List<StoredEvent> history = store.historyNewestFirst(c, shipment.get().id());
-          TrackingResult result =
-              TrackingResult.of(
-                  shipment.get(), history, config.standardDays(shipment.get().service()));
-          return Optional.of(new Lookup(result, Json.bytes(result)));
-        });
+        c -> resultIn(c, number).map(result -> new Lookup(result, Json.bytes(result))));
+  }
+
+  /**
+   * The number's result as {@code c} sees it: inside a scan's transaction (a {@link ScanHook}),
+   * with that transaction's new scans. Past the cache.
+   */
+  public Optional<TrackingResult> resultIn(Connection c, String number) throws SQLException {
+    Optional<Shipment> shipment = store.findLatest(c, number);
+    if (shipment.isEmpty()) {
+      return Optional.empty();
+    }
+    List<StoredEvent> history = store.historyNewestFirst(c, shipment.get().id());
+    return Optional.of(
+        TrackingResult.of(shipment.get(), history, config.standardDays(shipment.get().service())));
   }
 
   /** Drops remembered answers for numbers whose pieces just changed. */

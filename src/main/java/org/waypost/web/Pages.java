@@ -237,10 +237,17 @@ public final class Pages {
     return href.append("lang=").append(language.code()).toString();
   }
 
-  /** The page of a problem answering this request; {@code reference} may be null. */
+  /** A template of one parameter, rendered with {@code model}. */
   public String render(String template, Object model) {
     StringOutput output = new StringOutput(8192);
     engine.render(template, model, output);
+    return output.toString();
+  }
+
+  /** A template of several parameters, rendered with them by name. */
+  public String render(String template, Map<String, Object> parameters) {
+    StringOutput output = new StringOutput(8192);
+    engine.render(template, parameters, output);
     return output.toString();
   }
 }

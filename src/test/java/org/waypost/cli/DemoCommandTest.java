@@ -56,6 +56,15 @@ class DemoCommandTest {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(lookup.statusCode()).isEqualTo(200);
       assertThat(lookup.body()).contains("\"status\":\"DELIVERED\"");
+      // no SMTP server: the banner says where the mail is kept, and the page is there
+      assertThat(banner).contains(url.group(1) + "demo/mail");
+      assertThat(
+              HttpClient.newHttpClient()
+                  .send(
+                      HttpRequest.newBuilder(URI.create(url.group(1) + "demo/mail")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
       HttpResponse<String> report =
           HttpClient.newHttpClient()
               .send(

@@ -6,7 +6,6 @@ import static org.waypost.testing.Fixtures.jsonArray;
 import static org.waypost.testing.Fixtures.shipmentJson;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,6 +29,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.waypost.json.Json;
+import org.waypost.testing.Mailbox;
 import org.waypost.testing.Smtp;
 import org.waypost.testing.WebhookReceiver;
 
@@ -43,8 +43,12 @@ class MailCrashTest {
   private static final String BASE = Smtp.BASE_URL;
   private static final int SCANS = 5;
 
-  /** The scan's time, in parentheses after its description in the mail. */
-  private static final Pattern SCAN_TIME = Pattern.compile("\\((\\d{4}-\\d{2}-\\d{2}T[^)]+)\\)");
+  /**
+   * The scan's time, in parentheses after its description in the mail, written the language's way
+   * (English here: "Dec 4, 2026, 3:07 PM"); the scans are a minute apart, so each reads
+   * differently.
+   */
+  private static final Pattern SCAN_TIME = Pattern.compile("\\(([^()]*\\d:\\d\\d[^()]*)\\)");
 
   @TempDir Path dir;
 
@@ -125,7 +129,7 @@ class MailCrashTest {
         assertThat(confirming.waitForIncomingEmail(20_000, 1)).isTrue();
         Matcher link =
             Pattern.compile(Pattern.quote(BASE) + "(/subscriptions/confirm\\?token=[A-Za-z0-9_-]+)")
-                .matcher(GreenMailUtil.getBody(confirming.getReceivedMessages()[0]));
+                .matcher(Mailbox.plain(confirming.getReceivedMessages()[0]));
         assertThat(link.find()).isTrue();
         var confirmed =
             HTTP.send(
@@ -166,7 +170,7 @@ class MailCrashTest {
       Thread.sleep(5_000); // more than two leases: a second copy would have come by now
       List<String> scans = new ArrayList<>();
       for (MimeMessage m : smtp.getReceivedMessages()) {
-        Matcher scan = SCAN_TIME.matcher(GreenMailUtil.getBody(m));
+        Matcher scan = SCAN_TIME.matcher(Mailbox.plain(m));
         assertThat(scan.find()).isTrue();
         scans.add(scan.group(1));
       }

@@ -6,13 +6,13 @@ import static org.waypost.notify.WebhooksTest.scan;
 import static org.waypost.testing.WebhookReceiver.await;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.waypost.testing.Mailbox;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.Smtp;
 import org.waypost.testing.Sql;
@@ -65,8 +65,7 @@ class MailRetryTest {
         server.app().mailSender().wake();
         Thread.sleep(1000);
         assertThat(back.getReceivedMessages()).hasSize(1);
-        assertThat(GreenMailUtil.getBody(back.getReceivedMessages()[0]))
-            .contains("Out for delivery");
+        assertThat(Mailbox.plain(back.getReceivedMessages()[0])).contains("Out for delivery");
         assertThat(back.getReceivedMessages()[0].getHeader("List-Unsubscribe-Post"))
             .containsExactly("List-Unsubscribe=One-Click");
       } finally {

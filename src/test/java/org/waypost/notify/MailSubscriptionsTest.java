@@ -6,24 +6,21 @@ import static org.waypost.notify.WebhooksTest.scan;
 import static org.waypost.testing.WebhookReceiver.await;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.waypost.testing.Mailbox;
 import org.waypost.testing.MutableClock;
 import org.waypost.testing.Sql;
 import org.waypost.testing.StoreKind;
@@ -45,17 +42,7 @@ class MailSubscriptionsTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
 
   private TestApp start(StoreKind kind) {
-    return TestApp.start(
-        kind,
-        dir,
-        clock,
-        Map.of(
-            "notifications.baseUrl",
-            BASE,
-            "notifications.smtp.host",
-            "127.0.0.1",
-            "notifications.smtp.port",
-            String.valueOf(smtp.getSmtp().getPort())));
+    return TestApp.start(kind, dir, clock, Mailbox.config(smtp, BASE));
   }
 
   static Response subscribe(TestApp server, String number, String email, String events) {
@@ -72,26 +59,12 @@ class MailSubscriptionsTest {
   }
 
   private static List<MimeMessage> to(String address) {
-    return Arrays.stream(smtp.getReceivedMessages())
-        .filter(m -> recipient(m).equals(address))
-        .toList();
+    return Mailbox.to(smtp, address);
   }
 
-  private static String recipient(MimeMessage m) {
-    try {
-      return m.getRecipients(Message.RecipientType.TO)[0].toString();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The path and query of the first link in the mail that starts with {@code prefix}. */
+  /** The path and query of the first link in the mail's decoded text that starts with prefix. */
   static String link(MimeMessage mail, String prefix) {
-    Matcher m =
-        Pattern.compile(Pattern.quote(BASE + prefix) + "[A-Za-z0-9_-]+")
-            .matcher(GreenMailUtil.getBody(mail));
-    assertThat(m.find()).as("a link %s in the mail", prefix).isTrue();
-    return m.group().substring(BASE.length());
+    return Mailbox.link(Mailbox.plain(mail), BASE, prefix);
   }
 
   @ParameterizedTest

@@ -81,6 +81,8 @@ class PublicPagesBrowserTest {
     site.put("abuse.prefixNumbersPerDay", "1000000");
     site.put("abuse.failures", "100000");
     site.put("abuse.prefixFailures", "100000");
+    // email offered (kept in the demo's outbox): each card not yet delivered has its form
+    site.put("notifications.demoOutbox", "true");
     app = TestApp.start(StoreKind.SQLITE, dir.resolve("app"), Clock.systemUTC(), site);
     // a second server that refuses every lookup after the first: its 429 page is a public page too
     limited =

@@ -12,8 +12,11 @@ import org.waypost.web.Pages.Site;
 /**
  * One card per number asked, and, above them when there are several, how many are delivered, on
  * their way, in need of attention or not found, each linking to its cards.
+ *
+ * @param mail whether email updates are offered: then each card of a piece not yet delivered has a
+ *     form asking for them
  */
-public record ResultsPage(Site site, String query, List<ResultCard> cards) {
+public record ResultsPage(Site site, String query, List<ResultCard> cards, boolean mail) {
   /** One group of the summary, with the cards counted in it. */
   public record Count(ResultCard.Group group, List<ResultCard> cards) {
     public String key() {

@@ -50,11 +50,16 @@ public final class TrackingRoutes implements Routes {
   private final Tracker tracker;
   private final Pages pages;
   private final Gate gate;
+  private final boolean mail;
 
-  public TrackingRoutes(Tracker tracker, Pages pages, Gate gate) {
+  /**
+   * @param mail whether email updates are offered (the results page then has a form on each card)
+   */
+  public TrackingRoutes(Tracker tracker, Pages pages, Gate gate, boolean mail) {
     this.tracker = tracker;
     this.pages = pages;
     this.gate = gate;
+    this.mail = mail;
   }
 
   @Override
@@ -200,7 +205,7 @@ public final class TrackingRoutes implements Routes {
     ctx.html(
         pages.render(
             "results.jte",
-            new ResultsPage(pages.site(ctx), String.join("\n", query.numbers()), cards)));
+            new ResultsPage(pages.site(ctx), String.join("\n", query.numbers()), cards, mail)));
   }
 
   /**
@@ -219,7 +224,7 @@ public final class TrackingRoutes implements Routes {
     ctx.html(
         pages.render(
             "results.jte",
-            new ResultsPage(pages.site(ctx), answer.number(), List.of(card(1, answer)))));
+            new ResultsPage(pages.site(ctx), answer.number(), List.of(card(1, answer)), mail)));
   }
 
   /** The home page with what was typed and why it was refused, in the problem's status. */

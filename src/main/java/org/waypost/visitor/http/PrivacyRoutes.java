@@ -183,6 +183,10 @@ public final class PrivacyRoutes implements Routes {
     stored.put("events", "ALL or KEY, as chosen");
     stored.put("language", "the language the mails are written in");
     stored.put(
+        "estimateChanges",
+        "whether a mail is also sent when the expected delivery day moves, and the last expected"
+            + " day mailed about (read from the public tracking result)");
+    stored.put(
         "confirmationCount",
         "a keyed hash (HMAC-SHA256) of the address with the time, to send at most 3"
             + " confirmation mails an hour to one address; deleted after an hour");
